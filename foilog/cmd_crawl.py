@@ -1,0 +1,2 @@
+"""`foilog` commands: crawl (to be filled in by its owner)."""
+COMMANDS: list = []

@@ -1,0 +1,2 @@
+"""`foilog` commands: fixture (to be filled in by its owner)."""
+COMMANDS: list = []

@@ -1,0 +1,2 @@
+"""`foilog` commands: parse (to be filled in by its owner)."""
+COMMANDS: list = []

@@ -1,0 +1,2 @@
+"""`foilog` commands: serve (to be filled in by its owner)."""
+COMMANDS: list = []

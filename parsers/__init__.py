@@ -1,0 +1,16 @@
+"""Pure parsers: an HTML string (or bytes) in, records out. No network, files or database.
+
+`parse_response(html, url)` is the contract the rest of foilog relies on.
+"""
+from parsers.record import (  # noqa: F401
+    PARSER_VERSION,
+    Attachment,
+    Exemption,
+    Link,
+    ListingItem,
+    ListingPage,
+    Question,
+    Response,
+)
+from parsers.response import parse_response  # noqa: F401
+from parsers.listing import parse_listing, parse_sitemap  # noqa: F401

@@ -1,0 +1,98 @@
+"""The one record type that crosses from parsing to storage.
+
+Everything here is plain data: frozen dataclasses of str/int/bool/None/tuples, so a
+record can be hashed, compared in tests and turned into JSON with `to_dict()`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Bump whenever a change to parsers/ can change any field of a parsed record:
+# `foilog reparse` and the archive's provenance columns rely on it.
+PARSER_VERSION = "1"
+
+OUTCOMES = (
+    "full",
+    "partial",
+    "refused",
+    "not_held",
+    "ncnd",
+    "cost_limit",
+    "vexatious",
+    "invalid",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    number: str
+    text: str
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class Exemption:
+    section: int
+    subsection: str
+    citation: str
+    name: str
+    ncnd: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    url: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    reference: str | None
+    title: str | None
+    month: str | None
+    published: str | None
+    request_text: str
+    questions: tuple[Question, ...]
+    exemptions: tuple[Exemption, ...]
+    outcome: str
+    ncnd: bool
+    body_text: str
+    links: tuple[Link, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    warnings: tuple[str, ...] = ()
+    parser_version: str = field(default=PARSER_VERSION)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict: tuples become lists, key order fixed by the dataclass."""
+        return asdict(self, dict_factory=_listify)
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    """One entry of the published-items lister (or a month hub, or a sitemap)."""
+
+    url: str
+    title: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    url: str
+    items: tuple[ListingItem, ...]
+    next_url: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _listify(pairs: list[tuple[str, object]]) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in pairs}

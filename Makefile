@@ -1,0 +1,44 @@
+# foilog: every target works on a fresh machine with Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FIXTURE_PORT ?= 8765
+PORT ?= 8001
+DB ?= data/foi.db
+PAGES ?= data/pages.db
+SITE ?= https://www.met.police.uk
+
+.PHONY: help install demo test bench refresh serve soak clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/foilog: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(BIN)/foilog ## create .venv and install foilog with its test extra
+
+demo: install ## crawl the bundled mirror into data/foi.db and serve it on http://127.0.0.1:8001
+	@bash scripts/demo.sh "$(FIXTURE_PORT)" "$(PORT)"
+
+test: install ## run the test suite (fixture server, Datasette and Chromium started for real)
+	$(BIN)/pytest -q
+
+bench: install ## benchmarks: prints a Markdown table, writes bench/results.json
+	$(BIN)/python -m bench.run
+
+refresh: install ## the nightly job against SITE (default: the live site)
+	$(BIN)/foilog refresh --site "$(SITE)" --db "$(DB)" --pages-db "$(PAGES)"
+
+serve: install ## serve the archive with Datasette on PORT
+	$(BIN)/foilog serve --db "$(DB)" --port "$(PORT)"
+
+soak: install ## a longer reliability run (faults, SIGKILLs, concurrent readers)
+	$(BIN)/pytest -q -m soak --runsoak tests/reliability
+
+clean: ## remove the venv and local data
+	rm -rf $(VENV) data

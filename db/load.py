@@ -1,0 +1,278 @@
+"""Loading parsed responses into the archive, with history that never loses a row.
+
+History columns on `responses`:
+- `first_seen`: the first load of this page; never changes afterwards.
+- `last_seen`: the last time the site served it (a load, a 304, an identical body).
+- `last_changed`: the last load where the page's bytes (`content_sha256`) changed AND
+  the parsed record changed with them. A byte change the reader cannot see (a rotating
+  token in the page chrome) is not a change; neither is a re-parse of the same bytes
+  by a newer parser (the row is rewritten, but the page did not change on the site).
+- `removed_at`: set once when the site stops serving the page; cleared when it returns.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import unquote, urlsplit
+
+import sqlite_utils
+
+from parsers.record import Response
+
+# Paths on the police websites platform start with this; the rest is readable and unique.
+_PATH_PREFIX = "/foi-ai/"
+
+CRAWL_RUN_COLUMNS = (
+    "started_at", "finished_at", "site", "new", "changed", "removed", "unchanged",
+    "failed", "requests", "bytes", "duration_s", "parse_yield", "exit_code",
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    url: str
+    fetched_at: str
+    content_sha256: str
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def response_key(url: str) -> str:
+    """Readable primary key from the URL path, the same for the live site and a mirror.
+
+    `https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/x/`
+    -> `metropolitan-police/disclosure-2024/august-2024/x`. The force's own path segment
+    is kept, so other forces on the same platform never collide. A query string (not
+    seen on detail pages) is kept after `?` so distinct URLs keep distinct keys.
+    """
+    parts = urlsplit(url.strip())
+    path = unquote(parts.path)
+    if path.startswith(_PATH_PREFIX):
+        path = path[len(_PATH_PREFIX):]
+    key = "/".join(segment for segment in path.split("/") if segment)
+    if parts.query:
+        key = f"{key}?{parts.query}"
+    if not key:
+        raise ValueError(f"cannot make a response key from {url!r}: empty path")
+    return key
+
+
+def record_digest(response: Response) -> str:
+    """sha256 of what a reader sees in the record (not warnings or parser version)."""
+    data = response.to_dict()
+    data.pop("warnings", None)
+    data.pop("parser_version", None)
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction; nested inside a caller's transaction as a savepoint."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT foilog_load")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO foilog_load")
+            conn.execute("RELEASE foilog_load")
+            raise
+        conn.execute("RELEASE foilog_load")
+        return
+    # IMMEDIATE takes the write lock up front, so a concurrent writer waits on
+    # busy_timeout instead of failing halfway through a read-then-write.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def load_response(
+    db: sqlite_utils.Database,
+    response: Response,
+    prov: Provenance,
+    *,
+    now: str | None = None,
+    seen: bool = True,
+) -> str:
+    """Upsert one parsed response and its child rows. Returns new / changed / unchanged.
+
+    `seen=False` is for re-parsing stored pages: the site was not visited, so
+    `last_seen` and `removed_at` keep their values.
+    """
+    now = now or utc_now()
+    rid = response_key(prov.url or response.url)
+    digest = record_digest(response)
+    with transaction(db):
+        old = db.conn.execute(
+            "SELECT content_sha256, record_sha256, first_seen, last_changed, parser_version, "
+            "last_seen, removed_at FROM responses WHERE id = ?",
+            (rid,),
+        ).fetchone()
+        last_seen, removed_at = now, None
+        if old is None:
+            status, first_seen, last_changed = "new", now, now
+        else:
+            old_sha, old_digest, first_seen, last_changed, old_parser, *_ = old
+            if not seen:
+                last_seen, removed_at = old[5], old[6]
+            if old_digest == digest:
+                status = "unchanged"
+            else:
+                status = "changed"
+                if old_sha != prov.content_sha256:
+                    last_changed = now
+        if status == "unchanged" and old[4] == response.parser_version:
+            if seen:
+                _touch(db, rid, prov, now)
+                _upsert_attachments(db, rid, response, now)
+            return status
+        history = (first_seen, last_seen, last_changed, removed_at)
+        _upsert_row(db, rid, response, prov, digest, history)
+        _replace_children(db, rid, response)
+        _upsert_attachments(db, rid, response, now)
+    return status
+
+
+def _touch(db: sqlite_utils.Database, rid: str, prov: Provenance, now: str) -> None:
+    db.conn.execute(
+        "UPDATE responses SET last_seen = ?, removed_at = NULL, fetched_at = ?, "
+        "content_sha256 = ? WHERE id = ?",
+        (now, prov.fetched_at, prov.content_sha256, rid),
+    )
+
+
+def _upsert_row(
+    db: sqlite_utils.Database, rid: str, response: Response, prov: Provenance,
+    digest: str, history: tuple[str, str, str, str | None],
+) -> None:
+    first_seen, last_seen, last_changed, removed_at = history
+    row = {
+        "id": rid,
+        "url": prov.url or response.url,
+        "reference": response.reference,
+        "title": response.title,
+        "month": response.month,
+        "published": response.published,
+        "outcome": response.outcome,
+        "ncnd": int(response.ncnd),
+        "request_text": response.request_text,
+        "body_text": response.body_text,
+        "question_count": len(response.questions),
+        "attachment_count": len(response.attachments),
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "last_changed": last_changed,
+        "removed_at": removed_at,
+        "content_sha256": prov.content_sha256,
+        "record_sha256": digest,
+        "fetched_at": prov.fetched_at,
+        "parser_version": response.parser_version,
+        "warnings": json.dumps(list(response.warnings), ensure_ascii=False),
+    }
+    columns = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
+    # A true upsert (not INSERT OR REPLACE): the row keeps its rowid, so FTS triggers
+    # and the attachments' foreign keys see an update, not a delete.
+    db.conn.execute(
+        f"INSERT INTO responses ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}",
+        row,
+    )
+
+
+def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -> None:
+    conn = db.conn
+    for table in ("questions", "response_exemptions", "links"):
+        conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
+    conn.executemany(
+        "INSERT INTO questions (response_id, position, number, text, answer) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(rid, i, q.number, q.text, q.answer) for i, q in enumerate(response.questions, 1)],
+    )
+    # Seed names for sections the catalogue does not know (or before it is loaded).
+    conn.executemany(
+        "INSERT INTO exemptions (section, name) VALUES (?, ?) ON CONFLICT(section) DO "
+        "UPDATE SET name = excluded.name WHERE exemptions.name IS NULL",
+        [(e.section, e.name or None) for e in response.exemptions],
+    )
+    conn.executemany(
+        "INSERT INTO response_exemptions "
+        "(response_id, position, section, subsection, citation, ncnd) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (rid, i, e.section, e.subsection, e.citation, int(e.ncnd))
+            for i, e in enumerate(response.exemptions, 1)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO links (response_id, position, text, url) VALUES (?, ?, ?, ?)",
+        [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
+    )
+
+
+def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response, now: str) -> None:
+    """Upsert listed attachments by (response, url); never touch downloaded data."""
+    conn = db.conn
+    listed = []
+    for position, attachment in enumerate(response.attachments, 1):
+        listed.append(attachment.url)
+        conn.execute(
+            "INSERT INTO attachments (response_id, position, url, title, type, first_seen, "
+            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(response_id, url) DO UPDATE "
+            "SET position = excluded.position, title = excluded.title, type = excluded.type, "
+            "last_seen = excluded.last_seen, removed_at = NULL",
+            (rid, position, attachment.url, attachment.title, attachment.type, now, now),
+        )
+    marks = ", ".join("?" for _ in listed)
+    conn.execute(
+        f"UPDATE attachments SET removed_at = ? WHERE response_id = ? AND removed_at IS NULL "
+        f"AND url NOT IN ({marks})",
+        (now, rid, *listed),
+    )
+
+
+def mark_seen(db: sqlite_utils.Database, url: str, when: str) -> bool:
+    """The site still serves this page unchanged (a 304, an identical body)."""
+    with transaction(db):
+        cursor = db.conn.execute(
+            "UPDATE responses SET last_seen = ?, removed_at = NULL WHERE id = ?",
+            (when, response_key(url)),
+        )
+        db.conn.execute(
+            "UPDATE attachments SET last_seen = ? WHERE response_id = ? AND removed_at IS NULL",
+            (when, response_key(url)),
+        )
+    return cursor.rowcount > 0
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, when: str) -> bool:
+    """The site no longer serves this page (404/410). Every row is kept."""
+    with transaction(db):
+        cursor = db.conn.execute(
+            "UPDATE responses SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+            (when, response_key(url)),
+        )
+    return cursor.rowcount > 0
+
+
+def record_crawl_run(db: sqlite_utils.Database, summary: dict) -> int:
+    """One `crawl_runs` row; keys beyond the fixed columns go into JSON `details`."""
+    row = {column: summary.get(column) for column in CRAWL_RUN_COLUMNS}
+    extra = {k: v for k, v in summary.items() if k not in CRAWL_RUN_COLUMNS}
+    row["details"] = json.dumps(extra, ensure_ascii=False, default=str, sort_keys=True)
+    columns = ", ".join(row)
+    marks = ", ".join(f":{c}" for c in row)
+    with transaction(db):
+        cursor = db.conn.execute(f"INSERT INTO crawl_runs ({columns}) VALUES ({marks})", row)
+    return cursor.lastrowid

@@ -1,0 +1,61 @@
+"""Re-parse the latest stored raw pages into the archive, without fetching anything.
+
+Run after a parser change (`PARSER_VERSION` bump) or to recover pages that failed
+to parse before. A page that fails again keeps its archived row untouched and is
+reported with its URL and the error.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from db.load import Provenance, load_response
+from parsers import parse_response
+from parsers.sites import site_for
+
+
+class StoredPageLike(Protocol):
+    url: str
+    fetched_at: str
+    status: int | None
+    sha256: str
+    body: bytes
+
+
+class PageStoreLike(Protocol):
+    def iter_latest(self, kind: str = "page") -> Iterable[StoredPageLike]: ...
+
+
+def is_response_page(url: str) -> bool:
+    parts = urlsplit(url)
+    site = site_for(f"{parts.scheme}://{parts.netloc}")
+    return site.is_detail_path(parts.path)
+
+
+def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
+    """Parse every latest stored response page again and reload it. Returns counts.
+
+    `parsed`, `new`, `changed`, `unchanged`, `failed`, `skipped` (not a response page
+    or not a 200), and `errors`: a list of {"url", "error"} for the failures.
+    """
+    counts = {"parsed": 0, "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "skipped": 0}
+    errors: list[dict] = []
+    for page in page_store.iter_latest():
+        if page.status not in (None, 200) or not is_response_page(page.url):
+            counts["skipped"] += 1
+            continue
+        try:
+            response = parse_response(page.body, page.url)
+        # A parser bug on one page must not stop the rest; it is counted and reported.
+        except Exception as error:  # noqa: BLE001
+            counts["failed"] += 1
+            errors.append({"url": page.url, "error": f"{type(error).__name__}: {error}"})
+            continue
+        counts["parsed"] += 1
+        prov = Provenance(page.url, page.fetched_at, page.sha256)
+        status = load_response(db, response, prov, now=page.fetched_at, seen=False)
+        counts[status] += 1
+    return {**counts, "errors": errors}

@@ -1,0 +1,257 @@
+"""The archive's schema (`data/foi.db`), declared once, created and migrated idempotently.
+
+`ensure_schema(db)` is safe to call on every connection: it sets the connection's
+pragmas (WAL, foreign keys, busy timeout), applies any migration newer than the
+recorded `schema_version`, and refreshes the FOIA exemption catalogue.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+# Every version in order; a migration runs once, inside one transaction.
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE responses (
+    id TEXT PRIMARY KEY,            -- readable key from the URL path, see db.load.response_key
+    url TEXT NOT NULL UNIQUE,
+    reference TEXT,
+    title TEXT,
+    month TEXT,
+    published TEXT,
+    outcome TEXT,
+    ncnd INTEGER NOT NULL DEFAULT 0,
+    request_text TEXT,
+    body_text TEXT,
+    question_count INTEGER NOT NULL DEFAULT 0,
+    attachment_count INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    removed_at TEXT,
+    content_sha256 TEXT,
+    record_sha256 TEXT,
+    fetched_at TEXT,
+    parser_version TEXT,
+    warnings TEXT                   -- JSON array of parser warnings
+);
+CREATE INDEX idx_responses_reference ON responses(reference);
+CREATE INDEX idx_responses_month ON responses(month);
+CREATE INDEX idx_responses_published ON responses(published);
+CREATE INDEX idx_responses_outcome ON responses(outcome);
+CREATE INDEX idx_responses_ncnd ON responses(ncnd);
+CREATE INDEX idx_responses_first_seen ON responses(first_seen);
+CREATE INDEX idx_responses_last_changed ON responses(last_changed);
+CREATE INDEX idx_responses_removed_at ON responses(removed_at);
+
+CREATE TABLE questions (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    number TEXT,
+    text TEXT NOT NULL,
+    answer TEXT,
+    PRIMARY KEY (response_id, position)
+);
+
+CREATE TABLE exemptions (
+    section INTEGER PRIMARY KEY,
+    name TEXT,
+    kind TEXT,                      -- absolute / qualified / procedural
+    legislation_url TEXT
+);
+
+CREATE TABLE response_exemptions (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section INTEGER NOT NULL REFERENCES exemptions(section),
+    subsection TEXT,
+    citation TEXT,
+    ncnd INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (response_id, position)
+);
+CREATE INDEX idx_response_exemptions_section ON response_exemptions(section);
+
+CREATE TABLE links (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT,
+    url TEXT NOT NULL,
+    PRIMARY KEY (response_id, position)
+);
+CREATE INDEX idx_links_url ON links(url);
+
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER,
+    url TEXT NOT NULL,
+    title TEXT,
+    type TEXT,
+    bytes INTEGER,
+    sha256 TEXT,
+    content_type TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_changed TEXT,
+    removed_at TEXT,
+    text TEXT,
+    error TEXT,
+    extracted_at TEXT,
+    UNIQUE (response_id, url)
+);
+CREATE INDEX idx_attachments_url ON attachments(url);
+CREATE INDEX idx_attachments_type ON attachments(type);
+
+CREATE TABLE crawl_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT,
+    finished_at TEXT,
+    site TEXT,
+    new INTEGER,
+    changed INTEGER,
+    removed INTEGER,
+    unchanged INTEGER,
+    failed INTEGER,
+    requests INTEGER,
+    bytes INTEGER,
+    duration_s REAL,
+    parse_yield REAL,
+    exit_code INTEGER,
+    details TEXT                    -- JSON: everything else the crawler reported
+);
+CREATE INDEX idx_crawl_runs_finished_at ON crawl_runs(finished_at);
+
+CREATE VIEW responses_with_exemptions AS
+SELECT
+    r.id, r.reference, r.title, r.month, r.published, r.outcome, r.ncnd,
+    r.question_count, r.attachment_count,
+    (SELECT json_group_array(label) FROM (
+        SELECT DISTINCT 's' || re.section || coalesce(' ' || e.name, '') AS label
+        FROM response_exemptions re LEFT JOIN exemptions e ON e.section = re.section
+        WHERE re.response_id = r.id ORDER BY re.section)) AS exemptions,
+    (SELECT json_group_array(section) FROM (
+        SELECT DISTINCT section FROM response_exemptions
+        WHERE response_id = r.id ORDER BY section)) AS exemption_sections,
+    r.url, r.first_seen, r.last_changed, r.removed_at
+FROM responses r;
+
+CREATE VIEW exemption_counts_by_month AS
+SELECT r.month, re.section, e.name, count(DISTINCT r.id) AS responses
+FROM response_exemptions re
+JOIN responses r ON r.id = re.response_id
+LEFT JOIN exemptions e ON e.section = re.section
+GROUP BY r.month, re.section;
+
+CREATE VIEW outcome_counts_by_month AS
+SELECT month, outcome, count(*) AS responses
+FROM responses
+GROUP BY month, outcome;
+"""
+
+# (table, columns) with FTS5 kept in sync by triggers on every insert/update/delete.
+FTS_TABLES = (
+    ("responses", ("title", "request_text", "body_text")),
+    ("questions", ("text", "answer")),
+    ("attachments", ("title", "text")),
+)
+
+
+def fts_sql(table: str, columns: tuple[str, ...]) -> list[str]:
+    """External-content FTS5 table plus the triggers that keep it in step.
+
+    The update trigger fires only when an indexed column changes, so the nightly
+    `last_seen` bump does not re-index every document. `content="<table>"` is the
+    form Datasette detects, so `?_search=` works on the table pages too.
+    """
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    delete = f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    insert = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize='porter unicode61', "
+        f'content="{table}")',
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF {cols} ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT our migration transaction, so run statements singly.
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def _migrate_v1(db: sqlite_utils.Database) -> None:
+    statements = _statements(_V1)
+    for table, columns in FTS_TABLES:
+        statements += fts_sql(table, columns)
+    for statement in statements:
+        db.conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_v1}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create or migrate the archive; set this connection's pragmas. Idempotent."""
+    conn = db.conn
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    for version in sorted(MIGRATIONS):
+        _apply(db, version)
+    sync_catalogue(db)
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    row = db.conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def _apply(db: sqlite_utils.Database, version: int) -> None:
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    # IMMEDIATE: two processes starting at once must not both run the migration.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if current_version(db) < version:
+            MIGRATIONS[version](db)
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def sync_catalogue(db: sqlite_utils.Database) -> None:
+    """Fill `exemptions` from the FOIA catalogue (names, kinds, legislation links)."""
+    try:
+        from parsers.foia import CATALOGUE
+    except ImportError:
+        return  # catalogue not available yet: load_response seeds names from records
+    rows = [
+        (s.section, s.name, s.kind, s.legislation_url) for s in CATALOGUE.values()
+    ]
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO exemptions (section, name, kind, legislation_url) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(section) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+            "legislation_url = excluded.legislation_url "
+            "WHERE (name, kind, legislation_url) IS NOT (excluded.name, excluded.kind, "
+            "excluded.legislation_url)",
+            rows,
+        )

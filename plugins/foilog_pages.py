@@ -1,0 +1,1 @@
+"""Datasette plugin for foilog (filled in below)."""

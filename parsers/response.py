@@ -1,6 +1,198 @@
-"""Placeholder: replaced by the parser's owner."""
+"""`parse_response(html, url) -> Response`: one published FOI response page, parsed.
+
+Pure and deterministic: no network, files or database. Never raises: a page we
+cannot make sense of gives a record with warnings (the raw page is kept elsewhere,
+so a later parser version can do better with `foilog reparse`).
+
+Steps: decode -> one lexbor parse -> page fields from the head (title, dates) ->
+content root -> chrome removed (structure, then known text) -> text lines -> the
+page-level fields here, the semantic fields from `parsers.questions`,
+`parsers.exemptions` and `parsers.outcome`.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers import content, semantic
+from parsers.chrome import strip_chrome_text
+from parsers.dates import month_from_url, parse_date, published_from_line
+from parsers.decoding import decode_html
+from parsers.html_text import clean_line, text_lines
+from parsers.links import base_for, collect_links
 from parsers.record import Response
+from parsers.reference import find_reference
+from parsers.sites import SITES
+
+# When the content root holds less than this share of the page's text, check the body.
+_ROOT_MIN_SHARE = 0.25
+_PUBLISHED_META = (
+    'meta[property="article:published_time" i]', 'meta[name="article:published_time" i]',
+    'meta[itemprop="datePublished" i]', 'meta[name="dcterms.issued" i]', 'meta[name="DC.date.issued" i]',
+    'meta[name="dc.date" i]', 'meta[name="date" i]', 'meta[name="publish-date" i]',
+    'meta[name="publication_date" i]',
+)
+_TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
+_SITE_WORDS = ("police", "constabulary", "service", "gov.uk", "met")
 
 
 def parse_response(html: str | bytes, url: str) -> Response:
-    raise NotImplementedError
+    """Parse one response page. Never raises; problems become `warnings`."""
+    url = url if isinstance(url, str) else str(url)
+    try:
+        return _parse(html, url)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, MemoryError) as exc:
+        # Last resort, reported not hidden: the record says the parser failed and why.
+        return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))
+
+
+def _parse(html: str | bytes, url: str) -> Response:
+    text, warnings = _as_text(html)
+    warnings = list(warnings)
+    if not text.strip():
+        return _empty(url, tuple(warnings) + ("empty page",))
+    tree = LexborHTMLParser(text)
+    base = base_for(tree, url)
+    published = _meta_published(tree)
+    head_title = _head_title(tree)
+    content.remove_junk(tree)
+    root, fallback = content.choose_root(tree)
+    if fallback:
+        warnings.append("no content root found; used body")
+    h1 = _h1_title(tree, root)
+    content.remove_chrome(tree, root)
+    lines = _clean_lines(text_lines(root)) if root is not None else []
+    body = tree.body
+    if not fallback and body is not None and _chars(lines) < _ROOT_MIN_SHARE * content.text_length(body):
+        body_lines = _clean_lines(text_lines(body))
+        if _chars(body_lines) > 2 * _chars(lines):
+            lines, root = body_lines, body
+            warnings.append("content root had little text; used body")
+    title = h1 or _strip_site_suffix(head_title)
+    if not title:
+        warnings.append("no title found")
+    lines, line_published = _drop_title_and_dates(lines, title if h1 else None)
+    published = published or line_published or _time_published(root)
+    reference = find_reference(lines, title, _force_prefix(url))
+    if reference is None:
+        warnings.append("no reference found")
+    if not lines:
+        warnings.append("no text content found")
+    request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
+    warnings.extend(more)
+    links, attachments = collect_links(root, base)
+    return Response(
+        url=url, reference=reference, title=title, month=month_from_url(url), published=published,
+        request_text=request_text, questions=questions, exemptions=exemptions, outcome=outcome,
+        ncnd=ncnd, body_text="\n".join(lines), links=links, attachments=attachments,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _as_text(html) -> tuple[str, tuple[str, ...]]:
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        return decode_html(html)
+    if html is None:
+        return "", ()
+    if not isinstance(html, str):
+        return str(html), ("input was not str or bytes",)
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a bad upstream decode
+        return html.encode("utf-8", "replace").decode("utf-8"), ("undecodable characters replaced",)
+    return html, ()
+
+
+def _empty(url: str, warnings: tuple[str, ...]) -> Response:
+    return Response(
+        url=url, reference=None, title=None, month=month_from_url(url), published=None,
+        request_text="", questions=(), exemptions=(), outcome="unknown", ncnd=False, body_text="",
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _clean_lines(raw: list[str]) -> list[str]:
+    lines = []
+    for line in raw:
+        kept = strip_chrome_text(line)
+        if kept:
+            lines.append(kept)
+    return lines
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) for line in lines)
+
+
+def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:
+    """Lines without the h1 title line and "Published: ..." lines; and that date."""
+    published = None
+    out = []
+    title_dropped = h1 is None
+    for i, line in enumerate(lines):
+        if not title_dropped and i < 5 and line == h1:
+            title_dropped = True
+            continue
+        date = published_from_line(line) if len(line) < 100 else None
+        if date:
+            published = published or date
+            continue
+        out.append(line)
+    return out, published
+
+
+def _meta_published(tree) -> str | None:
+    for selector in _PUBLISHED_META:
+        node = tree.css_first(selector)
+        if node is not None:
+            found = parse_date(node.attributes.get("content") or "")
+            if found:
+                return found
+    return None
+
+
+def _time_published(root) -> str | None:
+    if root is None:
+        return None
+    node = root.css_first("time[datetime]")
+    return parse_date(node.attributes.get("datetime") or "") if node is not None else None
+
+
+def _head_title(tree) -> str | None:
+    node = tree.css_first("title")
+    return clean_line(node.text(deep=True)) if node is not None else None
+
+
+def _h1_title(tree, root) -> str | None:
+    candidates = (root.css("h1") if root is not None else []) or tree.css("h1")
+    for node in candidates:
+        text = strip_chrome_text(clean_line(node.text(deep=True)))
+        if text:
+            return text
+    return None
+
+
+def _strip_site_suffix(title: str | None) -> str | None:
+    if not title:
+        return None
+    for sep in _TITLE_SEPARATORS:
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if head.strip() and (sep == " | " or any(w in tail.lower() for w in _SITE_WORDS)):
+                return head.strip()
+    return title
+
+
+def _force_prefix(url: str) -> str | None:
+    """The site's reference prefix ("01" for the MPS) when the URL is one of its pages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    for site in SITES.values():
+        if site.reference_prefix and (
+            site.is_detail_path(parts.path) or urlsplit(site.base_url).netloc == parts.netloc
+        ):
+            return site.reference_prefix
+    return None

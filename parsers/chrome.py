@@ -1,0 +1,161 @@
+"""Site chrome: everything on a page that is not the response, in one place.
+
+Two layers, because the real markup is unknown and browsers flatten it differently:
+
+1. Structural: elements that are chrome by their role (navigation, banners, cookie
+   and consent regions, hidden elements, feedback and share widgets). Removed from
+   the parsed tree before text is taken.
+2. Textual: the banner lines the MPS platform prints (seen in every seed and real
+   sample: quick-exit link, cookie banner and its hidden confirmations, the error
+   message, the beta banner). They survive layer 1 when the markup puts them inside
+   `main` or hides them in ways we do not recognise, so lines are checked by text too.
+"""
+from __future__ import annotations
+
+import re
+
+# Always junk, wherever they are.
+JUNK_SELECTOR = ",".join((
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
+    "embed", "button", "select", "textarea", "input", "link", "meta",
+))
+# Hidden or interactive regions: chrome unless they hold much of the page (a
+# `<form>` wrapping a whole ASP.NET page, a content div hidden until JS runs).
+GUARDED_SELECTOR = ",".join((
+    "[hidden]", '[aria-hidden="true" i]', "form", "dialog",
+    '[style*="display:none" i]', '[style*="display: none" i]',
+    '[style*="visibility:hidden" i]', '[style*="visibility: hidden" i]',
+))
+
+# Chrome by role or landmark. `header`/`footer` are handled separately: inside an
+# article or main they are the article's own header (often holding the h1).
+LANDMARK_SELECTOR = ",".join((
+    "nav", "aside", '[role="navigation" i]', '[role="banner" i]', '[role="contentinfo" i]',
+    '[role="complementary" i]', '[role="search" i]', '[role="dialog" i]', '[role="alertdialog" i]',
+    '[aria-modal="true" i]',
+))
+PAGE_HEADER_FOOTER = "header,footer"
+
+# Chrome recognised by class/id words. Only removed when the element is small
+# compared with the page (a `<body class="cookie-pending">` must not take the page).
+NAMED_SELECTOR = ",".join(
+    f'[{attr}*="{word}" i]'
+    for word in (
+        "cookie", "consent", "gdpr", "breadcrumb", "skip-link", "skiplink", "skip-to",
+        "quick-exit", "quickexit", "exit-site", "leave-site", "hide-page", "safety-exit",
+        "beta-banner", "phase-banner", "site-banner", "feedback", "page-helpful", "helpful",
+        "share", "social", "print-page", "back-to-top", "backtotop",
+    )
+    for attr in ("class", "id")
+) + ',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
+# Classes that hide content visually; their text is never part of the response.
+HIDDEN_CLASSES = frozenset((
+    "hidden", "is-hidden", "d-none", "hide", "visually-hidden", "sr-only", "govuk-visually-hidden",
+    "screen-reader-text", "u-hidden", "js-hidden",
+))
+# A named region larger than this share of the page text is not chrome.
+NAMED_MAX_SHARE = 0.3
+
+# Known chrome text, compared after `normalise_for_match`. Sentences, not lines:
+# layouts split or join them differently.
+_CHROME_SENTENCES = (
+    "Quickly exit this site by pressing the Escape key",
+    "Leave this site",
+    "Exit this site",
+    "Quick exit",
+    "Skip to main content",
+    "Skip to content",
+    "We use some essential cookies to make our website work.",
+    "We'd like to set additional cookies so we can remember your preferences and understand how you use our site.",
+    'You can manage your preferences and cookie settings at any time by clicking on "Customise Cookies" below.',
+    "For more information on how we use cookies, please see our Cookies notice.",
+    "Your cookie preferences have been saved.",
+    "You can update your cookie settings at any time on the cookies page.",
+    "Sorry, there was a technical problem. Please try again.",
+    "Sorry, there was a technical problem.",
+    "This site is a beta, which means it's a work in progress and we'll be adding more to it over the next few weeks.",
+    "Your feedback helps us make things better, so please let us know what you think.",
+    "Accept all cookies", "Accept additional cookies", "Reject additional cookies",
+    "Reject all cookies", "Was this page helpful?", "Is this page useful?",
+    "Report a problem with this page",
+)
+# Short phrases that are chrome only when they are the whole line.
+_CHROME_WHOLE_LINES = (
+    "Please try again.", "Customise cookies", "Cookie settings", "Cookies notice",
+    "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
+    "Yes No", "Hide this page", "Close", "Menu", "Search",
+)
+# Looser patterns for chrome lines whose wording may drift on the live site; anchored
+# at the start and only applied to short lines.
+_CHROME_PATTERNS = re.compile(
+    r"^(?:we use (?:some )?(?:essential|necessary|strictly necessary) cookies\b"
+    r"|your cookie (?:preferences|settings) (?:have|has) been (?:saved|updated)"
+    r"|this (?:site|website|service) is (?:a|in) beta\b"
+    r"|you can manage your preferences and cookie settings\b"
+    r"|quickly exit this (?:site|page)\b)"
+)
+_CHROME_PATTERN_MAX_LEN = 400
+
+
+def normalise_for_match(text: str) -> str:
+    """Lower case, straight quotes, single spaces: for comparing, never for output."""
+    return " ".join(text.translate(_QUOTES).lower().split())
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_SENTENCES = tuple(sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True))
+_WHOLE_LINES = frozenset(normalise_for_match(s) for s in _CHROME_WHOLE_LINES)
+
+
+def strip_chrome_text(line: str) -> str:
+    """The line without known chrome sentences at its start or end ("" if all chrome).
+
+    Chrome glued to the front of content (a flattened banner followed by the reference
+    line) is cut off; chrome in the middle of a sentence is left alone.
+    """
+    norm = normalise_for_match(line)
+    if not norm or norm in _WHOLE_LINES:
+        return ""
+    if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
+        return ""
+    start, end = 0, len(norm)
+    changed = True
+    while changed and start < end:
+        changed = False
+        for sentence in _SENTENCES:
+            if norm.startswith(sentence, start) and _boundary(norm, start + len(sentence)):
+                start = _skip_space(norm, start + len(sentence))
+                changed = True
+            if norm.endswith(sentence, start, end) and _boundary_before(norm, end - len(sentence)):
+                end = end - len(sentence)
+                while end > start and norm[end - 1] == " ":
+                    end -= 1
+                changed = True
+    if start == 0 and end == len(norm):
+        return line
+    if start >= end or norm[start:end] in _WHOLE_LINES:
+        return ""
+    # Map back to the original line: normalisation only collapses spaces and swaps
+    # quote characters one for one, so count words to find the cut points.
+    return _slice_words(line, norm, start, end)
+
+
+def _boundary(norm: str, pos: int) -> bool:
+    return pos >= len(norm) or norm[pos] == " "
+
+
+def _boundary_before(norm: str, pos: int) -> bool:
+    return pos <= 0 or norm[pos - 1] == " "
+
+
+def _skip_space(norm: str, pos: int) -> int:
+    while pos < len(norm) and norm[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _slice_words(line: str, norm: str, start: int, end: int) -> str:
+    words = line.split()
+    first = norm[:start].count(" ") if start else 0
+    last = norm[:end].count(" ") + 1
+    return " ".join(words[first:last])

@@ -1,0 +1,101 @@
+"""Dates: the disclosure-log month from a page URL, and a page's publication date.
+
+Month segments seen on the platform: `august-2024`, `january---2026`, `sept-2023`,
+`/disclosure-2024/april/` (year in an earlier segment), `/disclosure/2024/march/`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
+_SEG_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH_WORD})[-_ ]*(?P<y>(?:19|20)\d\d)")
+_SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])")
+_SEG_MONTH = re.compile(rf"{_MONTH_WORD}|0?[1-9]|1[0-2]")
+_YEAR_IN_SEG = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+# Dates in text. Bounded, linear patterns only.
+_D_MONTH_Y = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\.?,?\s+(\d{{4}})\b", re.I)
+_MONTH_D_Y = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_PUBLISHED_LINE = re.compile(
+    r"(?:date\s+)?(?:first\s+)?(?:published|publication\s+date|date\s+of\s+publication|posted)(?:\s+on)?\s*[:\-\u2013]?\s*",
+    re.I,
+)
+
+
+def month_from_url(url: str) -> str | None:
+    """"YYYY-MM" from the month segment of an http(s) URL path, else None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    segments = [unquote(s).lower() for s in parts.path.split("/") if s]
+    for i, seg in enumerate(segments):
+        match = _SEG_MONTH_YEAR.fullmatch(seg) or _SEG_YEAR_MONTH.fullmatch(seg)
+        if match:
+            return _month(match.group("y"), match.group("m"))
+        if _SEG_MONTH.fullmatch(seg) and i > 0:
+            year = _year_before(segments[:i])
+            if year and (not seg.isdigit() or _YEAR_IN_SEG.fullmatch(segments[i - 1])):
+                return _month(year, seg)
+    return None
+
+
+def _year_before(segments: list[str]) -> str | None:
+    for seg in reversed(segments):
+        found = _YEAR_IN_SEG.findall(seg)
+        if found:
+            return found[-1]
+    return None
+
+
+def _month(year: str, month: str) -> str | None:
+    number = int(month) if month.isdigit() else MONTHS.get(month)
+    if not number or not 1 <= number <= 12:
+        return None
+    return f"{int(year):04d}-{number:02d}"
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO "YYYY-MM-DD" (UK day/month order), else None."""
+    text = text[:200]
+    for pattern, order in ((_ISO, "ymd"), (_D_MONTH_Y, "dmy"), (_MONTH_D_Y, "mdy"), (_NUMERIC, "dmy")):
+        match = pattern.search(text)
+        if match:
+            found = _iso(match.groups(), order)
+            if found:
+                return found
+    return None
+
+
+def published_from_line(line: str) -> str | None:
+    """The date of a "Published: 12 August 2024" style line (the whole line), else None."""
+    match = _PUBLISHED_LINE.match(line)
+    if match is None:
+        return None
+    rest = line[match.end():]
+    # A date and little else: "Published on 12 May 2024 the report said..." is prose.
+    if len(rest) > 40:
+        return None
+    return parse_date(rest)
+
+
+def _iso(groups: tuple, order: str) -> str | None:
+    values = dict(zip(order, groups))
+    month = values["m"]
+    month_number = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+    try:
+        return date(int(values["y"]), month_number or 0, int(values["d"])).isoformat()
+    except (ValueError, TypeError):
+        return None

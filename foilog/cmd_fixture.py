@@ -1,2 +1,48 @@
-"""`foilog` commands: fixture (to be filled in by its owner)."""
-COMMANDS: list = []
+"""`foilog fixture-site`: serve the offline mirror of the MPS site on loopback."""
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from foilog.fixture_faults import HELP as FAULTS_HELP
+from foilog.fixture_faults import Faults, FaultSpecError
+
+
+@click.command("fixture-site")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", default=8765, show_default=True, type=int, help="port (0 = any free port)")
+@click.option("--faults", "faults_spec", default=None, metavar="SPEC", help=FAULTS_HELP)
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="mirror directory [default: fixtures/site of this checkout]")
+@click.option("--quiet", is_flag=True, help="do not print one line per request on stderr")
+def fixture_site(host: str, port: int, faults_spec: str | None, root: Path | None, quiet: bool) -> None:
+    """Serve the offline MPS mirror (fixtures/site) until Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+        foilog fixture-site --port 8765
+        foilog fixture-site --faults "rate=0.2,kinds=429+503+reset+truncate+slow,seed=7,slow_s=2,retry_after=1"
+    """
+    from foilog.fixture_site import make_server
+
+    try:
+        faults = Faults.parse(faults_spec)
+        server = make_server(root, host, port, faults, verbose=not quiet)
+    except (FaultSpecError, FileNotFoundError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    # SIGTERM stops the server the same way Ctrl-C does: serve_forever returns.
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    click.echo(f"fixture site on {server.base_url}/ (root {server.state.root}"
+               + (f", faults {faults_spec}" if faults else "") + ")", err=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+COMMANDS = [fixture_site]

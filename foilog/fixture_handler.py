@@ -1,0 +1,146 @@
+"""HTTP request handling for the fixture mirror: conditional requests, gzip, HEAD,
+path checks and fault injection. What a path answers lives in `fixture_site`."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import posixpath
+import socket
+import struct
+import sys
+import time
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import unquote, urlsplit
+
+COMPRESSIBLE = ("text/", "application/xml", "application/json")
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def clean_path(raw: str) -> str | None:
+    """The decoded path, or None for anything that tries to leave the site root."""
+    path = unquote(raw)
+    if "\0" in path or "\\" in path or not path.startswith("/"):
+        return None
+    if any(seg == ".." for seg in path.split("/")):
+        return None
+    normal = posixpath.normpath(path)
+    if path.endswith("/") and normal != "/":
+        normal += "/"
+    return normal
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"  # what the live site's responses say
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self.respond(head=True)
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    # -- the request ------------------------------------------------------------------
+    def respond(self, head: bool) -> None:
+        state = self.server.state
+        parts = urlsplit(self.path)
+        path = clean_path(parts.path)
+        fault = state.faults.decide(self.command, self.path) if state.faults else None
+        if fault:
+            state.fault_log.append((self.command, self.path, fault))
+        if fault in ("429", "503"):
+            return self.send_fault_status(int(fault), head)
+        if fault == "slow":
+            time.sleep(state.faults.slow_s)
+        if path is None:
+            return self.send_plain(400, b"Bad Request", head)
+        host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
+        resource = state.resolve(path, parts.query, f"http://{host}")
+        if resource.status == 301:
+            return self.send_redirect(resource.location, head)
+        self.send_resource(resource, head, fault)
+
+    def send_resource(self, res, head: bool, fault: str | None) -> None:
+        etag = etag_of(res.body)
+        headers = {"Content-Type": res.content_type, "Cache-Control": "public, max-age=300"}
+        if res.status == 200:
+            headers["ETag"] = etag
+            if res.last_modified:
+                headers["Last-Modified"] = formatdate(int(res.last_modified), usegmt=True)
+            if self.not_modified(etag, res.last_modified):
+                return self.finish_response(304, headers, b"", head=True)
+        body = res.body
+        if self.wants_gzip() and res.content_type.startswith(COMPRESSIBLE) and body:
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding"
+        self.finish_response(res.status, headers, body, head, fault)
+
+    def not_modified(self, etag: str, last_modified: float | None) -> bool:
+        inm = self.headers.get("If-None-Match")
+        if inm is not None:
+            tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+            return etag in tags or "*" in tags
+        ims = self.headers.get("If-Modified-Since")
+        if ims and last_modified:
+            try:
+                return int(last_modified) <= parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def wants_gzip(self) -> bool:
+        accepted = self.headers.get("Accept-Encoding", "")
+        return any(p.split(";")[0].strip() == "gzip" and "q=0" not in p.replace(" ", "")
+                   for p in accepted.split(","))
+
+    # -- writing ----------------------------------------------------------------------
+    def finish_response(self, status: int, headers: dict, body: bytes, head: bool,
+                        fault: str | None = None) -> None:
+        self.server.state.request_log.append((self.command, self.path, status))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if head or status == 304:
+            return
+        if fault == "truncate" and len(body) > 1:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if fault == "reset":
+            self.wfile.write(body[: len(body) // 3])
+            self.wfile.flush()
+            # SO_LINGER 0: close() sends RST instead of FIN, as a dropped connection does.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+    def send_fault_status(self, status: int, head: bool) -> None:
+        text = b"Too Many Requests" if status == 429 else b"Service Unavailable"
+        body = b"<!DOCTYPE html><html><head><title>" + text + b"</title></head><body><h1>" + text + b"</h1></body></html>"
+        headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+        if status == 429:
+            headers["Retry-After"] = str(self.server.state.faults.retry_after)
+        self.finish_response(status, headers, body, head)
+
+    def send_plain(self, status: int, text: bytes, head: bool) -> None:
+        self.finish_response(status, {"Content-Type": "text/plain; charset=utf-8"}, text, head)
+
+    def send_redirect(self, location: str, head: bool) -> None:
+        body = f'<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="{location}">here</a>.</h2></body></html>'.encode()
+        self.finish_response(301, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body, head)

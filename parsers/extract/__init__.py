@@ -54,7 +54,9 @@ def detect_type(data: bytes, type_hint: str | None = None, content_type: str | N
     Links on the site say ".xlsx" but servers sometimes send a PDF or an HTML error
     page under that name; the bytes decide when they can.
     """
-    hint = _normalise_hint(type_hint) or _type_from_content_type(content_type)
+    hint = _normalise_hint(type_hint)
+    if hint in (None, "unknown"):
+        hint = _type_from_content_type(content_type) or hint
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"

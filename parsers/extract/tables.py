@@ -117,7 +117,7 @@ def _trim(cells: list[str]) -> list[str]:
 def _find_header(grid, width: int, merged_fill) -> int | None:
     for i, (n, cells) in enumerate(grid[:HEADER_SCAN_ROWS]):
         own = [c for j, c in enumerate(cells) if c and (n, j) not in merged_fill]
-        if len(set(own)) >= 2 and len(own) * 2 >= width and max(map(len, own)) <= MAX_LABEL:
+        if len(set(own)) >= min(2, width) and len(own) * 2 >= width and max(map(len, own)) <= MAX_LABEL:
             return i
     return None
 

@@ -1,0 +1,228 @@
+"""Downloaded attachments in the archive: extraction columns, sheet tables, search.
+
+The `attachments` table (one row per response x linked file) is declared by
+`db.schema`; `db.load.load_response` keeps its listing columns (title, type,
+position). This module owns what the download adds:
+
+- the extraction columns of `attachments` (bytes, sha256, content_type, last_changed,
+  text, error, extracted_at; `text` is indexed by `attachments_fts` through the
+  schema's triggers, so search follows every update here);
+- `attachment_state`: per attachment, the last HTTP answer, since when it has been
+  gone, the page-store version and the extractor version the text came from;
+- `attachment_sheets` / `attachment_rows`: every sheet of a spreadsheet (or CSV, or a
+  Word table) as rows of JSON, one stable schema for every file (docs/attachments.md).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from db.load import transaction
+from parsers.extract import EXTRACTOR_VERSION, Extracted
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS attachment_state (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    http_status INTEGER,            -- last answer: 200, 304, 404...; 0 no answer
+    fetch_error TEXT,               -- why the last download failed (old text kept)
+    checked_at TEXT,                -- last time we asked the site for the file
+    gone_since TEXT,                -- first 404/410 of the current absence
+    offsite INTEGER NOT NULL DEFAULT 0,  -- a link to another host: listed, never fetched
+    page_version INTEGER,           -- version in the raw page store the text came from
+    extractor_version TEXT,
+    extract_ms REAL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER,
+    notes TEXT                      -- JSON array: "decoded as cp1252", "no text layer"...
+);
+CREATE TABLE IF NOT EXISTS attachment_sheets (
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,      -- 1-based order in the workbook
+    sheet TEXT NOT NULL,            -- the sheet's name ("Table 1" for a Word table)
+    header TEXT NOT NULL,           -- JSON array of column names (unique, non-empty)
+    header_row INTEGER NOT NULL,    -- source row of the header, 0 when none was found
+    preamble TEXT,                  -- title lines above the header
+    row_count INTEGER NOT NULL,
+    column_count INTEGER NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (attachment_id, position),
+    UNIQUE (attachment_id, sheet)
+);
+CREATE TABLE IF NOT EXISTS attachment_rows (
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    sheet TEXT NOT NULL,
+    row_number INTEGER NOT NULL,    -- the row number a reader sees in the spreadsheet
+    cells TEXT NOT NULL,            -- JSON array of cell texts, in header order
+    record TEXT NOT NULL,           -- JSON object keyed by header: json_extract(record, '$.Borough')
+    PRIMARY KEY (attachment_id, sheet, row_number)
+);
+CREATE VIEW IF NOT EXISTS attachment_table_rows AS
+SELECT a.response_id, a.id AS attachment_id, a.title AS attachment_title, a.url AS attachment_url,
+       r.sheet, r.row_number, r.record, r.cells
+FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id;
+"""
+
+# Search over attachment text: which response, which file, and where the words are.
+# `snippet()` marks the match with [[ ]] (plain text: Datasette shows it as is and a
+# template can escape the text, then turn the markers into <mark>, see snippet_html).
+ATTACHMENT_SEARCH_SQL = """
+select
+  a.response_id,
+  r.title as response_title,
+  r.reference,
+  r.url as response_url,
+  a.title as attachment_title,
+  a.url as attachment_url,
+  a.type,
+  a.bytes,
+  snippet(attachments_fts, 1, '[[', ']]', ' … ', 24) as snippet
+from attachments_fts
+join attachments a on a.id = attachments_fts.rowid
+join responses r on r.id = a.response_id
+where attachments_fts match :q
+order by bm25(attachments_fts)
+limit 100
+""".strip()
+
+SNIPPET_OPEN, SNIPPET_CLOSE = "[[", "]]"
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    response_id: str
+    url: str
+    title: str | None
+    type: str | None
+    sha256: str | None
+    extracted_at: str | None
+    extractor_version: str | None
+    page_version: int | None
+    gone_since: str | None
+
+
+def ensure_attachment_tables(db: sqlite_utils.Database) -> None:
+    """Create this module's tables and view if missing. Idempotent, cheap."""
+    with transaction(db):
+        for statement in _TABLES.split(";\n"):
+            if statement.strip():
+                db.conn.execute(statement)
+
+
+def attachment_row(db: sqlite_utils.Database, response_id: str, url: str, title: str | None,
+                   type: str | None, now: str) -> AttachmentRow:
+    """The attachment's row, inserted if `load_response` has not listed it (yet)."""
+    conn = db.conn
+    with transaction(db):
+        conn.execute(
+            "INSERT INTO attachments (response_id, url, title, type, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(response_id, url) DO NOTHING",
+            (response_id, url, title, type, now, now),
+        )
+    row = conn.execute(
+        "SELECT a.id, a.response_id, a.url, a.title, a.type, a.sha256, a.extracted_at, "
+        "s.extractor_version, s.page_version, s.gone_since FROM attachments a "
+        "LEFT JOIN attachment_state s ON s.attachment_id = a.id "
+        "WHERE a.response_id = ? AND a.url = ?",
+        (response_id, url),
+    ).fetchone()
+    return AttachmentRow(*row)
+
+
+def record_offsite(db: sqlite_utils.Database, att: AttachmentRow, now: str) -> None:
+    with transaction(db):
+        _state(db, att, offsite=1, checked_at=None, http_status=None, fetch_error=None)
+
+
+def record_fetch_failure(db: sqlite_utils.Database, att: AttachmentRow, status: int,
+                         error: str, now: str) -> None:
+    """The download failed: say why, keep the text and tables of the last good copy."""
+    with transaction(db):
+        db.conn.execute("UPDATE attachments SET error = ? WHERE id = ?", (f"download: {error}", att.id))
+        _state(db, att, http_status=status, fetch_error=error, checked_at=now)
+
+
+def record_gone(db: sqlite_utils.Database, att: AttachmentRow, status: int, now: str) -> None:
+    """404/410: the file is no longer served. Every row, table and byte is kept."""
+    since = att.gone_since or now
+    with transaction(db):
+        db.conn.execute("UPDATE attachments SET removed_at = ? WHERE id = ?", (since, att.id))
+        _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=since)
+
+
+def record_seen(db: sqlite_utils.Database, att: AttachmentRow, status: int, now: str) -> None:
+    """Served and unchanged (a 304, or the same bytes): only the dates move."""
+    with transaction(db):
+        db.conn.execute(
+            "UPDATE attachments SET last_seen = ?, removed_at = NULL, "
+            "error = CASE WHEN error LIKE 'download: %' THEN NULL ELSE error END WHERE id = ?",
+            (now, att.id),
+        )
+        _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=None)
+
+
+def record_extraction(db: sqlite_utils.Database, att: AttachmentRow, *, status: int, size: int,
+                      sha256: str, content_type: str | None, page_version: int | None,
+                      extracted: Extracted, extract_ms: float, now: str) -> None:
+    """A downloaded copy and what was extracted from it, in one transaction."""
+    changed = att.sha256 != sha256
+    conn = db.conn
+    with transaction(db):
+        conn.execute(
+            "UPDATE attachments SET bytes = ?, sha256 = ?, content_type = ?, last_seen = ?, "
+            "last_changed = CASE WHEN ? THEN ? ELSE last_changed END, removed_at = NULL, "
+            "text = ?, error = ?, extracted_at = ? WHERE id = ?",
+            (size, sha256, content_type, now, changed, now, extracted.text or None,
+             extracted.error, now, att.id),
+        )
+        _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=None,
+               page_version=page_version, extractor_version=EXTRACTOR_VERSION,
+               extract_ms=round(extract_ms, 2), truncated=int(extracted.truncated),
+               pages=extracted.pages, notes=json.dumps(list(extracted.notes)) if extracted.notes else None)
+        _replace_sheets(db, att.id, extracted)
+
+
+def _replace_sheets(db: sqlite_utils.Database, attachment_id: int, extracted: Extracted) -> None:
+    conn = db.conn
+    conn.execute("DELETE FROM attachment_rows WHERE attachment_id = ?", (attachment_id,))
+    conn.execute("DELETE FROM attachment_sheets WHERE attachment_id = ?", (attachment_id,))
+    for position, sheet in enumerate(extracted.sheets, start=1):
+        conn.execute(
+            "INSERT INTO attachment_sheets (attachment_id, position, sheet, header, header_row, "
+            "preamble, row_count, column_count, truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (attachment_id, position, sheet.name, json.dumps(list(sheet.header), ensure_ascii=False),
+             sheet.header_row, "\n".join(sheet.preamble) or None, len(sheet.rows),
+             len(sheet.header), int(sheet.truncated)),
+        )
+        numbers = sheet.row_numbers or range(1, len(sheet.rows) + 1)
+        conn.executemany(
+            "INSERT INTO attachment_rows (attachment_id, sheet, row_number, cells, record) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (attachment_id, sheet.name, number, json.dumps(list(cells), ensure_ascii=False),
+                 json.dumps(dict(zip(sheet.header, cells)), ensure_ascii=False))
+                for number, cells in zip(numbers, sheet.rows)
+            ),
+        )
+
+
+def _state(db: sqlite_utils.Database, att: AttachmentRow, **values) -> None:
+    columns = ["attachment_id", "url", *values]
+    params = [att.id, att.url, *values.values()]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ["url", *values])
+    db.conn.execute(
+        f"INSERT INTO attachment_state ({', '.join(columns)}) VALUES "
+        f"({', '.join('?' for _ in columns)}) ON CONFLICT(attachment_id) DO UPDATE SET {updates}",
+        params,
+    )
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape a search snippet and turn its [[ ]] markers into <mark> for a template."""
+    import html
+
+    escaped = html.escape(snippet or "")
+    return escaped.replace(SNIPPET_OPEN, "<mark>").replace(SNIPPET_CLOSE, "</mark>")

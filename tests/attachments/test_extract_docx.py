@@ -1,0 +1,30 @@
+"""Word documents: paragraphs in order, tables as sheets."""
+from __future__ import annotations
+
+from parsers.extract import extract
+
+GUIDANCE = "disclosure_2025/february_2025/training-guidance.docx"
+
+
+def test_docx_text_and_table(mirror_file):
+    result = extract(mirror_file(GUIDANCE), "docx")
+    assert result.error is None and result.type == "docx"
+    assert result.text.startswith("Officer Safety Training: Guidance for Trainers")
+    # document order: the table sits between "Course content" and the last paragraph
+    assert result.text.index("Course content") < result.text.index("Handcuffing") < result.text.index(
+        "Trainers record results")
+    (table,) = result.sheets
+    assert table.name == "Table 1"
+    assert table.header == ("Module", "Duration (hours)", "Assessed")
+    assert table.rows[1] == ("Handcuffing", "2", "Yes")
+
+
+def test_corrupt_docx_is_an_error(mirror_file):
+    data = mirror_file(GUIDANCE)
+    result = extract(data[:2000], "docx")
+    assert result.text == "" and result.error and result.error.startswith("docx")
+
+
+def test_docx_text_limit(mirror_file):
+    result = extract(mirror_file(GUIDANCE), "docx", max_chars=100)
+    assert result.truncated and len(result.text) <= 100

@@ -1,2 +1,154 @@
-"""`foilog` commands: crawl (to be filled in by its owner)."""
-COMMANDS: list = []
+"""`foilog refresh`, `foilog fetch`, `foilog check-live`: the crawler's commands.
+
+Each is a few lines over scraper/; every failure the operator can meet becomes one
+line on stderr and an exit code (see EXIT_CODES_HELP), never a traceback.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+from foilog.settings import Settings
+from scraper.report import (
+    EXIT_CODES_HELP,
+    EXIT_LOCKED,
+    EXIT_SOME_FAILED,
+    EXIT_UNREACHABLE,
+    summary_json,
+    summary_line,
+)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _settings(**options) -> Settings:
+    settings = Settings.from_env(**options)
+    parts = urlsplit(settings.site.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        _fail(f"--site must be an http(s) URL, got {settings.site.base_url!r}", EXIT_UNREACHABLE)
+    if settings.rate < 0 or settings.concurrency < 1:
+        _fail("--rate must be >= 0 and --concurrency >= 1", EXIT_UNREACHABLE)
+    return settings
+
+
+def _run(coroutine_factory):
+    """Run one library coroutine; turn the operator-facing failures into exit codes."""
+    from scraper.fetch import SiteUnreachable
+    from scraper.lock import LockHeld
+    from scraper.single import BadInput
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(coroutine_factory())
+    except LockHeld as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except SiteUnreachable as exc:
+        _fail(f"{exc}; nothing changed", EXIT_UNREACHABLE)
+    except BadInput as exc:
+        _fail(str(exc), EXIT_UNREACHABLE)
+    except sqlite3.OperationalError as exc:
+        # disk full, read-only file or directory, unopenable path: each response is
+        # one transaction, so the one being written was rolled back whole
+        _fail(f"cannot write the database ({exc}); the page being written was rolled "
+              "back, everything before it is kept", EXIT_UNREACHABLE)
+    except PermissionError as exc:
+        _fail(f"cannot write {exc.filename} (permission denied)", EXIT_UNREACHABLE)
+    except KeyboardInterrupt:
+        _fail("interrupted; the next refresh resumes this run", 130)
+
+
+site_option = click.option("--site", default=None, metavar="URL",
+                           help="site base URL [default: $FOILOG_SITE or https://www.met.police.uk]")
+db_option = click.option("--db", "db_path", default=None, metavar="PATH",
+                         help="the archive [default: $FOILOG_DB or data/foi.db]")
+pages_option = click.option("--pages-db", "pages_path", default=None, metavar="PATH",
+                            help="the raw page store [default: $FOILOG_PAGES_DB or data/pages.db]")
+
+
+@click.command("refresh", epilog=EXIT_CODES_HELP)
+@site_option
+@db_option
+@pages_option
+@click.option("--json", "as_json", is_flag=True, help="print the summary as one JSON object")
+@click.option("--full", is_flag=True, default=None,
+              help="walk the whole lister and revisit every known page")
+@click.option("--rate", type=float, default=None,
+              help="requests per second across workers (0 = unlimited, loopback only) [default: 1]")
+@click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
+def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency) -> None:
+    """Fetch what is new or changed on the site into the archive (the nightly job).
+
+    Resumes an interrupted run; stores every raw page before parsing it; prints one
+    summary line (or JSON with --json) on stdout, progress on stderr.
+
+    \b
+    Example:
+        foilog refresh --site https://www.met.police.uk --db data/foi.db
+    """
+    from scraper.progress import Progress
+    from scraper.refresh import refresh
+
+    settings = _settings(site=site, db_path=db_path, pages_path=pages_path, full=full,
+                         rate=rate, concurrency=concurrency)
+    summary = _run(lambda: refresh(settings, progress=Progress()))
+    if summary["shape_changed"]:
+        click.echo(f"error: {summary['shape_changed']}", err=True)
+    for failure in summary["failures"][:10]:
+        click.echo(f"failed: {failure['url'] or '-'}: {failure['error']}", err=True)
+    click.echo(summary_json(summary) if as_json else summary_line(summary))
+    sys.exit(summary["exit_code"])
+
+
+@click.command("fetch")
+@click.argument("url")
+@site_option
+@db_option
+@pages_option
+def fetch_command(url, site, db_path, pages_path) -> None:
+    """Add or refresh one response page now (same pipeline as refresh).
+
+    \b
+    Example:
+        foilog fetch https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/
+    """
+    from scraper.single import fetch_one
+
+    settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
+    outcome = _run(lambda: fetch_one(settings, url))
+    if outcome.outcome == "failed":
+        _fail(f"{url}: {outcome.error}", EXIT_SOME_FAILED)
+    click.echo(f"{outcome.outcome}: {url}")
+
+
+@click.command("check-live")
+@site_option
+@click.option("--rate", type=float, default=None, help="requests per second [default: 1]")
+def check_live_command(site, rate) -> None:
+    """Fetch one lister page and two responses; report whether parsing still works.
+
+    Writes nothing. Exit 0 if listing, reference and questions are all found, 3 if
+    not (the site changed shape), 2 if the site cannot be reached.
+
+    \b
+    Example:
+        foilog check-live --site https://www.met.police.uk
+    """
+    from scraper.single import check_live
+
+    settings = _settings(site=site, rate=rate)
+    report = _run(lambda: check_live(settings))
+    for line in report.lines:
+        click.echo(line)
+    sys.exit(report.exit_code)
+
+
+COMMANDS = [refresh_command, fetch_command, check_live_command]

@@ -1,0 +1,427 @@
+"""The raw page store (its own SQLite file, default data/pages.db) and the crawl state.
+
+Every body is stored here, zlib-compressed, before anything parses it; a new version is
+kept whenever the sha256 of the body changes, so nothing fetched is ever lost. The same
+file holds what the crawler needs to resume: the URLs it knows (`urls`), its runs
+(`runs`) and each run's frontier (`frontier`).
+
+Durability: WAL with `synchronous=FULL`. A raw page must be on disk before the archive
+(a different file) records its sha256 as provenance; with NORMAL a power cut could
+undo the raw commit but not the archive's. The cost is one fsync per page, nothing at
+the site's one request per second.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    first_fetched_at TEXT NOT NULL,  -- when this content was first fetched
+    fetched_at TEXT NOT NULL,        -- last time the site served this content
+    status INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    compression TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (url, version)
+);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_fetched_at TEXT,
+    last_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    latest_version INTEGER,
+    latest_sha256 TEXT,
+    loaded_sha256 TEXT,     -- the content last loaded into the archive
+    removed_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed runs: retried next run
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    full INTEGER NOT NULL DEFAULT 0,
+    night INTEGER NOT NULL,
+    discovery_done INTEGER NOT NULL DEFAULT 0,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS crawl_state (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE IF NOT EXISTS frontier (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,              -- listing | sitemap | revisit | retry | fetch
+    state TEXT NOT NULL DEFAULT 'pending',  -- pending -> stored -> done | failed
+    outcome TEXT,                      -- new | changed | unchanged | removed | failed
+    has_reference INTEGER,             -- 1/0 when a body was parsed this run
+    error TEXT,
+    PRIMARY KEY (run_id, url)
+);
+"""
+
+PENDING, STORED, DONE, FAILED = "pending", "stored", "done", "failed"
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    url: str
+    version: int
+    fetched_at: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    sha256: str
+    content_type: str | None
+    body: bytes
+    new_version: bool = False  # True when this store() call added the version
+
+
+@dataclass(frozen=True)
+class KnownUrl:
+    url: str
+    kind: str
+    first_seen: str
+    etag: str | None
+    last_modified: str | None
+    latest_sha256: str | None
+    loaded_sha256: str | None
+    removed_at: str | None
+    failures: int
+
+
+@dataclass(frozen=True)
+class FrontierItem:
+    url: str
+    kind: str
+    reason: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    started_at: str
+    night: int
+    full: bool
+    discovery_done: bool
+    resumed: bool
+
+
+def sha256_hex(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class PageStore:
+    """Raw pages, versions and crawl state in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self._depth = 0
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "PageStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """One atomic unit; nested calls join the outer transaction."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+
+    # -- raw pages ----------------------------------------------------------------
+
+    def store(
+        self,
+        url: str,
+        status: int,
+        headers: dict,
+        body: bytes,
+        fetched_at: str,
+        kind: str = "page",
+    ) -> StoredPage | None:
+        """Record one fetch; keep a new version only when the body's sha256 changed.
+
+        200 stores (or re-confirms) content, 304 re-confirms the latest version, 404 and
+        410 mark the URL removed (every stored version stays). Returns the latest
+        version, or None when there is none.
+        """
+        headers = {k.lower(): v for k, v in headers.items()}
+        with self.transaction():
+            self._touch_url(url, kind, fetched_at)
+            if status == 200:
+                return self._store_body(url, kind, status, headers, body, fetched_at)
+            self.conn.execute(
+                "UPDATE urls SET last_fetched_at=?, last_status=? WHERE url=?",
+                (fetched_at, status, url),
+            )
+            if status == 304:
+                self.conn.execute(
+                    "UPDATE urls SET removed_at=NULL WHERE url=?", (url,)
+                )
+                self.conn.execute(
+                    "UPDATE pages SET fetched_at=? WHERE url=? AND version="
+                    "(SELECT latest_version FROM urls WHERE url=?)",
+                    (fetched_at, url, url),
+                )
+            elif status in (404, 410):
+                self.conn.execute(
+                    "UPDATE urls SET removed_at=COALESCE(removed_at, ?) WHERE url=?",
+                    (fetched_at, url),
+                )
+            return self.latest(url)
+
+    def _store_body(self, url, kind, status, headers, body, fetched_at) -> StoredPage:
+        digest = sha256_hex(body)
+        latest = self.conn.execute(
+            "SELECT version, sha256 FROM pages WHERE url=? ORDER BY version DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        etag, modified = headers.get("etag"), headers.get("last-modified")
+        new = latest is None or latest["sha256"] != digest
+        version = (latest["version"] + 1 if latest else 1) if new else latest["version"]
+        if new:
+            self.conn.execute(
+                "INSERT INTO pages (url, version, kind, first_fetched_at, fetched_at, status,"
+                " etag, last_modified, content_type, sha256, size, compression, body)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (url, version, kind, fetched_at, fetched_at, status, etag, modified,
+                 headers.get("content-type"), digest, len(body), "zlib",
+                 zlib.compress(body, 6)),
+            )
+        else:
+            self.conn.execute(
+                "UPDATE pages SET fetched_at=?, etag=?, last_modified=? "
+                "WHERE url=? AND version=?",
+                (fetched_at, etag, modified, url, version),
+            )
+        self.conn.execute(
+            "UPDATE urls SET last_fetched_at=?, last_status=?, etag=?, last_modified=?,"
+            " latest_version=?, latest_sha256=?, removed_at=NULL WHERE url=?",
+            (fetched_at, status, etag, modified, version, digest, url),
+        )
+        return StoredPage(url, version, fetched_at, status, etag, modified, digest,
+                          headers.get("content-type"), body, new_version=new)
+
+    def _touch_url(self, url: str, kind: str, when: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO urls (url, kind, first_seen) VALUES (?,?,?)",
+            (url, kind, when),
+        )
+
+    def latest(self, url: str) -> StoredPage | None:
+        row = self.conn.execute(
+            "SELECT * FROM pages WHERE url=? ORDER BY version DESC LIMIT 1", (url,)
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def versions(self, url: str) -> list[StoredPage]:
+        rows = self.conn.execute(
+            "SELECT * FROM pages WHERE url=? ORDER BY version", (url,)
+        ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def iter_latest(self, kind: str = "page") -> Iterator[StoredPage]:
+        rows = self.conn.execute(
+            "SELECT p.* FROM pages p JOIN urls u ON u.url=p.url AND p.version=u.latest_version"
+            " WHERE p.kind=? ORDER BY p.url",
+            (kind,),
+        )
+        for row in rows:
+            yield _stored(row)
+
+    # -- crawl state --------------------------------------------------------------
+
+    def known(self, url: str) -> KnownUrl | None:
+        row = self.conn.execute("SELECT * FROM urls WHERE url=?", (url,)).fetchone()
+        return _known(row) if row else None
+
+    def known_urls(self, kind: str = "page") -> dict[str, KnownUrl]:
+        rows = self.conn.execute("SELECT * FROM urls WHERE kind=?", (kind,))
+        return {r["url"]: _known(r) for r in rows}
+
+    def note_discovered(self, urls: Iterable[str], kind: str, when: str) -> None:
+        with self.transaction():
+            for url in urls:
+                self._touch_url(url, kind, when)
+
+    def record_failure(self, url: str, kind: str, error: str, when: str) -> None:
+        with self.transaction():
+            self._touch_url(url, kind, when)
+            self.conn.execute(
+                "UPDATE urls SET failures=failures+1, last_error=? WHERE url=?",
+                (error, url),
+            )
+
+    def mark_loaded(self, url: str, sha256: str | None) -> None:
+        self.conn.execute(
+            "UPDATE urls SET loaded_sha256=COALESCE(?, loaded_sha256), failures=0,"
+            " last_error=NULL WHERE url=?",
+            (sha256, url),
+        )
+
+    def get_flag(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM crawl_state WHERE key=?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_flag(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM crawl_state WHERE key=?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO crawl_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+    # -- runs and frontier ----------------------------------------------------------
+
+    def start_or_resume_run(self, now: str, night: int, full: bool) -> Run:
+        """The unfinished run if a previous one was killed, else a new one."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is not None:
+                if full and not row["full"]:
+                    self.conn.execute("UPDATE runs SET full=1, discovery_done=0 WHERE id=?",
+                                      (row["id"],))
+                return Run(row["id"], row["started_at"], row["night"],
+                           bool(row["full"]) or full,
+                           bool(row["discovery_done"]) and not (full and not row["full"]),
+                           resumed=True)
+            cur = self.conn.execute(
+                "INSERT INTO runs (started_at, night, full) VALUES (?,?,?)",
+                (now, night, int(full)),
+            )
+            return Run(cur.lastrowid, now, night, full, False, resumed=False)
+
+    def mark_discovery_done(self, run_id: int) -> None:
+        self.conn.execute("UPDATE runs SET discovery_done=1 WHERE id=?", (run_id,))
+
+    def finish_run(self, run_id: int, finished_at: str, summary_json: str) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at=?, summary=? WHERE id=?",
+            (finished_at, summary_json, run_id),
+        )
+
+    def add_to_frontier(self, run_id: int, items: Iterable[tuple[str, str, str]]) -> int:
+        """Add (url, kind, reason) items not already in this run's frontier."""
+        added = 0
+        with self.transaction():
+            for url, kind, reason in items:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO frontier (run_id, url, kind, reason)"
+                    " VALUES (?,?,?,?)",
+                    (run_id, url, kind, reason),
+                )
+                added += cur.rowcount
+        return added
+
+    def in_frontier(self, run_id: int) -> set[str]:
+        rows = self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))
+        return {r["url"] for r in rows}
+
+    def open_items(self, run_id: int) -> list[FrontierItem]:
+        """Items still to do (pending, or stored but not yet loaded), in insertion order."""
+        rows = self.conn.execute(
+            "SELECT url, kind, reason, state FROM frontier WHERE run_id=? AND state IN (?,?)"
+            " ORDER BY rowid",
+            (run_id, PENDING, STORED),
+        )
+        return [FrontierItem(r["url"], r["kind"], r["reason"], r["state"]) for r in rows]
+
+    def set_state(self, run_id: int, url: str, state: str, *, outcome: str | None = None,
+                  error: str | None = None, has_reference: bool | None = None) -> None:
+        self.conn.execute(
+            "UPDATE frontier SET state=?, outcome=COALESCE(?, outcome), error=?,"
+            " has_reference=COALESCE(?, has_reference) WHERE run_id=? AND url=?",
+            (state, outcome, error, None if has_reference is None else int(has_reference),
+             run_id, url),
+        )
+
+    def run_outcomes(self, run_id: int) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT outcome, COUNT(*) AS n FROM frontier WHERE run_id=? AND outcome IS NOT NULL"
+            " GROUP BY outcome",
+            (run_id,),
+        )
+        return {r["outcome"]: r["n"] for r in rows}
+
+    def run_reference_yield(self, run_id: int) -> tuple[int, int]:
+        """(pages parsed this run, of which with a reference)."""
+        row = self.conn.execute(
+            "SELECT COUNT(has_reference) AS parsed, COALESCE(SUM(has_reference), 0) AS refs"
+            " FROM frontier WHERE run_id=?",
+            (run_id,),
+        ).fetchone()
+        return row["parsed"], row["refs"]
+
+    def run_failures(self, run_id: int) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT url, error FROM frontier WHERE run_id=? AND state=? ORDER BY rowid",
+            (run_id, FAILED),
+        )
+        return [{"url": r["url"], "error": r["error"]} for r in rows]
+
+
+def _stored(row: sqlite3.Row) -> StoredPage:
+    return StoredPage(
+        url=row["url"], version=row["version"], fetched_at=row["fetched_at"],
+        status=row["status"], etag=row["etag"], last_modified=row["last_modified"],
+        sha256=row["sha256"], content_type=row["content_type"],
+        body=zlib.decompress(row["body"]),
+    )
+
+
+def _known(row: sqlite3.Row) -> KnownUrl:
+    return KnownUrl(
+        url=row["url"], kind=row["kind"], first_seen=row["first_seen"], etag=row["etag"],
+        last_modified=row["last_modified"], latest_sha256=row["latest_sha256"],
+        loaded_sha256=row["loaded_sha256"], removed_at=row["removed_at"],
+        failures=row["failures"],
+    )

@@ -1,0 +1,153 @@
+"""Finding response pages: the published-items lister first, sitemap.xml second.
+
+The lister is walked newest first; incrementally it stops after the first page whose
+disclosure-log items are all already known. Every URL found is written to the crawl
+state before it is fetched, so a refresh killed mid-discovery never forgets one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from db.pages import PageStore
+from parsers import parse_listing, parse_sitemap
+from parsers.record import ListingItem
+from parsers.sites import SiteDefinition
+from scraper.fetch import FetchResult, Fetcher, SiteUnreachable
+
+INCOMPLETE_WALK = "lister_walk_incomplete_since"
+MAX_LISTER_PAGES = 5000  # a loop guard far above the site's size (~thousands of items)
+
+
+class SiteChangedShape(Exception):
+    """The site no longer looks like the one we parse (exit 3)."""
+
+
+@dataclass
+class Discovery:
+    new_urls: list[str] = field(default_factory=list)
+    sitemap_urls: list[str] = field(default_factory=list)
+    lister_requests: int = 0
+    lister_items: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def lister_url(site: SiteDefinition) -> str:
+    query = urlencode(site.lister_params)
+    return f"{site.base_url.rstrip('/')}{site.lister_path}" + (f"?{query}" if query else "")
+
+
+def canonical_page_url(url: str) -> str:
+    """One spelling per page: no fragment, lower-case host, a trailing slash.
+
+    The lister links some pages without the trailing slash and the site answers those
+    with a 301 to the slash form; the sitemap uses the slash form. Without this one
+    page would be fetched and archived twice.
+    """
+    parts = urlsplit(url.strip())
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def is_disclosure_item(item: ListingItem, site: SiteDefinition) -> bool:
+    """A detail page on the site whose document type (when shown) is the disclosure log."""
+    parts = urlsplit(item.url)
+    if parts.netloc != urlsplit(site.base_url).netloc or not site.is_detail_path(parts.path):
+        return False
+    wanted = dict(site.lister_params).get("dt", "Disclosure log").lower()
+    return item.doc_type is None or item.doc_type.strip().lower() == wanted
+
+
+async def discover_listing(
+    fetcher: Fetcher, store: PageStore, site: SiteDefinition, *, full: bool, now: str,
+    into: Discovery,
+) -> None:
+    """Walk the lister; put URLs not yet known into `into.new_urls` (and the store).
+
+    A walk that was cut short (a failed page, a kill) leaves a flag behind, and the
+    next walk goes to the end instead of stopping at the first known page: otherwise
+    the items beyond the break would never be listed again.
+    """
+    full = full or store.get_flag(INCOMPLETE_WALK) is not None
+    store.set_flag(INCOMPLETE_WALK, now)
+    known = set(store.known_urls("page"))
+    url: str | None = lister_url(site)
+    walked: set[str] = set()
+    while url and url not in walked and len(walked) < MAX_LISTER_PAGES:
+        walked.add(url)
+        result = await fetcher.get(url, kind="listing")
+        into.lister_requests += 1
+        if not result.ok:
+            _lister_failed(result, first=len(walked) == 1, into=into)
+            return
+        store.store(url, 200, result.headers, result.body, now, kind="listing")
+        page = _parse_listing_page(result, site, first=len(walked) == 1)
+        items = [i for i in page.items if is_disclosure_item(i, site)]
+        into.lister_items += len(items)
+        listed = dict.fromkeys(canonical_page_url(i.url) for i in items)
+        fresh = [u for u in listed if u not in known]
+        store.note_discovered(fresh, "page", now)
+        known.update(fresh)
+        into.new_urls.extend(fresh)
+        if items and not fresh and not full:
+            break  # a full page of items we already have: the rest is older
+        url = page.next_url
+    store.set_flag(INCOMPLETE_WALK, None)
+    if into.lister_items == 0:
+        raise SiteChangedShape(
+            f"the lister {lister_url(site)} yielded no disclosure-log items"
+        )
+
+
+def _parse_listing_page(result: FetchResult, site: SiteDefinition, *, first: bool):
+    try:
+        return parse_listing(result.body, result.final_url, site)
+    # The parser's own errors are named; any error on the lister means its markup moved.
+    except Exception as exc:  # noqa: BLE001
+        raise SiteChangedShape(
+            f"the lister page {result.url} could not be parsed ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _lister_failed(result: FetchResult, *, first: bool, into: Discovery) -> None:
+    if not first:
+        into.warnings.append(f"lister page {result.url} failed: {result.error}")
+        return
+    if result.status == 0 or result.status >= 500:
+        raise SiteUnreachable(f"cannot read the lister {result.url} ({result.error})")
+    raise SiteChangedShape(
+        f"the lister {result.url} answered HTTP {result.status}"
+        + (f" ({result.error})" if result.error else "")
+    )
+
+
+async def discover_sitemap(
+    fetcher: Fetcher, store: PageStore, site: SiteDefinition, *, now: str, into: Discovery
+) -> None:
+    """Detail URLs that only the sitemap knows. Cheap: a conditional GET, usually 304."""
+    url = f"{site.base_url.rstrip('/')}{site.sitemap_path}"
+    previous = store.known(url)
+    result = await fetcher.get(
+        url, kind="sitemap",
+        etag=previous.etag if previous else None,
+        last_modified=previous.last_modified if previous else None,
+    )
+    if result.status in (304, 404, 410):
+        return
+    if not result.ok:
+        into.warnings.append(f"sitemap {url} failed: {result.error}")
+        return
+    try:
+        items = parse_sitemap(result.body, result.final_url, site)
+    # A broken sitemap is a second source going quiet, not a reason to stop the run.
+    except Exception as exc:  # noqa: BLE001
+        into.warnings.append(f"sitemap {url} could not be parsed ({type(exc).__name__}: {exc})")
+        return
+    known = set(store.known_urls("page"))
+    listed = dict.fromkeys(canonical_page_url(i.url) for i in items if is_disclosure_item(i, site))
+    fresh = [u for u in listed if u not in known]
+    with store.transaction():
+        # stored together with what it taught us, so a kill cannot lose the new URLs
+        store.store(url, 200, result.headers, result.body, now, kind="sitemap")
+        store.note_discovered(fresh, "page", now)
+    into.sitemap_urls.extend(fresh)

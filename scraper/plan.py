@@ -1,0 +1,51 @@
+"""Which known pages to re-check tonight: edits caught at a bounded cost.
+
+- pages never fetched, or whose last fetch/parse failed, or whose stored content never
+  reached the archive: every night until they succeed;
+- pages first seen in the last `recent_days` days: every night (new responses are the
+  ones that get corrected);
+- older pages: a rotating 1/`revisit_slice` share, chosen by URL hash and night number,
+  so every page is re-checked once every `revisit_slice` nights;
+- `--full`: everything.
+Revisits are conditional requests (If-None-Match / If-Modified-Since), mostly 304s.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta, timezone
+
+from db.pages import KnownUrl
+
+
+def night_number(when: datetime) -> int:
+    """Days since 1970-01-01 (UTC): consecutive nights visit consecutive slices."""
+    return (when.astimezone(timezone.utc).date() - date(1970, 1, 1)).days
+
+
+def url_slice(url: str, slices: int) -> int:
+    return int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % max(1, slices)
+
+
+def needs_retry(known: KnownUrl) -> bool:
+    return (
+        known.latest_sha256 is None
+        or known.failures > 0
+        or known.loaded_sha256 != known.latest_sha256
+    )
+
+
+def plan_revisits(
+    known: dict[str, KnownUrl], *, now: datetime, night: int, recent_days: int,
+    revisit_slice: int, full: bool,
+) -> list[tuple[str, str]]:
+    """(url, reason) for every known page due tonight; reason is retry or revisit."""
+    recent_since = (now - timedelta(days=recent_days)).isoformat(timespec="seconds")
+    due = []
+    for url, page in sorted(known.items()):
+        if needs_retry(page):
+            due.append((url, "retry"))
+        elif full or page.first_seen >= recent_since:
+            due.append((url, "revisit"))
+        elif url_slice(url, revisit_slice) == night % max(1, revisit_slice):
+            due.append((url, "revisit"))
+    return due

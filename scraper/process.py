@@ -1,0 +1,158 @@
+"""One response page through the pipeline: fetch -> store raw -> parse -> load.
+
+The raw body is committed (with the frontier item's state) before it is parsed; the
+archive load is one transaction; the frontier item is marked done last. A kill between
+any two steps therefore repeats at most one idempotent step on restart.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from db.load import Provenance, load_response, mark_removed, mark_seen, utc_now
+from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
+from parsers import parse_response
+from scraper.fetch import FetchResult, Fetcher
+
+log = logging.getLogger("foilog.refresh")
+
+
+@dataclass
+class PageContext:
+    fetcher: Fetcher
+    store: PageStore
+    archive: sqlite_utils.Database
+    run_id: int | None = None  # None for `foilog fetch`: no frontier
+    # the archive connection is shared by all workers; attachment syncing awaits
+    # while it writes, so archive writes take turns
+    archive_lock: asyncio.Lock | None = None
+    attachments: bool = True
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    url: str
+    outcome: str  # new | changed | unchanged | removed | failed
+    error: str | None = None
+    has_reference: bool | None = None
+
+
+async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = False) -> PageOutcome:
+    if stored_already:  # resumed: the body was stored before the kill; no refetch
+        page = ctx.store.latest(url)
+        if page is not None:
+            return await _parse_and_load(ctx, page)
+    known = ctx.store.known(url)
+    trust_cache = known is not None and known.failures == 0 and (
+        known.loaded_sha256 is not None and known.loaded_sha256 == known.latest_sha256
+    )
+    result = await ctx.fetcher.get(
+        url, kind="page",
+        etag=known.etag if trust_cache else None,
+        last_modified=known.last_modified if trust_cache else None,
+    )
+    now = utc_now()
+    if result.error is not None:
+        return _failed(ctx, url, result.error, now)
+    if result.status in (404, 410):
+        if known is None and ctx.run_id is None:
+            return _failed(ctx, url, f"HTTP {result.status}: not found", now)
+        return await _removed(ctx, url, result, now, already=bool(known and known.removed_at))
+    if result.status == 304:
+        ctx.store.store(url, 304, result.headers, b"", now)
+        return await _seen(ctx, url, now)
+    with ctx.store.transaction():
+        page = ctx.store.store(url, 200, result.headers, result.body, now)
+        _set_state(ctx, url, STORED)
+    if not page.new_version and trust_cache:
+        return await _seen(ctx, url, now)
+    return await _parse_and_load(ctx, page)
+
+
+async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:
+    """Unchanged on the site; load the stored copy if the archive does not have it."""
+    known = ctx.store.known(url)
+    async with _archive_turn(ctx):
+        in_archive = mark_seen(ctx.archive, url, now)
+    if in_archive and known and known.loaded_sha256 == known.latest_sha256:
+        return _done(ctx, PageOutcome(url, "unchanged"))
+    page = ctx.store.latest(url)
+    if page is None:
+        return _failed(ctx, url, "not modified, but no stored copy to load", now)
+    return await _parse_and_load(ctx, page)
+
+
+async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
+    try:
+        response = parse_response(page.body, page.url)
+    # A parser bug on one page must not stop the run: the raw page is kept, the
+    # failure counted and reported, and the page retried next run.
+    except Exception as exc:  # noqa: BLE001
+        error = f"parse failed: {type(exc).__name__}: {exc}"
+        return _failed(ctx, page.url, error, utc_now(), has_reference=False)
+    prov = Provenance(page.url, page.fetched_at, page.sha256)
+    async with _archive_turn(ctx):
+        status = load_response(ctx.archive, response, prov, now=page.fetched_at)
+        ctx.store.mark_loaded(page.url, page.sha256)
+        if ctx.attachments and response.attachments:
+            await _sync_attachments(ctx, page.url, response.attachments)
+    return _done(ctx, PageOutcome(page.url, status, has_reference=response.reference is not None))
+
+
+async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
+    try:
+        from scraper.attachments import sync_attachments
+    except ImportError:  # not landed yet: responses still load, attachments wait
+        return
+    await sync_attachments(ctx.fetcher, ctx.store, ctx.archive, url, attachments, utc_now())
+
+
+async def _removed(ctx: PageContext, url: str, result: FetchResult, now: str, *,
+                   already: bool) -> PageOutcome:
+    ctx.store.store(url, result.status, result.headers, b"", now)
+    async with _archive_turn(ctx):
+        newly = mark_removed(ctx.archive, url, now)
+    if newly:
+        return _done(ctx, PageOutcome(url, "removed"))
+    if already or ctx.store.latest(url) is not None:
+        return _done(ctx, PageOutcome(url, "unchanged"))  # still gone
+    return _failed(ctx, url, f"HTTP {result.status}: not found, nothing archived", now)
+
+
+def _failed(ctx: PageContext, url: str, error: str, now: str, *,
+            has_reference: bool | None = None) -> PageOutcome:
+    log.warning("failed: %s: %s", url, error)
+    with ctx.store.transaction():
+        if ctx.run_id is not None or ctx.store.known(url) is not None:
+            # remembered so the next run retries it; a one-off `foilog fetch` of an
+            # unknown URL (a typo) is not added to the nightly schedule
+            ctx.store.record_failure(url, "page", error, now)
+        _set_state(ctx, url, FAILED, outcome="failed", error=error,
+                   has_reference=has_reference)
+    return PageOutcome(url, "failed", error, has_reference)
+
+
+def _done(ctx: PageContext, outcome: PageOutcome) -> PageOutcome:
+    _set_state(ctx, outcome.url, DONE, outcome=outcome.outcome,
+               has_reference=outcome.has_reference)
+    return outcome
+
+
+def _set_state(ctx: PageContext, url: str, state: str, **fields) -> None:
+    if ctx.run_id is not None:
+        ctx.store.set_state(ctx.run_id, url, state, **fields)
+
+
+class _NoLock:
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        return False
+
+
+def _archive_turn(ctx: PageContext):
+    return ctx.archive_lock if ctx.archive_lock is not None else _NoLock()

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.load import transaction
+from db.load import response_key, transaction
 from parsers.extract import EXTRACTOR_VERSION, Extracted
+from parsers.record import Attachment
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS attachment_state (
@@ -130,6 +131,23 @@ def attachment_row(db: sqlite_utils.Database, response_id: str, url: str, title:
         (response_id, url),
     ).fetchone()
     return AttachmentRow(*row)
+
+
+def listed_attachments(db: sqlite_utils.Database, response_url: str) -> tuple[Attachment, ...]:
+    """The attachments the archive lists for a response, for re-checking the files of a
+    page that did not change (a 304 or an identical body): a file can be replaced or
+    withdrawn while the page linking to it stays the same. A file gone with a 404 is
+    still listed (so its return is noticed); one the page stopped linking to is not
+    (unless it was already gone when the page dropped it: one wasted request a night).
+    """
+    rows = db.conn.execute(
+        "SELECT a.title, a.url, a.type FROM attachments a "
+        "LEFT JOIN attachment_state s ON s.attachment_id = a.id "
+        "WHERE a.response_id = ? AND (a.removed_at IS NULL OR a.removed_at = s.gone_since) "
+        "ORDER BY a.position, a.id",
+        (response_key(response_url),),
+    ).fetchall()
+    return tuple(Attachment(title or "", url, type or "unknown") for title, url, type in rows)
 
 
 def record_offsite(db: sqlite_utils.Database, att: AttachmentRow, now: str) -> None:

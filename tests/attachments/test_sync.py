@@ -227,3 +227,21 @@ async def test_tables_are_idempotent_and_bad_response_url_does_not_raise(site, p
     ensure_attachment_tables(archive)
     counts = await _sync(site, pages, archive, "not a url", _attachments(site, FLEET), "2024-01-01T00:00:00+00:00")
     assert counts["failed"] == 1
+
+
+async def test_files_of_an_unchanged_page_can_be_rechecked_from_the_archive(site, pages, archive):
+    from db.attachments import listed_attachments
+
+    attachments = _attachments(site, STOP_SEARCH, FLEET, offsite=True)
+    url = _load(archive, site, attachments)
+    await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
+    listed = listed_attachments(archive, url)
+    assert [a.url for a in listed] == [a.url for a in attachments]
+    site.remove(FLEET, status=410)
+    counts = await _sync(site, pages, archive, url, listed, "2024-03-16T01:00:00+00:00")
+    assert counts["removed"] == 1 and counts["unchanged"] == 1 and counts["offsite"] == 1
+    # a file gone with a 410 is still listed, so its return will be noticed
+    assert site.url(FLEET) in [a.url for a in listed_attachments(archive, url)]
+    # a file the page no longer links to is not re-checked
+    _load(archive, site, attachments[1:2])
+    assert [a.url for a in listed_attachments(archive, url)] == [site.url(FLEET)]

@@ -1,1 +1,119 @@
-"""Datasette plugin for foilog (filled in below)."""
+"""foilog's Datasette plugin: home page, readable response pages, search snippets.
+
+Registered by the `datasette` entry point in pyproject.toml. Routes:
+- `/`: what the archive is, how fresh, a search box, a chart, links to queries and feeds.
+- `/response/<id>`: one response, each question followed by its answer, exemptions with
+  their names and legislation links, attachments, history.
+- `/-/foilog/<file>`: this plugin's static files.
+All scraped text reaches HTML through Jinja autoescape or `markupsafe.escape`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import markupsafe
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import NotFound, Response, asgi_static
+from jinja2 import FileSystemLoader
+
+from plugins import sqlfunctions
+from plugins.pages import home_context, human_bytes, response_context
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+DATABASE = "foi"
+# Columns holding a response id, per table/view (None: canned queries on the archive).
+RESPONSE_ID_COLUMNS = {"id": {None, "responses", "responses_with_exemptions"},
+                       "response_id": {"questions", "response_exemptions", "links",
+                                       "attachments"}}
+TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
+
+
+def archive(datasette):
+    """The archive database: `foi`, or the only database being served."""
+    if DATABASE in datasette.databases:
+        return datasette.get_database(DATABASE)
+    return datasette.get_database()
+
+
+def response_path(datasette, response_id: str) -> str:
+    return datasette.urls.path("/response/" + quote(response_id, safe="/"))
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    # Datasette only finds templates/ next to plugins that are packages; ours is a
+    # module, so its templates go in front of Datasette's own (after --template-dir).
+    position = 1 if datasette.template_dir else 0
+    env.loader.loaders.insert(position, FileSystemLoader(str(TEMPLATES)))
+    env.filters["human_bytes"] = human_bytes
+    env.filters["tilde_encode"] = tilde_encode
+    env.globals["response_path"] = lambda rid: response_path(datasette, rid)
+
+
+@hookimpl
+def prepare_connection(conn):
+    sqlfunctions.register(conn)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/foilog/foilog.css")]
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/$", home),
+        (r"^/response/(?P<response_id>.+?)/?$", response_page),
+        (r"^/-/foilog/(?P<path>.*)$", asgi_static(str(STATIC))),
+    ]
+
+
+async def home(datasette, request):
+    context = await home_context(archive(datasette))
+    context.update(database=archive(datasette).name, metadata=datasette.metadata())
+    return Response.html(
+        await datasette.render_template("foilog_home.html", context, request=request)
+    )
+
+
+async def response_page(datasette, request):
+    response_id = unquote(request.url_vars["response_id"])
+    context = await response_context(archive(datasette), response_id)
+    if context is None:
+        raise NotFound(f"No response with id {response_id!r} in the archive")
+    context.update(database=archive(datasette).name, metadata=datasette.metadata())
+    return Response.html(
+        await datasette.render_template("foilog_response.html", context, request=request)
+    )
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if database != archive(datasette).name or value is None:
+        return None
+    if column.endswith("snippet") and table is None:
+        return highlight_snippet(str(value))
+    if table in RESPONSE_ID_COLUMNS.get(column, ()):
+        # Arbitrary SQL also arrives with table=None: only path-shaped ids are ours.
+        if table is not None or "/" in str(value):
+            return _link(response_path(datasette, str(value)), str(value))
+    if column == "title" and table in TITLE_TABLES and "id" in row.keys() and row["id"]:
+        return _link(response_path(datasette, str(row["id"])), str(value))
+    return None
+
+
+def highlight_snippet(value: str) -> markupsafe.Markup:
+    """Escape a snippet, then turn only FTS5's own <mark> markers back into HTML."""
+    escaped = str(markupsafe.escape(value))
+    return markupsafe.Markup(
+        escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
+    )
+
+
+def _link(href: str, text: str) -> markupsafe.Markup:
+    return markupsafe.Markup('<a href="{}">{}</a>').format(href, text)

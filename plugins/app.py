@@ -1,0 +1,76 @@
+"""Build and run the Datasette app that serves the archive, as `foilog serve` and the tests do.
+
+The archive is opened mutable (the nightly refresh writes while we serve; WAL lets
+readers carry on) but Datasette only ever reads it: no --root, default permissions,
+no write plugins. It is always served under the name `foi`, whatever the file is
+called, so metadata.yml and every URL stay the same.
+"""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from datasette.app import Datasette
+from datasette.database import Database
+from datasette.utils import parse_metadata
+
+DATABASE = "foi"
+METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    "default_page_size": 50,
+    "max_returned_rows": 2000,
+    "allow_download": True,
+    "allow_csv_stream": True,
+    "allow_facet": True,
+    "truncate_cells_html": 300,
+}
+
+
+class ArchiveError(Exception):
+    """The archive cannot be served (missing file, not a foilog archive)."""
+
+
+def load_metadata(path: Path = METADATA) -> dict:
+    return parse_metadata(path.read_text(encoding="utf-8"))
+
+
+def check_archive(db_path: Path) -> None:
+    """Raise ArchiveError with a one-line reason unless db_path is a foilog archive."""
+    if not db_path.is_file():
+        raise ArchiveError(f"no archive at {db_path} (run `foilog refresh --db {db_path}` first)")
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'responses'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{db_path} is not a SQLite database: {error}") from error
+    if not found:
+        raise ArchiveError(f"{db_path} is not a foilog archive (no responses table)")
+
+
+def build_datasette(db_path: Path | str, metadata: dict | None = None) -> Datasette:
+    """The configured Datasette instance, with the archive mounted as `foi`."""
+    ds = Datasette(
+        [],
+        metadata=metadata if metadata is not None else load_metadata(),
+        settings=SETTINGS,
+    )
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)
+    return ds
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
+    import uvicorn
+
+    check_archive(db_path)
+    ds = build_datasette(db_path)
+    asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -1,0 +1,73 @@
+"""SQL functions the canned queries use, registered on every Datasette connection.
+
+- `fts_query(q)`: turns what a person types into a safe FTS5 query. Raw FTS5 syntax
+  makes `s.40(2)` or an unbalanced quote a syntax error; here every word becomes a
+  quoted term, "double-quoted phrases" stay phrases, OR/NOT stay operators, and a
+  trailing `*` stays a prefix search.
+- `feed_entry_html(reference, month, outcome, request_text)`: escaped HTML for an Atom
+  entry (datasette-atom sanitises it again with bleach).
+- `atom_date(text)`: an ISO timestamp with a timezone, as Atom requires.
+"""
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from datetime import datetime, timezone
+
+_TOKEN = re.compile(r'"[^"]*"\*?|\S+')
+_OPERATORS = {"OR", "NOT", "AND"}
+_EPOCH = "1970-01-01T00:00:00+00:00"
+FEED_EXCERPT_CHARS = 600
+
+
+def fts_query(q: str | None) -> str:
+    parts: list[str] = []
+    for token in _TOKEN.findall(q or ""):
+        if token in _OPERATORS:
+            if parts and parts[-1] not in _OPERATORS:
+                parts.append(token)
+            continue
+        prefix = token.endswith("*")
+        text = token.rstrip("*").strip('"').replace('"', '""')
+        if not text.strip():
+            continue
+        parts.append(f'"{text}"' + ("*" if prefix else ""))
+    while parts and parts[-1] in _OPERATORS:
+        parts.pop()
+    # An empty phrase matches nothing, rather than being a syntax error.
+    return " ".join(parts) or '""'
+
+
+def feed_entry_html(
+    reference: str | None, month: str | None, outcome: str | None, request_text: str | None
+) -> str:
+    facts = [
+        f"<strong>{html.escape(label)}:</strong> {html.escape(str(value))}"
+        for label, value in (("Reference", reference), ("Month", month), ("Outcome", outcome))
+        if value
+    ]
+    request = (request_text or "").strip()
+    if len(request) > FEED_EXCERPT_CHARS:
+        request = request[:FEED_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    paragraphs = [" · ".join(facts)] if facts else []
+    paragraphs += [html.escape(p) for p in request.splitlines() if p.strip()]
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def atom_date(value: str | None) -> str:
+    if not value:
+        return _EPOCH
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _EPOCH
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)  # the archive stores UTC
+    return parsed.isoformat(timespec="seconds")
+
+
+def register(conn: sqlite3.Connection) -> None:
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("feed_entry_html", 4, feed_entry_html, deterministic=True)
+    conn.create_function("atom_date", 1, atom_date, deterministic=True)

@@ -1,0 +1,128 @@
+"""Read FOIA section citations out of a line of text, as written on MPS pages.
+
+Notations seen on real pages: `Section 31(1)(a)(b)`, `Section 31(1)(a)&(b)`,
+`Section 40(2)(3)&(4)`, `Section 40(2(3)(a)` (unbalanced), `Section 38 (1)(a)(b)`,
+`Section 43 (2)`, `S31`, `s.40(2)`, `S40(2)`, `Sections 24(1) and 31(1)`,
+`Section 40(2) and 40(3A) (a)`, `section 40(2)(a)(b) and (3)(a)(i)(ii)(b)`,
+`Section 23(5), 24(2), 30(3), 31(3)`, `Section 22A`.
+
+A subsection is normalised to bracketed parts with the joining words dropped:
+`(1)(a)&(b)` -> `(1)(a)(b)`. Only the provisions a response can rely on are returned
+(s.12, s.14, s.21-s.44 without s.25); sections of other Acts ("section 43 of the
+Terrorism Act 2000", "Section 3 of the Data Protection Act 2018", "section 34" of "the
+2018 act", "Section 44 stop and search") are dropped. The scanner walks each line once
+with bounded lookarounds, so a 200 KB line costs linear time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RELIED_ON = frozenset({12, 14, 21, 22, 23, 24, *range(26, 45)})
+
+_KEYWORD = re.compile(
+    r"(?<![\w'’])(?:sections?|sect?\.?|ss?\.|s)\s?(\d{1,3})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\(\s?(\d{1,2}[A-Za-z]{0,2}|[A-Za-z]|[ivxIVX]{2,5})\s?(\)|(?=\())")
+_JOIN = re.compile(r"\s?(?:&|and|,|/|or)\s?(?=\()", re.IGNORECASE)
+_CONTINUE = re.compile(
+    r"(?:\s?(?:,|&|and|or)\s?)(?:(?:sections?|ss?\.|s)\s?)?(\d{1,2})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)",
+    re.IGNORECASE,
+)
+# After the citation: "of the Act" / "of FOIA" keep it; any other Act, schedule or
+# regulations, or a policing power ("Section 44 stop and search") drops it.
+_FOIA_AFTER = re.compile(
+    r"\s?\)?\s?(?:of|under|in)\s(?:the\s|this\s)?(?:Freedom of Information|FOIA|FOI\b|Act\b|above\b)",
+    re.IGNORECASE,
+)
+_OTHER_AFTER = re.compile(
+    r"\s?\)?,?\s?(?:(?:of|under|in|to)\s(?:the\s|that\s|this\s)?[^.;:]{0,60}?"
+    r"(?-i:\bAct\b|\b[Ss]chedule\b|\bRegulations?\b|\bOrder\b|\bCode\b|\bBill\b|\bRules\b|\bDirective\b)"
+    r"|(?-i:(?:[A-Z][\w'’-]*\s){1,6}Act\b)"
+    r"|(?:of\s)?(?-i:PACE|TACT|DPA|GDPR|UK GDPR|MHA|MDA|RTA|POA|CJPOA|CJA|RIPA|IPA|EIR|ASBCPA|OAPA)\b"
+    r"|(?:\(\w{1,3}\)\s?)*(?:stop|search|searches|searched|order|orders|notices?|authori[sz]ations?"
+    r"|dispersal|powers?|directions?|warrants?|detention|detained|arrests?|offences?|checks?|\%|per cent))",
+    re.IGNORECASE,
+)
+_OTHER_BEFORE = re.compile(
+    r"(?:Data Protection Act|\bDPA\b|GDPR|\b(?:19|20)\d\d [Aa]ct\b|Terrorism Act|\bschedule\b"
+    r"|(?:[A-Z][a-z]+ ){1,5}Act \d{4})(?![^.]*(?:Freedom of Information|FOIA|\bthe Act\b))[^.]*$",
+    re.IGNORECASE,
+)
+
+_FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    section: int
+    subsection: str  # "(1)(a)(b)", "" when none; s.22A -> "A" + parts
+    text: str  # as written, e.g. "Section 31(1)(a)&(b)"
+    start: int
+    end: int
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every FOIA provision cited in `text`, in order, other Acts left out."""
+    found: list[Citation] = []
+    pos = 0
+    while True:
+        match = _KEYWORD.search(text, pos)
+        if match is None:
+            return found
+        group = _read_group(text, match)
+        pos = group[-1].end if group else match.end()
+        if not group or _is_other_act(text, match.start(), group[-1].end):
+            continue
+        found.extend(c for c in group if c.section in RELIED_ON)
+
+
+def _read_group(text: str, match: re.Match) -> list[Citation]:
+    """One keyword and what follows it: subsections and ", 24(2) and 31(3)" continuations."""
+    group: list[Citation] = []
+    start, number, suffix, pos = match.start(), int(match.group(1)), match.group(2), match.end()
+    while True:
+        parts, pos = _read_subsections(text, pos)
+        subsection = ("A" if suffix else "") + "".join(f"({p})" for p in parts)
+        if group and group[-1].section == number and not suffix and parts:
+            last = group[-1]  # "Section 40(2) and 40(3A)(a)": one provision
+            group[-1] = Citation(number, last.subsection + subsection, text[last.start : pos], last.start, pos)
+        else:
+            group.append(Citation(number, subsection, text[start:pos], start, pos))
+        more = _CONTINUE.match(text, pos)
+        if more is None or int(more.group(1)) not in RELIED_ON:
+            return group
+        start, number, suffix, pos = more.start(1), int(more.group(1)), more.group(2), more.end()
+
+
+def _read_subsections(text: str, pos: int) -> tuple[list[str], int]:
+    parts: list[str] = []
+    while True:
+        at = pos + 1 if text.startswith(" ", pos) else pos
+        token = _TOKEN.match(text, at)
+        if token is None and parts:
+            join = _JOIN.match(text, pos)
+            if join is not None:
+                token = _TOKEN.match(text, join.end())
+        if token is None:
+            return parts, pos
+        parts.append(_normal_part(token.group(1)))
+        pos = token.end()
+
+
+def _normal_part(part: str) -> str:
+    if part.isdigit():
+        return part
+    if part[0].isdigit():
+        return part.upper()  # "3a" -> "3A"
+    return part.lower()  # "(A)" -> "(a)", "(II)" -> "(ii)"
+
+
+def _is_other_act(text: str, start: int, end: int) -> bool:
+    if _FOIA_AFTER.match(text, end):
+        return False
+    if _OTHER_AFTER.match(text, end):
+        return True
+    before = _FOIA_NAME.sub(" FOIA ", text[max(0, start - 120) : start])
+    return _OTHER_BEFORE.search(before) is not None

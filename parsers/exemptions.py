@@ -1,0 +1,167 @@
+"""Which FOIA exemptions a response relies on, and which of them neither confirm nor deny.
+
+Where they are read from, in the reply only (never the request, which may quote an
+earlier refusal or another Act, nor the complaint-rights boilerplate, which cites s.50):
+- the list after "... by virtue of the following exemptions:", one provision a line;
+- the NCND list after "... the duty in Section 1(1)(a) ... does not apply, by virtue of
+  the following exemptions" (every item flagged NCND);
+- any other mention in the decision and reasons ("exempt under S31", "I have applied the
+  exemption provided under Section 40(2)", "the appropriate limit (Section 12)");
+- in the disclosure (the answers), only a mention that says it is relied on: "This is
+  exempt ... under S40(2)", "withheld under Section 31", or "S40(2) Personal
+  Information"; a restated question about "Section 35 dispersal orders" is not.
+
+One `Exemption` per provision and NCND flag: s.31(1) relied on and s.31(3) NCND are two
+entries. Each carries the citation and subsection of its most telling mention: the
+first one in an exemption list, else the first with a subsection, else the first.
+A mention's NCND flag comes from the provision (s.24(2), s.31(3), s.40(5)...), from
+sitting in an NCND list, or, for a bare "Section 23", from a sentence that says
+"neither confirm nor deny".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.citations import Citation, find_citations
+from parsers.foia import is_ncnd_provision, lookup
+from parsers.record import Exemption
+from parsers.sections import split_parts
+
+_LIST_HEADER = re.compile(
+    r"(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?\s*[:\-–]?\s*(.*)$",
+    re.IGNORECASE,
+)
+_NCND_WORDING = re.compile(
+    r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
+    r"|duty to confirm or deny",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
+# In the answers a citation counts only with words that say it is being relied on.
+_RELIANCE_CUE = re.compile(
+    r"exempt|withh[oe]ld|redact|refus|appl(?:y|ied|ies)|engag|confirm nor deny|NCND|appropriate limit"
+    r"|cost limit|vexatious|by virtue|reli(?:ed|ance|es)|claim",
+    re.IGNORECASE,
+)
+_NOT_RELIED = re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    citation: Citation
+    listed: bool
+    ncnd: bool
+
+
+def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
+    """The exemptions relied on, in order of first mention, and any warnings."""
+    parts = split_parts(lines)
+    start, end = parts.reply_start, parts.closing
+    warnings: list[str] = []
+    if start >= len(lines):
+        start, warnings = parts.request_start, ["no decision found: exemptions read from the whole text"]
+    cue_only_from = parts.disclosure if parts.disclosure >= 0 else end
+    if start == parts.request_start:
+        cue_only_from = start
+    mentions = _mentions(lines, start, end, cue_only_from)
+    exemptions = _merge(mentions)
+    if any(m.listed for m in mentions) is False and _has_list_header(lines, start, end):
+        warnings.append("an exemption list was announced but no section was read from it")
+    return exemptions, tuple(warnings)
+
+
+def _mentions(lines: list[str], start: int, end: int, cue_only_from: int) -> list[_Mention]:
+    found: list[_Mention] = []
+    list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
+    for i in range(start, end):
+        line = lines[i]
+        header = _LIST_HEADER.search(line)
+        if list_mode is not None and not _LIST_ITEM.match(line):
+            list_mode = None
+        if header is not None:
+            ncnd_list = _NCND_WORDING.search(line) is not None
+            head_text = line[: header.start()]
+            found.extend(_from_text(head_text, listed=False, cue_only=i >= cue_only_from))
+            found.extend(_from_text(header.group(1), listed=True, force_ncnd=ncnd_list))
+            list_mode = ncnd_list
+            continue
+        if list_mode is not None:
+            found.extend(_from_text(line, listed=True, force_ncnd=list_mode))
+            continue
+        found.extend(_from_text(line, listed=False, cue_only=i >= cue_only_from))
+    return found
+
+
+def _from_text(text: str, *, listed: bool, force_ncnd: bool = False, cue_only: bool = False) -> list[_Mention]:
+    if not text:
+        return []
+    mentions: list[_Mention] = []
+    for sentence in _sentences(text):
+        citations = find_citations(sentence)
+        if not citations:
+            continue
+        if not listed and _NOT_RELIED.search(sentence):
+            continue
+        if cue_only and not _relied_on_in_answer(sentence, citations):
+            continue
+        ncnd_sentence = _NCND_WORDING.search(sentence) is not None
+        for citation in citations:
+            ncnd = (
+                force_ncnd
+                or is_ncnd_provision(citation.section, citation.subsection)
+                or (ncnd_sentence and citation.subsection in ("", "A"))
+            )
+            mentions.append(_Mention(citation, listed, ncnd))
+    return mentions
+
+
+def _relied_on_in_answer(sentence: str, citations: list[Citation]) -> bool:
+    if _RELIANCE_CUE.search(sentence):
+        return True
+    after = sentence[citations[0].end : citations[0].end + 60].lower()
+    entry = lookup(citations[0].section, citations[0].subsection)
+    return entry is not None and entry.name.lower().split(",")[0] in after
+
+
+def _sentences(text: str) -> list[str]:
+    if len(text) < 200:
+        return [text]
+    return _SENTENCE_END.split(text)
+
+
+def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:
+    chosen: dict[tuple[int, bool, bool], _Mention] = {}
+    for mention in mentions:
+        c = mention.citation
+        key = (c.section, c.subsection.startswith("A"), mention.ncnd)
+        best = chosen.get(key)
+        if best is None or _better(mention, best):
+            chosen[key] = mention
+    order = {key: i for i, key in reversed(list(enumerate(_keys(mentions))))}
+    result = []
+    for key in sorted(chosen, key=order.__getitem__):
+        m = chosen[key]
+        entry = lookup(m.citation.section, m.citation.subsection)
+        name = entry.name if entry is not None else ""
+        result.append(Exemption(m.citation.section, m.citation.subsection, m.citation.text, name, m.ncnd))
+    return tuple(result)
+
+
+def _keys(mentions: list[_Mention]) -> list[tuple[int, bool, bool]]:
+    return [(m.citation.section, m.citation.subsection.startswith("A"), m.ncnd) for m in mentions]
+
+
+def _better(new: _Mention, old: _Mention) -> bool:
+    if new.listed != old.listed:
+        return new.listed
+    if old.listed:
+        return False
+    return not old.citation.subsection and bool(new.citation.subsection)
+
+
+def _has_list_header(lines: list[str], start: int, end: int) -> bool:
+    return any(
+        _LIST_HEADER.search(lines[i]) and "exemption" in lines[i].lower() for i in range(start, end)
+    )

@@ -1,0 +1,131 @@
+"""What the response decided: full, partial, refused, not_held, ncnd, cost_limit,
+vexatious, invalid or unknown, and whether any "neither confirm nor deny" applies.
+
+Read from the decision statement (the lines from "I have today decided ..." up to
+"Reason for decision" or the disclosure, at most a few lines), in this order, because
+the wordings overlap: a cost-limit or vexatious refusal, an invalid request, then
+"disclose some of" / "the majority" / "partial Refusal Notice" (partial), "disclose the
+located information to you in full" (full), "not held" (not_held), "neither confirm nor
+deny" with nothing disclosed (ncnd), "decided not to disclose" / "exempt" (refused).
+When the statement says none of these, the exemptions decide (s.12 -> cost_limit,
+s.14 -> vexatious, only NCND provisions -> ncnd), else `unknown`.
+
+`ncnd` is true when an exemption relied on is an NCND provision, or the reply itself
+says the MPS will "neither confirm nor deny"; "This should not be taken as an indication
+that the information ... does or does not exist" is not an NCND response.
+"""
+from __future__ import annotations
+
+import re
+
+from parsers.record import Exemption, Question
+from parsers.sections import split_parts
+
+_COST = re.compile(
+    r"appropriate limit|cost (?:of complying|limit)|exceed(?:s|ed)? the (?:cost|£450|18 hours)|Section 12\b|\bS\.?12\b",
+    re.IGNORECASE,
+)
+_VEXATIOUS = re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE)
+_INVALID = re.compile(
+    r"not (?:a )?valid (?:FOI(?:A)? )?request|does not (?:constitute|meet the requirements of) a valid"
+    r"|not a request for (?:recorded )?information|(?:has been|was|been) withdrawn|withdr[ae]w (?:your|the) request"
+    r"|not (?:covered by|within the scope of) the (?:Freedom of Information )?Act|treated as (?:closed|withdrawn)"
+    r"|no clarification (?:was|has been) received|business as usual|not a valid Freedom of Information",
+    re.IGNORECASE,
+)
+_PARTIAL = re.compile(
+    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)"
+    r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
+    r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)",
+    re.IGNORECASE,
+)
+_FULL = re.compile(
+    r"(?:disclose|provide|release)d? (?:the (?:located |requested |relevant )?information |it |all (?:of )?the (?:located |requested )?information )?"
+    r"(?:to you )?in full|disclose all (?:of )?the|full disclosure|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
+    r"|please find (?:below|attached) (?:the |our )?(?:information|response|answers)",
+    re.IGNORECASE,
+)
+_NOT_HELD = re.compile(
+    r"(?:information|data|records?|documents?)(?: you (?:have )?requested| requested)? (?:is|are|was|were) not held"
+    r"|no (?:relevant |recorded |such )?(?:information|data|records?|documents?) (?:is |are |was |were |has been |have been )?(?:held|located|found|recorded)"
+    r"|(?:does|do|did) not hold (?:any |the |this |that )?(?:information|data|records?|recorded)"
+    r"|holds? no (?:recorded |relevant )?(?:information|data|records?)|not held by the (?:MPS|Metropolitan)"
+    r"|(?:unable|not able) to locate (?:any|the) (?:information|records?)",
+    re.IGNORECASE,
+)
+_NCND = re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE)
+_NOT_AN_INDICATION = re.compile(r"not be taken as (?:an )?(?:indication|confirmation)|does or does not exist", re.IGNORECASE)
+_REFUSED = re.compile(
+    r"decided not to (?:disclose|release|provide)|(?:is|are) exempt|(?:withhold|withheld|refuse|refused) (?:the|this|all|your)"
+    r"|Refusal Notice|unable to (?:disclose|provide|release)|not (?:able|in a position) to (?:disclose|provide|release)",
+    re.IGNORECASE,
+)
+_DECISION_LINES = 6
+
+
+def decide_outcome(
+    lines: list[str], exemptions: tuple[Exemption, ...], questions: tuple[Question, ...]
+) -> tuple[str, bool, tuple[str, ...]]:
+    """(outcome, ncnd, warnings) for a response's text lines and what was read from them."""
+    parts = split_parts(lines)
+    statement = _statement(lines, parts)
+    reply = lines[parts.reply_start : parts.closing]
+    ncnd = any(e.ncnd for e in exemptions) or any(
+        _NCND.search(line) and not _NOT_AN_INDICATION.search(line) for line in reply
+    )
+    outcome = _from_statement(statement, exemptions)
+    warnings: tuple[str, ...] = ()
+    if outcome is None:
+        outcome = _from_exemptions(exemptions, questions, ncnd)
+        warnings = ("no decision statement recognised: outcome inferred",) if outcome != "unknown" else (
+            "no decision statement recognised",
+        )
+    return outcome, ncnd, warnings
+
+
+def _statement(lines: list[str], parts) -> str:
+    if parts.decision >= len(lines):
+        return ""
+    stops = [i for i in (parts.reasons, parts.disclosure, parts.closing) if i > parts.decision]
+    end = min(stops + [parts.decision + _DECISION_LINES])
+    return " ".join(lines[parts.decision : end])
+
+
+def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
+    if not text:
+        return None
+    sections = {e.section for e in exemptions if not e.ncnd}
+    partial = _PARTIAL.search(text) is not None
+    if not partial and (_COST.search(text) or (12 in sections and not _FULL.search(text))):
+        return "cost_limit"
+    if not partial and (_VEXATIOUS.search(text) or (14 in sections and not _FULL.search(text))):
+        return "vexatious"
+    if _INVALID.search(text):
+        return "invalid"
+    if partial:
+        return "partial"
+    if _FULL.search(text):
+        return "full"
+    if _NOT_HELD.search(text):
+        return "not_held"
+    if _NCND.search(text):
+        return "ncnd"
+    if _REFUSED.search(text):
+        return "refused"
+    return None
+
+
+def _from_exemptions(exemptions: tuple[Exemption, ...], questions: tuple[Question, ...], ncnd: bool) -> str:
+    sections = {e.section for e in exemptions}
+    if 12 in sections:
+        return "cost_limit"
+    if 14 in sections:
+        return "vexatious"
+    if exemptions and all(e.ncnd for e in exemptions):
+        return "ncnd"
+    answered = [q for q in questions if q.answer]
+    if exemptions:
+        return "partial" if answered else "refused"
+    if answered and all(_NOT_HELD.search(q.answer or "") for q in answered):
+        return "not_held"
+    return "unknown"

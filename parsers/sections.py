@@ -1,0 +1,168 @@
+"""Split a response's text lines into its parts: request, decision, reasons, disclosure.
+
+An MPS response reads "I note you seek access to the following information:" then the
+request, "I have today decided to disclose ..." (the decision), an optional
+"Reason for decision", an optional "Disclosure" with the answers, then complaint-rights
+boilerplate. Other forces on the same platform write "Request:" / "Response:" or open
+with "Dear FOI team". Every marker is optional: when one is missing the next one found
+bounds the part, and a decision marker that never comes is replaced by the first line
+that can only belong to a reply (an exemption list, a restated "Q1 -").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REQUEST_MARKER = re.compile(
+    r"^(?:I note (?:that )?you (?:seek|are seeking|have requested|requested) access to"
+    r"|I note you seek the following"
+    r"|(?:Your |The |Original |Current |Revised |Amended )?(?:FOI )?"
+    r"(?:Request(?: for information)?|Information requested|Requested information)\s*[:\-–]"
+    r"|You (?:asked|requested|wrote)\b.{0,40}[:\-–]\s*$"
+    r"|Your request\b.{0,80}:\s*$"
+    r"|Dear (?:FOI|Freedom of Information|Sir|Madam|Information|Data|Disclosure)\b)",
+    re.IGNORECASE,
+)
+# "Dear FOI team," opens a request letter: the salutation itself is not kept.
+_SALUTATION = re.compile(r"^Dear\b", re.IGNORECASE)
+# Lines that come before a request with no marker: the reference number and the like.
+_HEADER_LINE = re.compile(
+    r"^(?:Freedom of information request reference|FOI Reference|(?:Our )?Ref(?:erence)?\b"
+    r"|Request reference|Date (?:of request|received|of response)|Published)",
+    re.IGNORECASE,
+)
+_DECISION_STRONG = re.compile(
+    r"^(?:I have (?:today |now )?(?:decided|considered|made the decision)"
+    r"|Having (?:now |carefully )?(?:considered|located|reviewed|searched|looked|examined)"
+    r"|After (?:careful|having|due) (?:consideration|considered)"
+    r"|Decision\s*(?:[:\-–].*)?$"
+    r"|Outcome\s*[:\-–]?\s*$"
+    r"|Section 1 of the Freedom of Information Act(?: 2000)?(?: \(FOIA\))?,? places two duties"
+    r"|I (?:regret|am (?:sorry|writing)) to (?:advise|inform|confirm)"
+    r"|Response(?:\s+(?:to\s+)?(?:(?:questions?|Q)\s*)?\d[\w\s,&–\-]{0,20})?\s*[:\-–]"
+    r"|Response\s*$"
+    r"|Our (?:response|reply|decision)\b"
+    r"|In (?:accordance|line) with the Freedom of Information Act)",
+    re.IGNORECASE,
+)
+_DECISION_WEAK = re.compile(
+    r"^(?:Please find (?:below|attached|enclosed) (?:the |our )?(?:information|response|answers?|"
+    r"disclosure|details|requested|data|a copy of the (?:requested|information))"
+    r"|In (?:response|answer|relation|reply) to your (?:request|questions?|FOI)"
+    r"|[A-Z][\w\-]+(?: [A-Z][\w\-]+)? (?:Police|Constabulary) (?:can|does|do|has|have|holds?|is|will)\b"
+    r"|This (?:letter|response|notice) (?:serves|represents|is|acts)"
+    r"|I can (?:now )?confirm that (?:the )?(?:MPS|Metropolitan Police|information)"
+    r"|(?:The )?(?:MPS|Metropolitan Police Service) (?:can(?:not)? |is unable to |does not |has (?:now )?located ))",
+)
+# Lines that can only belong to the reply: they bound a request with no decision marker.
+_REPLY_CUE = re.compile(
+    r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])"
+    r"|by virtue of the following|exempt from disclosure|Refusal Notice|neither confirm nor deny"
+    r"|information (?:is|was) not held|no (?:relevant )?information (?:is |was )?held",
+    re.IGNORECASE,
+)
+_REASONS = re.compile(r"^Reasons? for (?:the |my |our )?decision\b", re.IGNORECASE)
+_DISCLOSURE = re.compile(
+    r"^(?:Disclosure\s*[:\-–]?\s*$|Disclosure of information\b"
+    r"|Please find (?:below|attached) (?:the )?(?:information pursuant|disclosed answers|"
+    r"answers|responses?|information (?:you|requested|in relation)|information held)"
+    r"|(?:The )?(?:information|answers?) (?:requested|to your questions) (?:is|are) (?:as follows|below)"
+    r"|Answers?\s*[:\-–]?\s*$|Responses? to (?:your )?(?:questions|request)\s*[:\-–]?\s*$)",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^(?:COMPLAINT RIGHTS|Complaint rights|Complaints?\s*$|Your right to (?:complain|request a review)"
+    r"|Right (?:of|to) (?:complain|complaint|appeal|review)"
+    r"|If you are (?:dissatisfied|unhappy|not (?:happy|satisfied))"
+    r"|Are you unhappy with"
+    r"|Should you have any further (?:enquiries|questions|queries)"
+    r"|If you have any (?:further )?(?:questions|queries|enquiries)"
+    r"|Yours (?:sincerely|faithfully)|Kind regards\b|Regards\s*$"
+    r"|In complying with (?:their|its|our) statutory duty"
+    r"|Other means of accessing information"
+    r"|Copyright\b|Information Rights Unit\s*$)",
+    re.IGNORECASE,
+)
+# A clarification or re-definition of the request: numbered lines after it continue the
+# questions only when they carry on the sequence.
+CLARIFICATION = re.compile(
+    r"^(?:\*+\s*)?(?:Clarification|Clarified|Clarifying|Re-?defined|Refined|Amended request|Revised request"
+    r"|You responded|You replied|Your (?:clarification|response|reply)|Update[ds]?\b|PREVIOUS REQUEST"
+    r"|On \d{1,2}[/.]\d{1,2}[/.]\d{2,4} you)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Line indices bounding each part; `end` values are exclusive. -1 means absent."""
+
+    request_start: int
+    decision: int  # first line of the reply (== request end)
+    reasons: int
+    disclosure: int
+    closing: int  # first line of closing boilerplate (len(lines) when none)
+
+    @property
+    def reply_start(self) -> int:
+        return self.decision
+
+    @property
+    def answers_start(self) -> int:
+        return self.disclosure if self.disclosure >= 0 else self.decision
+
+
+def split_parts(lines: list[str], *, reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
+    """Find the request, decision, reasons, disclosure and closing lines.
+
+    `reply_cue` matches lines that can only be part of the reply (exemption lists,
+    restated questions); the first one bounds the request when no decision marker exists.
+    """
+    start = _request_start(lines)
+    decision = _first(lines, _DECISION_STRONG, start)
+    if decision < 0:
+        decision = _first(lines, _DECISION_WEAK, start)
+    if decision < 0 and reply_cue is not None:
+        decision = _first(lines, reply_cue, start)
+    if decision < 0:
+        decision = len(lines)
+    closing = _first(lines, _CLOSING, decision)
+    if closing < 0:
+        closing = len(lines)
+    reasons = _first(lines, _REASONS, decision, closing)
+    disclosure = _first(lines, _DISCLOSURE, max(decision + 1, reasons), closing)
+    if disclosure < 0 and reasons < 0:
+        disclosure = _first(lines, _DISCLOSURE, decision, closing)
+    return Parts(start, decision, reasons, disclosure, closing)
+
+
+def _request_start(lines: list[str]) -> int:
+    for i, line in enumerate(lines):
+        if _REQUEST_MARKER.match(line):
+            # A marker line that also holds the request ("Request: 1) The number ...")
+            # starts the request itself; a bare marker starts it on the next line.
+            if _SALUTATION.match(line):
+                return i + 1
+            rest = line.split(":", 1)[1].strip() if ":" in line else ""
+            return i if rest else i + 1
+        if _DECISION_STRONG.match(line):
+            break
+    i = 0
+    while i < len(lines) and _HEADER_LINE.match(lines[i]):
+        i += 1
+    return i
+
+
+def request_marker_rest(line: str) -> str:
+    """The request text that shares a line with its marker ("Request: 1) ..." -> "1) ...")."""
+    if _REQUEST_MARKER.match(line) and not _SALUTATION.match(line) and ":" in line:
+        return line.split(":", 1)[1].strip()
+    return line
+
+
+def _first(lines: list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
+    stop = len(lines) if end is None else end
+    for i in range(max(start, 0), stop):
+        if pattern.match(lines[i]):
+            return i
+    return -1

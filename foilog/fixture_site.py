@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -188,6 +189,12 @@ class MirrorServer(ThreadingHTTPServer):
         self.verbose = verbose
         super().__init__(address, MirrorHandler)
 
+    def handle_error(self, request, client_address) -> None:
+        # A client hanging up mid-response (or a reset we injected) is not a server error.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
@@ -230,7 +237,8 @@ def serve_mirror(root: Path | str | None = None, host: str = "127.0.0.1", port: 
                  faults: Faults | str | None = None) -> Iterator[RunningMirror]:
     """Serve the mirror in a background thread for the duration of a `with` block."""
     server = make_server(root, host, port, faults)
-    thread = threading.Thread(target=server.serve_forever, name="fixture-site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="fixture-site", daemon=True)
     thread.start()
     try:
         yield RunningMirror(server)

@@ -82,6 +82,9 @@ def _parse(html: str | bytes, url: str) -> Response:
     request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
     warnings.extend(more)
     links, attachments = collect_links(root, base)
+    # A link whose whole text is chrome ("Leave this site") sat in a chrome line.
+    links = tuple(link for link in links if not link.text or strip_chrome_text(link.text))
+    attachments = tuple(a for a in attachments if strip_chrome_text(a.title))
     return Response(
         url=url, reference=reference, title=title, month=month_from_url(url), published=published,
         request_text=request_text, questions=questions, exemptions=exemptions, outcome=outcome,

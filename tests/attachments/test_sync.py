@@ -245,3 +245,18 @@ async def test_files_of_an_unchanged_page_can_be_rechecked_from_the_archive(site
     # a file the page no longer links to is not re-checked
     _load(archive, site, attachments[1:2])
     assert [a.url for a in listed_attachments(archive, url)] == [site.url(FLEET)]
+
+
+async def test_the_documented_sql_examples_run(site, pages, archive):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "attachments.md").read_text()
+    westminster_sql, each_sql = re.findall(r"```sql\n(.*?)```", doc, re.S)
+    attachments = _attachments(site, STOP_SEARCH)
+    url = _load(archive, site, attachments)
+    await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
+    assert archive.execute(westminster_sql).fetchall() == [(36, "Westminster", 8021)]
+    attachment_id = _get(archive, site.url(STOP_SEARCH))["id"]
+    cells = archive.execute(each_sql, {"attachment_id": attachment_id, "sheet": "Searches by month"}).fetchall()
+    assert len(cells) == 33 * 14 and cells[0] == (5, "Borough", "Barking and Dagenham")

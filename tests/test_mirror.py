@@ -110,6 +110,7 @@ def test_manifest_matches_the_files(manifest):
     assert not any(r["url_path"].startswith("/foi-ai/metropolitan-police/") for r in manifest["other_forces"])
     assert 12 <= len(manifest["publication_scheme"]) <= 20
     assert any("/d/" in r["url_path"] for r in responses)
+    assert any("/january---2026/" in r["url_path"] and r["month"] == "2026-01" for r in responses)
 
 
 def test_encodings_are_real_windows_1252(manifest):

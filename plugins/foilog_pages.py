@@ -99,9 +99,12 @@ def render_cell(row, value, column, table, database, datasette):
     if column.endswith("snippet") and table is None:
         return highlight_snippet(str(value))
     if table in RESPONSE_ID_COLUMNS.get(column, ()):
+        # A foreign key Datasette expanded arrives as {"value": id, "label": title}.
+        label = value.get("label") if isinstance(value, dict) else None
+        rid = str(value["value"] if isinstance(value, dict) else value)
         # Arbitrary SQL also arrives with table=None: only path-shaped ids are ours.
-        if table is not None or "/" in str(value):
-            return _link(response_path(datasette, str(value)), str(value))
+        if table is not None or "/" in rid:
+            return _link(response_path(datasette, rid), label or rid)
     if column == "title" and table in TITLE_TABLES and "id" in row.keys() and row["id"]:
         return _link(response_path(datasette, str(row["id"])), str(value))
     return None

@@ -132,6 +132,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:
+    mentions = _drop_discussion(mentions)
     chosen: dict[tuple[int, bool, bool], _Mention] = {}
     for mention in mentions:
         c = mention.citation
@@ -147,6 +148,24 @@ def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:
         name = entry.name if entry is not None else ""
         result.append(Exemption(m.citation.section, m.citation.subsection, m.citation.text, name, m.ncnd))
     return tuple(result)
+
+
+def _drop_discussion(mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions of a listed section are discussion of that listed exemption.
+
+    "Sections 24 and 31 are prejudice based" or "a body specified in Section 23(3)"
+    after an NCND list of s.23(5), s.24(2), s.31(3) adds nothing; only an explicit
+    NCND provision (s.40(5) discussed after a list holding s.40(2)) is kept.
+    """
+    listed = {(m.citation.section, m.citation.subsection.startswith("A")) for m in mentions if m.listed}
+    kept = []
+    for m in mentions:
+        c = m.citation
+        if m.listed or (c.section, c.subsection.startswith("A")) not in listed:
+            kept.append(m)
+        elif m.ncnd and is_ncnd_provision(c.section, c.subsection):
+            kept.append(m)
+    return kept
 
 
 def _keys(mentions: list[_Mention]) -> list[tuple[int, bool, bool]]:

@@ -54,6 +54,11 @@ _NOT_HELD = re.compile(
     re.IGNORECASE,
 )
 _NCND = re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE)
+_DUTY_EXCLUDED = re.compile(
+    r"duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\).{0,120}?(?:does not apply|is excluded|not to apply)"
+    r"|(?:neither|not) (?:to )?confirm(?:ing)? (?:n?or|or) deny(?:ing)? whether",
+    re.IGNORECASE,
+)
 _NOT_AN_INDICATION = re.compile(r"not be taken as (?:an )?(?:indication|confirmation)|does or does not exist", re.IGNORECASE)
 _REFUSED = re.compile(
     r"decided not to (?:disclose|release|provide)|(?:is|are) exempt|(?:withhold|withheld|refuse|refused) (?:the|this|all|your)"
@@ -108,7 +113,7 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
         return "full"
     if _NOT_HELD.search(text):
         return "not_held"
-    if _NCND.search(text):
+    if _NCND.search(text) or _DUTY_EXCLUDED.search(text):
         return "ncnd"
     if _REFUSED.search(text):
         return "refused"

@@ -162,7 +162,7 @@ def _read_answers(
     group: _Group | None = None
     order = [q.number for q in questions]
     last_index = -1
-    context = ""  # number of the last restated question, for "a." under "Q3"
+    context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
         found = _answer_marker(line, by_number, by_text, order, last_index, context)
@@ -171,8 +171,9 @@ def _read_answers(
                 if not _RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
-        number, inline = found
-        last_index, context = order.index(number), number
+        number, inline, label = found
+        last_index = order.index(number)
+        context = _context(label, context)
         if group is not None and (group.answer or inline is not None):
             _flush(group, answers)
             group = None
@@ -191,8 +192,8 @@ def _read_answers(
 
 def _answer_marker(
     line: str, by_number: dict, by_text: dict, order: list[str], last_index: int, context: str
-) -> tuple[str, str | None] | None:
-    """(question number, in-line answer or None) when `line` restates or answers a question."""
+) -> tuple[str, str | None, Label | None] | None:
+    """(question number, in-line answer or None, label) when `line` restates or answers a question."""
     cells = line.split(_TABLE_SPLIT) if _TABLE_SPLIT in line else None
     head = cells[0].strip() + " -" if cells else line
     label = read_label(head)
@@ -203,29 +204,39 @@ def _answer_marker(
         sequential = order.index(number) == last_index + 1
         if label.kind in ("prefixed",) or restated or sequential:
             if cells and len(cells) >= 3 and _restates(cells[1], by_number[number].lines):
-                return number, " | ".join(c.strip() for c in cells[2:]) or None
-            return number, None if (restated or not text) else text
+                return number, " | ".join(c.strip() for c in cells[2:]) or None, label
+            return number, None if (restated or not text) else text, label
         return None
     if cells and len(cells) >= 2:
         number = by_text.get(_key(cells[0]))
         if number is not None:
-            return number, " | ".join(c.strip() for c in cells[1:]) or None
+            return number, " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
     number = by_text.get(_key(line))
-    return (number, None) if number is not None else None
+    return (number, None, None) if number is not None else None
 
 
-def _resolve(label: Label, context: str) -> str | None:
+def _context(label: Label | None, previous: tuple[str, str]) -> tuple[str, str]:
+    if label is None or label.kind == "roman":
+        return previous
+    if label.kind == "letter":
+        return previous[0], previous[0] + (label.letter or "")
+    top = f"{label.top}.{label.sub}" if label.sub is not None else str(label.top)
+    return top, top + (label.letter or "")
+
+
+def _resolve(label: Label, context: tuple[str, str]) -> str | None:
     if label.kind in ("prefixed", "numbered", "dotted"):
         if label.top is None:
             return None
         number = f"{label.top}.{label.sub}" if label.sub is not None else str(label.top)
         return number + (label.letter or "") + (label.roman or "")
-    if label.kind == "letter" and context:
-        stem = context.rstrip("abcdefghijklmnopqrstuvwxyz") if context[-1:].isalpha() else context
-        return stem + (label.letter or "")
-    if label.kind == "roman" and context:
-        return context + (label.roman or "")
+    top, base = context
+    if label.kind == "letter" and top:
+        return top + (label.letter or "")
+    if label.kind == "roman" and base:
+        candidate = base + (label.roman or "")
+        return candidate
     return None
 
 

@@ -1,0 +1,174 @@
+"""HTML -> text lines, and the page-level helpers (decoding, dates, references, links)."""
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers import parse_response
+from parsers.chrome import strip_chrome_text
+from parsers.dates import month_from_url, parse_date, published_from_line
+from parsers.decoding import decode_html
+from parsers.html_text import text_lines
+from parsers.reference import find_reference
+
+
+def lines(html: str) -> list[str]:
+    return text_lines(LexborHTMLParser(html).body)
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p>a <b>bold</b>, <i>it</i>al<a href=x>link</a>.</p>", ["a bold, itallink."]),
+    ("<p>one<br>two<br/><br>three</p>", ["one", "two", "three"]),
+    ("<p>&nbsp;</p><p>\u00a0 x\u00a0\u00a0y \u200b</p><p> </p>", ["x y"]),
+    ("<div>a<div>b</div>c</div>", ["a", "b", "c"]),
+    ("<p>smart \u201cquotes\u201d kept \u2019</p>", ["smart \u201cquotes\u201d kept \u2019"]),
+    ("<ul><li>x</li><li>y <b>z</b></li></ul>", ["x", "y z"]),
+    ("<ol><li>first</li><li>second</li></ol>", ["1. first", "2. second"]),
+    ("<ol start=3><li>c</li><li value=7>g</li><li>h</li></ol>", ["3. c", "7. g", "8. h"]),
+    ("<ol><li>q<ol type=a><li>sub</li><li>sub2</li></ol></li><li>r</li></ol>", ["1. q", "a. sub", "b. sub2", "2. r"]),
+    ("<ol type=i><li>x</li><li>y</li><li>z</li><li>w</li></ol>", ["i. x", "ii. y", "iii. z", "iv. w"]),
+    ("<ol><li>1. already</li><li>Q2 - also</li><li>2a) this</li></ol>", ["1. already", "Q2 - also", "2a) this"]),
+    ("<ol><li><p>para in li</p></li></ol>", ["1. para in li"]),
+    ("<table><tr><th>Year</th><th>Count</th></tr><tr><td>2023</td><td>5</td></tr></table>",
+     ["Year | Count", "2023 | 5"]),
+    ("<table><tr><td><p>a</p><p>b</p></td><td>c</td></tr></table>", ["a b | c"]),
+    ("<table><tr><td>only cell</td></tr><tr><td><p>layout</p><p>rows</p></td></tr></table>",
+     ["only cell", "layout", "rows"]),
+    ("<pre>line 1\nline 2</pre>", ["line 1", "line 2"]),
+    ("<p>x<script>var a='no';</script><style>.a{}</style>y</p>", ["xy"]),
+    ("<h2>Heading</h2>text<hr>more", ["Heading", "text", "more"]),
+])
+def test_text_lines(html: str, expected: list[str]) -> None:
+    assert lines(html) == expected
+
+
+def test_whitespace_between_inline_elements_is_one_space() -> None:
+    assert lines("<p>Section\n   <span>40(2)</span>\n<em>Personal</em></p>") == ["Section 40(2) Personal"]
+
+
+@pytest.mark.parametrize("data, text, warning", [
+    ("caf\u00e9 \u201cq\u201d".encode("utf-8"), "caf\u00e9 \u201cq\u201d", None),
+    ("caf\u00e9 \u201cq\u201d".encode("cp1252"), "caf\u00e9 \u201cq\u201d", "decoded as windows-1252"),
+    (b"\xef\xbb\xbfcaf\xc3\xa9", "caf\u00e9", None),
+    ('<meta charset="windows-1252">caf\u00e9'.encode("cp1252"), '<meta charset="windows-1252">caf\u00e9', None),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">\u2019'.encode("cp1252"),
+     '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">\u2019', None),
+    ('<meta charset="windows-1252">caf\u00e9'.encode("utf-8"), '<meta charset="windows-1252">caf\u00e9',
+     "declared cp1252 but bytes are UTF-8"),
+    (b"ok \xc3\xa9 then bad \xff", "ok \u00e9 then bad \ufffd", "undecodable bytes replaced"),
+])
+def test_decode_html(data: bytes, text: str, warning: str | None) -> None:
+    decoded, warnings = decode_html(data)
+    assert decoded == text
+    assert (warning in warnings) if warning else warnings == ()
+
+
+@pytest.mark.parametrize("url, month", [
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/x/", "2024-08"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/d/july-2022/x/", "2022-07"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2026/january---2026/x/", "2026-01"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2023/sept-2023/x/", "2023-09"),
+    ("https://www.dyfed-powys.police.uk/foi-ai/dyfed-powys-police/disclosure-2024/april/x-7524/", "2024-04"),
+    ("https://www.cleveland.police.uk/foi-ai/cleveland-police/disclosure/2024/march/x/", "2024-03"),
+    ("https://www.gwent.police.uk/foi-ai/gwent-police/disclosure2/2025/202528825---x/", None),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/d/may-2022/protests-on-march-2022/", "2022-05"),
+    ("http://127.0.0.1:8765/foi-ai/metropolitan-police/disclosure-2024/MARCH-2024/x", "2024-03"),
+    ("file:///tmp/disclosure-2024/august-2024/x/index.html", None),
+    ("not a url", None),
+])
+def test_month_from_url(url: str, month: str | None) -> None:
+    assert month_from_url(url) == month
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("12 August 2024", "2024-08-12"), ("1st Sept 2023", "2023-09-01"), ("August 12, 2024", "2024-08-12"),
+    ("12/08/2024", "2024-08-12"), ("2024-08-03T09:30:00Z", "2024-08-03"), ("31 February 2024", None),
+    ("sometime in 2024", None),
+])
+def test_parse_date(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+def test_published_line_is_a_date_line_not_prose() -> None:
+    assert published_from_line("Published: 12 August 2024") == "2024-08-12"
+    assert published_from_line("Date published 3 May 2023") == "2023-05-03"
+    assert published_from_line("Published on 12 May 2024 the report said that many things happened") is None
+
+
+@pytest.mark.parametrize("lines_, prefix, ref", [
+    (["Freedom of information request reference no: 01.FOI.24.036818"], "01", "01.FOI.24.036818"),
+    (["Our reference: 01/FOI/22/026147"], "01", "01.FOI.22.026147"),
+    (["Reference: 1/FOI/22/023245"], "01", "01.FOI.22.023245"),
+    (["FOI Reference: FOI/22/022656"], "01", "01.FOI.22.022656"),
+    (["FOI Reference: FOI/22/022656"], None, "FOI/22/022656"),
+    (["Reference no. 01.EIR.22.000019."], "01", "01.EIR.22.000019"),
+    (["Reference: 2010080000104"], "01", "2010080000104"),
+    (["FOI Reference: 75/24", "Request:"], None, "75/24"),
+    (["Reference:", "01.FOI.23.000123"], "01", "01.FOI.23.000123"),
+    (["Reference | 01.FOI.23.000124"], "01", "01.FOI.23.000124"),
+    (["I write about our notices under reference numbers 01/FOI/21/018884 and 01/FOI/21/019463."], "01", None),
+    (["Request:", "1. In your response 01/FOI/22/023740 you said..."], "01", None),
+    (["With reference to your email of 3 May"], "01", None),
+])
+def test_find_reference(lines_: list[str], prefix: str | None, ref: str | None) -> None:
+    assert find_reference(lines_, None, prefix) == ref
+
+
+def test_reference_mentioned_deep_in_the_text_is_not_the_pages() -> None:
+    body = "".join(f"<p>Line {i}.</p>" for i in range(20)) + "<p>Reference: 01/FOI/22/000001</p>"
+    record = parse_response(f"<main><h1>T</h1>{body}</main>", "https://www.met.police.uk/x/")
+    assert record.reference is None and "no reference found" in record.warnings
+
+
+@pytest.mark.parametrize("line, kept", [
+    ("Quickly exit this site by pressing the Escape key Leave this site", ""),
+    ("Leave this site", ""),
+    ("Sorry, there was a technical problem. Please try again.", ""),
+    ("Please try again.", ""),
+    ("This site is a beta, which means it\u2019s a work in progress and we\u2019ll be adding more to it over the "
+     "next few weeks.", ""),
+    ("Leave this site Freedom of information request reference no: 01.FOI.24.036818",
+     "Freedom of information request reference no: 01.FOI.24.036818"),
+    ("If the link fails please try again.", "If the link fails please try again."),
+    ("We use cookies in our investigations? No.", "We use cookies in our investigations? No."),
+    ("Yes", "Yes"),
+])
+def test_strip_chrome_text(line: str, kept: str) -> None:
+    assert strip_chrome_text(line) == kept
+
+
+def test_links_and_attachments() -> None:
+    html = """<html><head><base href="https://www.met.police.uk/foi-ai/metropolitan-police/"></head><body>
+    <nav><a href="/menu/">Menu link</a></nav>
+    <main><h1>T</h1><p>Reference: 01.FOI.24.000002</p>
+    <p><a href="disclosure-2024/august-2024/data.xlsx">The data</a> and
+    <a href="/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/august_2024/File Name.PDF">PDF</a>
+    <a href="/SysSiteAssets/foi-media/metropolitan-police/blob">blob</a>
+    <a href="https://example.org/page">Elsewhere</a> <a href="https://example.org/page">dup</a>
+    <a href="mailto:foi@example.org">Email us</a> <a href="javascript:void(0)">JS</a> <a href="#top">Top</a>
+    <a href="tel:101">call</a> <a href="">empty</a></p></main></body></html>"""
+    record = parse_response(html, "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/p/")
+    urls = [link.url for link in record.links]
+    assert urls == [
+        "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/data.xlsx",
+        "https://www.met.police.uk/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/august_2024/File%20Name.PDF",
+        "https://www.met.police.uk/SysSiteAssets/foi-media/metropolitan-police/blob",
+        "https://example.org/page",
+        "mailto:foi@example.org",
+    ]
+    assert record.links[3].text == "Elsewhere"
+    assert [(a.title, a.type) for a in record.attachments] == [("The data", "xlsx"), ("PDF", "pdf"), ("blob", "unknown")]
+
+
+def test_title_from_head_when_no_h1() -> None:
+    record = parse_response("<title>Taser use - 2023 | Metropolitan Police</title><main><p>x</p></main>", "https://x/")
+    assert record.title == "Taser use - 2023"
+    record = parse_response("<title>Taser use - Metropolitan Police Service</title><p>x</p>", "https://x/")
+    assert record.title == "Taser use"
+
+
+def test_published_from_meta_and_time() -> None:
+    meta = '<meta property="article:published_time" content="2024-08-03T09:30:00Z"><main><p>x</p></main>'
+    assert parse_response(meta, "https://x/").published == "2024-08-03"
+    time = '<main><p>Updated <time datetime="2023-05-22">22 May</time></p></main>'
+    assert parse_response(time, "https://x/").published == "2023-05-22"

@@ -157,9 +157,12 @@ def record_offsite(db: sqlite_utils.Database, att: AttachmentRow, now: str) -> N
 
 def record_fetch_failure(db: sqlite_utils.Database, att: AttachmentRow, status: int,
                          error: str, now: str) -> None:
-    """The download failed: say why, keep the text and tables of the last good copy."""
+    """The download failed. With no copy yet, `error` says why there is no text; with
+    one, its text, tables and error stay (still the file's content) and the failure is
+    in `attachment_state.fetch_error`."""
     with transaction(db):
-        db.conn.execute("UPDATE attachments SET error = ? WHERE id = ?", (f"download: {error}", att.id))
+        db.conn.execute("UPDATE attachments SET error = ? WHERE id = ? AND sha256 IS NULL",
+                        (f"download: {error}", att.id))
         _state(db, att, http_status=status, fetch_error=error, checked_at=now)
 
 
@@ -175,29 +178,34 @@ def record_seen(db: sqlite_utils.Database, att: AttachmentRow, status: int, now:
     """Served and unchanged (a 304, or the same bytes): only the dates move."""
     with transaction(db):
         db.conn.execute(
-            "UPDATE attachments SET last_seen = ?, removed_at = NULL, "
-            "error = CASE WHEN error LIKE 'download: %' THEN NULL ELSE error END WHERE id = ?",
+            "UPDATE attachments SET last_seen = ?, removed_at = NULL WHERE id = ?",
             (now, att.id),
         )
         _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=None)
 
 
-def record_extraction(db: sqlite_utils.Database, att: AttachmentRow, *, status: int, size: int,
+def record_extraction(db: sqlite_utils.Database, att: AttachmentRow, *, status: int | None, size: int,
                       sha256: str, content_type: str | None, page_version: int | None,
                       extracted: Extracted, extract_ms: float, now: str) -> None:
-    """A downloaded copy and what was extracted from it, in one transaction."""
+    """A downloaded copy and what was extracted from it, in one transaction.
+
+    `status` None: an offline re-extraction of a stored copy; the site was not asked,
+    so last_seen, removed_at and the fetch state stay as they were.
+    """
     changed = att.sha256 != sha256
-    conn = db.conn
+    served = status is not None
     with transaction(db):
-        conn.execute(
-            "UPDATE attachments SET bytes = ?, sha256 = ?, content_type = ?, last_seen = ?, "
-            "last_changed = CASE WHEN ? THEN ? ELSE last_changed END, removed_at = NULL, "
+        db.conn.execute(
+            "UPDATE attachments SET bytes = ?, sha256 = ?, content_type = ?, "
+            "last_seen = CASE WHEN ? THEN ? ELSE last_seen END, "
+            "removed_at = CASE WHEN ? THEN NULL ELSE removed_at END, "
+            "last_changed = CASE WHEN ? THEN ? ELSE last_changed END, "
             "text = ?, error = ?, extracted_at = ? WHERE id = ?",
-            (size, sha256, content_type, now, changed, now, extracted.text or None,
-             extracted.error, now, att.id),
+            (size, sha256, content_type, served, now, served, changed, now,
+             extracted.text or None, extracted.error, now, att.id),
         )
-        _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=None,
-               page_version=page_version, extractor_version=EXTRACTOR_VERSION,
+        fetch = dict(http_status=status, fetch_error=None, checked_at=now, gone_since=None) if served else {}
+        _state(db, att, **fetch, page_version=page_version, extractor_version=EXTRACTOR_VERSION,
                extract_ms=round(extract_ms, 2), truncated=int(extracted.truncated),
                pages=extracted.pages, notes=json.dumps(list(extracted.notes)) if extracted.notes else None)
         _replace_sheets(db, att.id, extracted)
@@ -244,3 +252,41 @@ def snippet_html(snippet: str) -> str:
 
     escaped = html.escape(snippet or "")
     return escaped.replace(SNIPPET_OPEN, "<mark>").replace(SNIPPET_CLOSE, "</mark>")
+
+
+def reextract_attachments(db: sqlite_utils.Database, pages, now: str, *, force: bool = False) -> dict:
+    """Re-run the extractors over stored copies, without the network (`foilog reparse`).
+
+    Only rows extracted by an older EXTRACTOR_VERSION are redone unless `force`.
+    `pages` is a `db.pages.PageStore`. Returns {"reextracted", "skipped", "missing"}.
+    """
+    import time
+
+    from parsers.extract import extract
+
+    ensure_attachment_tables(db)
+    counts = {"reextracted": 0, "skipped": 0, "missing": 0}
+    rows = db.conn.execute(
+        "SELECT a.response_id, a.url FROM attachments a LEFT JOIN attachment_state s "
+        "ON s.attachment_id = a.id WHERE a.sha256 IS NOT NULL "
+        "AND (? OR s.extractor_version IS NOT ?)",
+        (int(force), EXTRACTOR_VERSION),
+    ).fetchall()
+    for response_id, url in rows:
+        att = attachment_row(db, response_id, url, None, None, now)
+        stored = next((v for v in reversed(pages.versions(url)) if v.sha256 == att.sha256), None)
+        if stored is None:
+            counts["missing"] += 1
+            continue
+        started = time.perf_counter()
+        extracted = extract(stored.body, att.type, content_type=stored.content_type,
+                            name=url.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        record_extraction(
+            db, att, status=None, size=len(stored.body), sha256=stored.sha256,
+            content_type=stored.content_type, page_version=stored.version, extracted=extracted,
+            extract_ms=(time.perf_counter() - started) * 1000, now=now,
+        )
+        counts["reextracted"] += 1
+    counts["skipped"] = db.conn.execute(
+        "SELECT count(*) FROM attachments WHERE sha256 IS NULL").fetchone()[0]
+    return counts

@@ -219,7 +219,10 @@ async def test_a_download_error_keeps_the_last_good_text(site, pages, archive):
                          max_attachment_bytes=2000)
     assert counts["failed"] == 1
     row = _get(archive, site.url(LFR))
-    assert row["error"].startswith("download: ") and "watchlist" in row["text"]
+    assert row["error"] is None and "watchlist" in row["text"] and row["page_version"] == 1
+    fetch_error = archive.execute("SELECT fetch_error FROM attachment_state WHERE attachment_id = ?",
+                                  (row["id"],)).fetchone()[0]
+    assert "limit" in fetch_error or "2000" in fetch_error
 
 
 async def test_tables_are_idempotent_and_bad_response_url_does_not_raise(site, pages, archive):
@@ -260,3 +263,30 @@ async def test_the_documented_sql_examples_run(site, pages, archive):
     attachment_id = _get(archive, site.url(STOP_SEARCH))["id"]
     cells = archive.execute(each_sql, {"attachment_id": attachment_id, "sheet": "Searches by month"}).fetchall()
     assert len(cells) == 33 * 14 and cells[0] == (5, "Borough", "Barking and Dagenham")
+
+
+async def test_reextract_from_stored_copies_without_the_network(site, pages, archive):
+    from db.attachments import reextract_attachments
+
+    attachments = _attachments(site, STOP_SEARCH, CORRUPT)
+    url = _load(archive, site, attachments)
+    await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
+    site.remove(CORRUPT)
+    await _sync(site, pages, archive, url, attachments, "2024-03-16T01:00:00+00:00")
+    assert reextract_attachments(archive, pages, "2024-03-20T00:00:00+00:00")["reextracted"] == 0
+    archive.execute("UPDATE attachment_state SET extractor_version = '0'")
+    archive.execute("DELETE FROM attachment_rows")
+    archive.conn.commit()
+    site.request_log.clear()
+    counts = reextract_attachments(archive, pages, "2024-03-20T00:00:00+00:00")
+    assert counts == {"reextracted": 2, "skipped": 0, "missing": 0}
+    assert site.request_log == []
+    row = _get(archive, site.url(STOP_SEARCH))
+    assert row["extracted_at"] == "2024-03-20T00:00:00+00:00"
+    assert row["last_changed"] == "2024-03-15T01:00:00+00:00"  # same bytes: not a change
+    assert archive.execute("SELECT count(*) FROM attachment_rows").fetchone()[0] == 38
+    corrupt = _get(archive, site.url(CORRUPT))
+    assert corrupt["error"].startswith("xlsx: ")
+    # re-extraction is not a visit: the withdrawn file stays withdrawn
+    assert corrupt["removed_at"] == "2024-03-16T01:00:00+00:00" and corrupt["http_status"] == 404
+    assert row["last_seen"] == "2024-03-16T01:00:00+00:00"

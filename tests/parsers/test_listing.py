@@ -1,0 +1,134 @@
+"""Lister and sitemap parsing, on markup of our own and on the running mirror."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from parsers import parse_listing, parse_sitemap
+from parsers.sites import MPS, NORTH_YORKSHIRE, site_for
+
+BASE = "https://www.met.police.uk"
+LISTER = BASE + "/foi-ai/af/accessing-information/published-items/?dt=Disclosure+log"
+D1 = "/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming/"
+D2 = "/foi-ai/metropolitan-police/d/july-2022/dogs-seized/"
+D3 = "/foi-ai/metropolitan-police/disclosure-2026/january---2026/new-thing"
+
+TABLE_LISTER = f"""<html><body><nav><a href="/">Home</a><a href="{D1}">Latest</a></nav>
+<main><table><tr><th>Title</th><th>Date</th></tr>
+<tr><td><a href="{D1}">Live video streaming</a></td><td>03/08/2024</td><td>Disclosure log</td></tr>
+<tr><td><a href="{BASE}{D2}">Dogs seized</a></td><td>9 July 2022</td><td>Disclosure log</td></tr>
+<tr><td><a href="{D3}#x">New thing on 18 December 2020 gathering</a></td><td>Publication scheme</td></tr>
+<tr><td><a href="https://elsewhere.example{D1}">Other host</a></td></tr>
+<tr><td><a href="/foi-ai/metropolitan-police/disclosure-2024/august-2024/">Month hub</a></td></tr>
+</table>
+<ul class="pager"><li><a href="?dt=Disclosure+log&amp;page=1">1</a></li><li><a href="?dt=Disclosure+log&amp;page=2">2</a></li></ul>
+</main></body></html>"""
+
+
+def test_items_from_a_table_lister() -> None:
+    page = parse_listing(TABLE_LISTER, LISTER, MPS)
+    assert [i.url for i in page.items] == [BASE + D1, BASE + D2, BASE + D3]
+    first, second, third = page.items
+    assert (first.title, first.date, first.doc_type) == ("Live video streaming", "2024-08-03", "Disclosure log")
+    assert (second.date, second.doc_type) == ("2022-07-09", "Disclosure log")
+    # The date in a title is not the item's date.
+    assert (third.date, third.doc_type) == (None, "Publication scheme")
+    assert page.next_url == BASE + "/foi-ai/af/accessing-information/published-items/?dt=Disclosure+log&page=2"
+    assert page.warnings == ()
+
+
+@pytest.mark.parametrize("pager, expected", [
+    ('<link rel="next" href="/l/?page=3">', BASE + "/l/?page=3"),
+    ('<a rel="next" href="/l/?page=4">more</a>', BASE + "/l/?page=4"),
+    ('<a href="/l/?page=5" aria-label="Next page"><span>\u203a</span></a>', BASE + "/l/?page=5"),
+    ('<a href="/l/?page=6">\u00bb</a>', BASE + "/l/?page=6"),
+    ('<a href="/l/?page=1">1</a><a href="/l/?page=2">2</a><a href="/l/?page=3">3</a>', BASE + "/l/?page=3"),
+    ('<a href="/l/?page=1">1</a>', None),
+])
+def test_next_url(pager: str, expected: str | None) -> None:
+    page = parse_listing(f"<html><head></head><body><main>{pager}</main></body></html>", BASE + "/l/?page=2", MPS)
+    assert page.next_url == expected
+    assert page.warnings == ("no items found",)
+
+
+def test_div_items_with_time_elements() -> None:
+    items = "".join(
+        f'<div class="card"><h3><a href="{path}">T{i}</a></h3><span>Disclosure log</span>'
+        f'<time datetime="2024-0{i + 1}-01">x</time></div>' for i, path in enumerate((D1, D2)))
+    page = parse_listing(f"<div class=results>{items}</div>", LISTER, MPS)
+    assert [(i.title, i.date) for i in page.items] == [("T0", "2024-01-01"), ("T1", "2024-02-01")]
+
+
+def test_other_site_definition() -> None:
+    path = "/foi-ai/north-yorkshire-police/disclosure-log/2024/x-request/"
+    page = parse_listing(f'<a href="{path}">X</a><a href="{D1}">mps</a>', NORTH_YORKSHIRE.base_url + "/l/", NORTH_YORKSHIRE)
+    assert [i.url for i in page.items] == [NORTH_YORKSHIRE.base_url + path]
+
+
+def test_sitemap() -> None:
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>{BASE}{D1}</loc><lastmod>2024-08-03T10:00:00+00:00</lastmod></url>
+    <url><loc> {BASE}{D2} </loc></url>
+    <url><loc>{BASE}/foi-ai/metropolitan-police/</loc></url>
+    <url><loc>https://elsewhere.example{D1}</loc></url>
+    <url><loc>{BASE}{D1}</loc></url></urlset>"""
+    items = parse_sitemap(xml.encode(), BASE + "/sitemap.xml", MPS)
+    assert [(i.url, i.date) for i in items] == [(BASE + D1, "2024-08-03"), (BASE + D2, None)]
+
+
+@pytest.mark.parametrize("data", [b"", "<html>", b"\xff\xfe\x00", "<a href='javascript:x'>Next</a>"])
+def test_garbage_listing(data) -> None:
+    page = parse_listing(data, LISTER, MPS)
+    assert page.items == () and page.warnings
+    assert parse_sitemap(data if isinstance(data, bytes) else data.encode(), BASE + "/sitemap.xml", MPS) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def mirror():
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "site"
+    if not (root / "manifest.json").exists():
+        pytest.skip("mirror not built")
+    port = _free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("foilog")), "fixture-site", "--port", str(port),
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urlopen(base + "/robots.txt", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_walk_the_mirror_lister(mirror: str) -> None:
+    """Following next_url from page 1 reaches every disclosure-log response in the manifest."""
+    import json
+
+    site = site_for(mirror)
+    manifest = json.loads((Path(__file__).resolve().parents[2] / "fixtures/site/manifest.json").read_text())
+    url, seen, pages = mirror + site.lister_path + "?dt=Disclosure+log", {}, 0
+    while url and pages < 50:
+        page = parse_listing(urlopen(url, timeout=10).read(), url, site)
+        assert page.items, url
+        for item in page.items:
+            assert item.title and item.date
+            seen[item.url.rstrip("/")] = item
+        url, pages = page.next_url, pages + 1
+    assert pages >= 2
+    wanted = {mirror + e["url_path"].rstrip("/") for e in manifest["responses"] if "metropolitan-police" in e["url_path"]}
+    assert wanted <= set(seen)

@@ -51,6 +51,13 @@ _OTHER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "searched under Section 43", "a dispersal order under section 35": a police power.
+_POWER_BEFORE = re.compile(
+    r"(?:search(?:ed|es|ing)?|stop(?:ped|s)?|arrest(?:ed|s)?|detain(?:ed)?|seiz(?:ed|ures?)|powers?"
+    r"|authori[sz]\w*|orders?|offences?|charged|convicted|sectioned|notices?|warrants?)"
+    r"\s(?:[\w-]+\s){0,2}(?:under|using|of|per|via)\s(?:the\s|a\s)?$",
+    re.IGNORECASE,
+)
 _FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
 
 
@@ -125,4 +132,4 @@ def _is_other_act(text: str, start: int, end: int) -> bool:
     if _OTHER_AFTER.match(text, end):
         return True
     before = _FOIA_NAME.sub(" FOIA ", text[max(0, start - 120) : start])
-    return _OTHER_BEFORE.search(before) is not None
+    return _OTHER_BEFORE.search(before) is not None or _POWER_BEFORE.search(before[-60:]) is not None

@@ -126,7 +126,7 @@ def _relied_on_in_answer(sentence: str, citations: list[Citation]) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    if len(text) < 200:
+    if len(text) < 40:
         return [text]
     return _SENTENCE_END.split(text)
 

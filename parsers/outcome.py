@@ -41,7 +41,7 @@ _PARTIAL = re.compile(
 )
 _FULL = re.compile(
     r"(?:disclose|provide|release)d? (?:the (?:located |requested |relevant )?information |it |all (?:of )?the (?:located |requested )?information )?"
-    r"(?:to you )?in full|disclose all (?:of )?the|full disclosure|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
+    r"(?:to you )?in full|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))|disclose all (?:of )?the|full disclosure|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
     r"|please find (?:below|attached) (?:the |our )?(?:information|response|answers)",
     re.IGNORECASE,
 )

@@ -34,6 +34,12 @@ _POSTAMBLE = re.compile(
     r"|I would appreciate|Under Section 16\b|I understand that (?:the|you)|Note:|NB\b)",
     re.IGNORECASE,
 )
+# Decision wording between the decision and an answer that has no heading of its own.
+_BOILERPLATE = re.compile(
+    r"^(?:I have (?:today )?decided|Please find (?:below|attached) (?:the )?information (?:pursuant|in response)"
+    r"|Having (?:located|considered)|This (?:response|letter) serves)",
+    re.IGNORECASE,
+)
 _RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
 _TABLE_SPLIT = " | "
@@ -88,7 +94,17 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
     bullets: list[str] = []
     open_q: _Open | None = None
     clarified = False
+    run: list[str] | None = None  # unmarked lines after "... the following:" (a <ul> flattened)
+    runs: list[list[str]] = []
     for line in request_lines:
+        if run is not None and (read_label(line) is not None or line.endswith(":") or _POSTAMBLE.match(line)
+                                or CLARIFICATION.match(line) or _RANGE_HEADING.match(line)):
+            runs.append(run)
+            run = None
+        elif run is not None:
+            run.append(line)
+        if line.endswith(":") and not clarified and run is None:
+            run = []
         if CLARIFICATION.match(line):
             clarified, open_q = True, None
             continue
@@ -98,7 +114,7 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
         label = _table_label(line) if _TABLE_SPLIT in line else read_label(line)
         number = None
         if label is not None and label.kind != "bullet":
-            if not clarified or (label.kind in ("numbered", "prefixed") and label.letter is None):
+            if not clarified or (questions and label.kind in ("numbered", "prefixed") and label.letter is None):
                 number = seq.accept(label, strict=label.kind != "prefixed")
         if number is not None:
             open_q = _Open(number, [label.text] if label.text else [])
@@ -115,6 +131,11 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
         return questions
     if bullets and _bullets_are_questions(bullets):
         return [_Open(str(i), [text]) for i, text in enumerate(bullets, 1)]
+    if run:
+        runs.append(run)
+    for items in runs:
+        if _bullets_are_questions(items):
+            return [_Open(str(i), [text]) for i, text in enumerate(items, 1)]
     return []
 
 
@@ -162,16 +183,24 @@ def _read_answers(
     group: _Group | None = None
     order = [q.number for q in questions]
     last_index = -1
+    # Bare "3." lines carry the answers on only while the reply numbers that way: once a
+    # "Q1 -" style or a list inside an answer ("1. Romanian") is seen, they must restate.
+    trust_sequence = True
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
-        found = _answer_marker(line, by_number, by_text, order, last_index, context)
+        found = _answer_marker(line, by_number, by_text, order, last_index if trust_sequence else -2, context)
         if found is None:
+            head = read_label(line) if group is not None else None
+            if head is not None and head.kind in ("numbered", "dotted"):
+                trust_sequence = False
             if group is not None and not (not group.answer and _key(line) in group.skip):
                 if not _RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
         number, inline, label = found
+        if label is not None and label.kind == "prefixed":
+            trust_sequence = False
         last_index = order.index(number)
         context = _context(label, context)
         if group is not None and (group.answer or inline is not None):
@@ -269,10 +298,16 @@ def _questions_in_reply(lines: list[str], start: int, end: int) -> list[tuple[st
 
 def _whole_answer(lines: list[str], parts: Parts, question: _Open) -> str | None:
     """The answer to a request with no labels: the disclosure section, if any."""
-    if parts.disclosure < 0:
-        return None
     skip = {_key(text) for text in question.lines}
-    body = [line for line in lines[parts.disclosure + 1 : parts.closing] if _key(line) not in skip]
+    if parts.disclosure >= 0:
+        start = parts.disclosure + 1
+    elif parts.reasons < 0 and parts.decision < parts.closing:
+        start = parts.decision + 1  # "I have today decided ... in full." then the answer
+    else:
+        return None
+    body = [
+        line for line in lines[start : parts.closing] if _key(line) not in skip and not _BOILERPLATE.match(line)
+    ]
     return "\n".join(body) or None
 
 

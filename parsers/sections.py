@@ -23,6 +23,9 @@ _REQUEST_MARKER = re.compile(
     r"|Dear (?:FOI|Freedom of Information|Sir|Madam|Information|Data|Disclosure)\b)",
     re.IGNORECASE,
 )
+# Older pages open "I write in connection with your request ... I note you seek access to
+# the following information:" on one line.
+_NOTE_INLINE = re.compile(r"\bI note (?:that )?you (?:seek|are seeking|have requested|requested) access to[^:]{0,60}:", re.IGNORECASE)
 # "Dear FOI team," opens a request letter: the salutation itself is not kept.
 _SALUTATION = re.compile(r"^Dear\b", re.IGNORECASE)
 # Lines that come before a request with no marker: the reference number and the like.
@@ -67,7 +70,7 @@ _DISCLOSURE = re.compile(
     r"|Please find (?:below|attached) (?:the )?(?:information pursuant|disclosed answers|"
     r"answers|responses?|information (?:you|requested|in relation)|information held)"
     r"|(?:The )?(?:information|answers?) (?:requested|to your questions) (?:is|are) (?:as follows|below)"
-    r"|Answers?\s*[:\-–]?\s*$|Responses? to (?:your )?(?:questions|request)\s*[:\-–]?\s*$)",
+    r"|Results? of (?:the |our )?search(?:es)?\b|Answers?\s*[:\-–]?\s*$|Responses? to (?:your )?(?:questions|request)\s*[:\-–]?\s*$)",
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
@@ -138,6 +141,9 @@ def split_parts(lines: list[str], *, reply_cue: re.Pattern | None = _REPLY_CUE) 
 
 def _request_start(lines: list[str]) -> int:
     for i, line in enumerate(lines):
+        inline = _NOTE_INLINE.search(line)
+        if inline is not None and inline.start() > 0:
+            return i if line[inline.end() :].strip() else i + 1
         if _REQUEST_MARKER.match(line):
             # A marker line that also holds the request ("Request: 1) The number ...")
             # starts the request itself; a bare marker starts it on the next line.
@@ -155,6 +161,9 @@ def _request_start(lines: list[str]) -> int:
 
 def request_marker_rest(line: str) -> str:
     """The request text that shares a line with its marker ("Request: 1) ..." -> "1) ...")."""
+    inline = _NOTE_INLINE.search(line)
+    if inline is not None and inline.start() > 0:
+        return line[inline.end() :].strip()
     if _REQUEST_MARKER.match(line) and not _SALUTATION.match(line) and ":" in line:
         return line.split(":", 1)[1].strip()
     return line

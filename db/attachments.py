@@ -67,28 +67,31 @@ FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id;
 """
 
 # Search over attachment text: which response, which file, and where the words are.
-# `snippet()` marks the match with [[ ]] (plain text: Datasette shows it as is and a
-# template can escape the text, then turn the markers into <mark>, see snippet_html).
-ATTACHMENT_SEARCH_SQL = """
+# Same conventions as the app's other searches (metadata.yml): `fts_query(:q)` (the
+# SQL function plugins/sqlfunctions.py registers on Datasette's connections) makes
+# what a person types a safe FTS5 query, and a column named `snippet` with <mark>
+# markers is escaped and highlighted by the plugin's render_cell.
+_SEARCH_SQL = """
 select
   a.response_id,
   r.title as response_title,
   r.reference,
-  r.url as response_url,
   a.title as attachment_title,
   a.url as attachment_url,
   a.type,
   a.bytes,
-  snippet(attachments_fts, 1, '[[', ']]', ' … ', 24) as snippet
+  a.removed_at,
+  snippet(attachments_fts, 1, '<mark>', '</mark>', '…', 24) as snippet
 from attachments_fts
 join attachments a on a.id = attachments_fts.rowid
 join responses r on r.id = a.response_id
-where attachments_fts match :q
-order by bm25(attachments_fts)
+where attachments_fts match {match}
+order by attachments_fts.rank
 limit 100
 """.strip()
-
-SNIPPET_OPEN, SNIPPET_CLOSE = "[[", "]]"
+ATTACHMENT_SEARCH_SQL = _SEARCH_SQL.format(match="fts_query(:q)")
+# The same for plain sqlite3 callers, :q in raw FTS5 syntax.
+ATTACHMENT_SEARCH_SQL_RAW = _SEARCH_SQL.format(match=":q")
 
 
 @dataclass(frozen=True)
@@ -244,14 +247,6 @@ def _state(db: sqlite_utils.Database, att: AttachmentRow, **values) -> None:
         f"({', '.join('?' for _ in columns)}) ON CONFLICT(attachment_id) DO UPDATE SET {updates}",
         params,
     )
-
-
-def snippet_html(snippet: str) -> str:
-    """Escape a search snippet and turn its [[ ]] markers into <mark> for a template."""
-    import html
-
-    escaped = html.escape(snippet or "")
-    return escaped.replace(SNIPPET_OPEN, "<mark>").replace(SNIPPET_CLOSE, "</mark>")
 
 
 def reextract_attachments(db: sqlite_utils.Database, pages, now: str, *, force: bool = False) -> dict:

@@ -7,11 +7,12 @@ import json
 import pytest
 import sqlite_utils
 
-from db.attachments import ATTACHMENT_SEARCH_SQL, ensure_attachment_tables
+from db.attachments import ATTACHMENT_SEARCH_SQL, ATTACHMENT_SEARCH_SQL_RAW, ensure_attachment_tables
 from db.load import Provenance, load_response, response_key
 from db.pages import PageStore
 from db.schema import ensure_schema
 from foilog.fixture_site import TYPES, serve_mirror
+from plugins.sqlfunctions import register as register_sql_functions
 from foilog.settings import Settings
 from parsers.record import Attachment, Response
 from scraper.attachments import sync_attachments
@@ -37,6 +38,7 @@ def site():
 def archive(tmp_path):
     db = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(db)
+    register_sql_functions(db.conn)  # fts_query(), as on Datasette's connections
     yield db
     db.close()
 
@@ -107,9 +109,12 @@ async def test_new_files_are_downloaded_extracted_loaded_and_searchable(site, pa
     # searchable: the word only the spreadsheet's notes sheet contains
     hits = archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "Quillfeather"}).fetchall()
     assert len(hits) == 1
-    assert hits[0][0] == response_key(url) and hits[0][5] == site.url(STOP_SEARCH)
-    assert "[[Quillfeather]]" in hits[0][-1]
-    assert archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "watchlist"}).fetchone()[5] == site.url(LFR)
+    assert hits[0][0] == response_key(url) and hits[0][4] == site.url(STOP_SEARCH)
+    assert "<mark>Quillfeather</mark>" in hits[0][-1]
+    assert archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "watchlist"}).fetchone()[4] == site.url(LFR)
+    # what a person types is made safe: no FTS5 syntax error on s.40(2) or a stray quote
+    assert archive.execute(ATTACHMENT_SEARCH_SQL, {"q": 's.40(2) "unbalanced'}).fetchall() == []
+    assert archive.execute(ATTACHMENT_SEARCH_SQL_RAW, {"q": "Quillfeather"}).fetchall() == hits
 
     # every sheet queryable in SQL with a stable schema
     westminster = archive.execute(
@@ -290,3 +295,21 @@ async def test_reextract_from_stored_copies_without_the_network(site, pages, arc
     # re-extraction is not a visit: the withdrawn file stays withdrawn
     assert corrupt["removed_at"] == "2024-03-16T01:00:00+00:00" and corrupt["http_status"] == 404
     assert row["last_seen"] == "2024-03-16T01:00:00+00:00"
+
+
+async def test_canned_query_in_datasette_finds_the_response_and_highlights(site, pages, archive, tmp_path):
+    from datasette.app import Datasette
+
+    attachments = _attachments(site, STOP_SEARCH, LFR)
+    url = _load(archive, site, attachments)
+    await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
+    archive.conn.commit()
+    metadata = {"databases": {"foi": {"queries": {"search_attachments": {
+        "title": "Search attachments", "sql": ATTACHMENT_SEARCH_SQL}}}}}
+    ds = Datasette([str(tmp_path / "foi.db")], metadata=metadata)
+    data = (await ds.client.get("/foi/search_attachments.json?q=Quillfeather&_shape=objects")).json()
+    (row,) = data["rows"]
+    assert row["response_id"] == response_key(url) and row["reference"] == "01.FOI.24.035517"
+    assert row["attachment_url"] == site.url(STOP_SEARCH)
+    page = (await ds.client.get("/foi/search_attachments?q=Quillfeather")).text
+    assert "<mark>Quillfeather</mark>" in page

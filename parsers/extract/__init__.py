@@ -21,6 +21,7 @@ DEFAULT_MAX_ROWS = 200_000  # table rows kept per file, across all sheets
 DEFAULT_MAX_UNZIPPED = 512 * 1024 * 1024  # xlsx/docx: refuse zip bombs above this
 
 TYPES = ("pdf", "xlsx", "csv", "docx")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def detect_type(data: bytes, type_hint: str | None = None, content_type: str | N
     if head.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return _office_type(data) or (hint if hint in ("xlsx", "docx") else "xlsx")
+        # a zip that is neither: a damaged workbook or document, or another format
+        # (.odt, .zip) that the hint names
+        return _office_type(data) or (hint if hint not in (None, "unknown") else "xlsx")
     if head[:1] == b"<" and hint != "csv":
         return "html"  # an error page served under the attachment's name
     return hint
@@ -98,6 +101,10 @@ def extract(
     kind = detect_type(data, type, content_type)
     if not data:
         return Extracted("", error="empty file", type=kind)
+    if data.startswith(OLE2_MAGIC):
+        # Excel and Word save password-protected .xlsx/.docx in this container too
+        return Extracted("", error=f"{kind or 'file'}: password-protected or legacy binary "
+                         "Office file (.xls/.doc), not extracted", type=kind)
     extractors = {
         "pdf": lambda: pdf.extract_pdf(data, max_chars=max_chars),
         "xlsx": lambda: xlsx.extract_xlsx(data, max_chars=max_chars, max_rows=max_rows),

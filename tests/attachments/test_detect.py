@@ -27,5 +27,20 @@ def test_an_html_error_page_under_an_xlsx_name_is_reported():
 
 
 def test_unsupported_and_empty():
-    assert extract(b"\xd0\xcf\x11\xe0 old binary excel", "xls").error == "unsupported file type: xls"
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("content.xml", "<office:document-content/>")
+    assert extract(buf.getvalue(), "odt").error == "unsupported file type: odt"
+    assert extract(b"PK\x05\x06" + bytes(18), "odt").error == "unsupported file type: odt"
     assert extract(b"", "pdf").error == "empty file"
+
+
+def test_password_protected_office_file_says_so():
+    # an encrypted .xlsx is an OLE2 compound file, not a zip
+    result = extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "xlsx")
+    assert result.error == ("xlsx: password-protected or legacy binary Office file (.xls/.doc), "
+                            "not extracted")
+    assert extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "xls").error.startswith("xls: ")

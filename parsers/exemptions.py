@@ -37,6 +37,9 @@ _NCND_WORDING = re.compile(
     r"|duty to confirm or deny",
     re.IGNORECASE,
 )
+# A page that never speaks of confirming or denying relies on no NCND provision, whatever
+# it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
+_PAGE_NCND = re.compile(r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # In the answers a citation counts only with words that say it is being relied on.
 _RELIANCE_CUE = re.compile(
@@ -60,41 +63,50 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     parts = split_parts(lines)
     start, end = parts.reply_start, parts.closing
     warnings: list[str] = []
-    if start >= len(lines):
+    decided = start < len(lines)
+    if not decided:
         start, warnings = parts.request_start, ["no decision found: exemptions read from the whole text"]
     cue_only_from = parts.disclosure if parts.disclosure >= 0 else end
     if start == parts.request_start:
         cue_only_from = start
-    mentions = _mentions(lines, start, end, cue_only_from)
+    page_ncnd = any(_PAGE_NCND.search(lines[i]) for i in range(start, end))
+    mentions = _mentions(lines, start, end, cue_only_from, page_ncnd, decided=decided)
     exemptions = _merge(mentions)
     if any(m.listed for m in mentions) is False and _has_list_header(lines, start, end):
         warnings.append("an exemption list was announced but no section was read from it")
     return exemptions, tuple(warnings)
 
 
-def _mentions(lines: list[str], start: int, end: int, cue_only_from: int) -> list[_Mention]:
+def _mentions(
+    lines: list[str], start: int, end: int, cue_only_from: int, page_ncnd: bool, *, decided: bool
+) -> list[_Mention]:
+    """Mentions line by line; with no decision found, no lists and only explicit reliance."""
     found: list[_Mention] = []
     list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
     for i in range(start, end):
         line = lines[i]
-        header = _LIST_HEADER.search(line)
+        header = _LIST_HEADER.search(line) if decided else None
         if list_mode is not None and not _LIST_ITEM.match(line):
             list_mode = None
         if header is not None:
             ncnd_list = _NCND_WORDING.search(line) is not None
             head_text = line[: header.start()]
-            found.extend(_from_text(head_text, listed=False, cue_only=i >= cue_only_from))
-            found.extend(_from_text(header.group(1), listed=True, force_ncnd=ncnd_list))
+            found.extend(_from_text(head_text, page_ncnd, listed=False, cue_only="any" if i >= cue_only_from else ""))
+            found.extend(_from_text(header.group(1), page_ncnd, listed=True, force_ncnd=ncnd_list))
             list_mode = ncnd_list
             continue
         if list_mode is not None:
-            found.extend(_from_text(line, listed=True, force_ncnd=list_mode))
+            found.extend(_from_text(line, page_ncnd, listed=True, force_ncnd=list_mode))
             continue
-        found.extend(_from_text(line, listed=False, cue_only=i >= cue_only_from))
+        cue = "words" if not decided else ("any" if i >= cue_only_from else "")
+        found.extend(_from_text(line, page_ncnd, listed=False, cue_only=cue))
     return found
 
 
-def _from_text(text: str, *, listed: bool, force_ncnd: bool = False, cue_only: bool = False) -> list[_Mention]:
+def _from_text(
+    text: str, page_ncnd: bool, *, listed: bool, force_ncnd: bool = False, cue_only: str = ""
+) -> list[_Mention]:
+    """`cue_only`: "" any mention, "any" reliance words or the exemption's name, "words" words only."""
     if not text:
         return []
     mentions: list[_Mention] = []
@@ -104,14 +116,18 @@ def _from_text(text: str, *, listed: bool, force_ncnd: bool = False, cue_only: b
             continue
         if not listed and _NOT_RELIED.search(sentence):
             continue
-        if cue_only and not _relied_on_in_answer(sentence, citations):
+        if cue_only == "words" and not _RELIANCE_CUE.search(sentence):
+            continue
+        if cue_only == "any" and not _relied_on_in_answer(sentence, citations):
             continue
         ncnd_sentence = _NCND_WORDING.search(sentence) is not None
         for citation in citations:
-            ncnd = (
-                force_ncnd
-                or is_ncnd_provision(citation.section, citation.subsection)
-                or (ncnd_sentence and citation.subsection in ("", "A"))
+            ncnd = force_ncnd or (
+                page_ncnd
+                and (
+                    is_ncnd_provision(citation.section, citation.subsection)
+                    or (ncnd_sentence and citation.subsection in ("", "A"))
+                )
             )
             mentions.append(_Mention(citation, listed, ncnd))
     return mentions
@@ -163,7 +179,7 @@ def _drop_discussion(mentions: list[_Mention]) -> list[_Mention]:
         c = m.citation
         if m.listed or (c.section, c.subsection.startswith("A")) not in listed:
             kept.append(m)
-        elif m.ncnd and is_ncnd_provision(c.section, c.subsection):
+        elif m.ncnd and not any(k.listed and k.ncnd and k.citation.section == c.section for k in mentions) and is_ncnd_provision(c.section, c.subsection):
             kept.append(m)
     return kept
 

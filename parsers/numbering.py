@@ -46,6 +46,7 @@ class Label:
 
 def read_label(line: str) -> Label | None:
     """The label a line starts with, if any (no sequence check yet)."""
+    line = line.lstrip("“”\"‘’'«")  # a quoted original request: “1. Please provide ...
     m = _PREFIXED.match(line)
     if m and not (line[:1] in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):
         sub = int(m.group(2)) if m.group(2) else None

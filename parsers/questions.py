@@ -311,7 +311,12 @@ def _whole_answer(lines: list[str], parts: Parts, question: _Open) -> str | None
     return "\n".join(body) or None
 
 
+_ANSWER_TAG = re.compile(r"^(?:Answers?|Responses?|Reply|A\d{0,2}[a-z]?)\s?(?:[:\-–—]\s?|$)", re.IGNORECASE)
+
+
 def _flush(group: _Group, answers: dict[str, str | None]) -> None:
+    if group.answer:
+        group.answer[0] = _ANSWER_TAG.sub("", group.answer[0], count=1)  # "Answer: 118 horses"
     text = "\n".join(group.answer).strip() or None
     for number in group.numbers:
         if answers.get(number) is None:

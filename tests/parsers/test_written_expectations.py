@@ -24,8 +24,11 @@ _META = re.compile(r"<!--meta\s*(\{.*?\})\s*-->", re.DOTALL)
 _BLOCKS = "p, li, h2, h3, h4, h5, h6, tr, blockquote > p, dt, dd"
 _PUBLISHED = re.compile(r"^Published:", re.IGNORECASE)
 
-# Ground truth we believe is wrong: file -> fields not asserted (see the report).
-DISPUTED: dict[str, set[str]] = {}
+# Ground truth we believe is wrong: file -> fields (or "answers:N") not asserted.
+# 28: Q23 and Q24 are restated one after the other with one answer between Q24 and
+# Q25; the contract gives each restated question of such a run the shared answer (as
+# for Q20/Q21 and Q27/Q28 of the same page), the ground truth says Q23 has none.
+DISPUTED: dict[str, set[str]] = {"28-vetting-applications-refusals-2019-2024": {"answers:23"}}
 
 
 def _files() -> list[Path]:
@@ -127,7 +130,8 @@ def test_written_expectation(path: Path) -> None:
         if key not in disputed:
             assert got[key] == sorted(set(expect[key]), key=str), f"{key}: {got[key]} != {expect[key]}"
     if "answers" not in disputed:
-        assert _answers_agree(expect["answers"], got["answers"]), (expect["answers"], got["answers"])
+        wanted = {n: a for n, a in expect["answers"].items() if f"answers:{n}" not in disputed}
+        assert _answers_agree(wanted, got["answers"]), (wanted, got["answers"])
 
 
 def test_written_accuracy(capsys: pytest.CaptureFixture) -> None:

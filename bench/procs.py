@@ -1,0 +1,127 @@
+"""Child processes the benchmarks time: the mirror server, `foilog` commands, free ports."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def foilog_argv() -> list[str]:
+    """The installed `foilog` script next to this interpreter, else the module."""
+    script = Path(sys.executable).parent / "foilog"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from foilog.cli import cli; cli()"]
+
+
+class Mirror:
+    """`bench.mirror_proc` serving `root` on a free loopback port until the block ends."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.proc: subprocess.Popen | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> "Mirror":
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.mirror_proc", "--root", str(self.root)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+        )
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(timeout=10)
+            raise RuntimeError(f"fixture server on {self.root} did not start (exit {self.proc.returncode})")
+        self.base_url = json.loads(line)["base_url"]
+        return self
+
+    def count(self) -> dict:
+        """Requests the server saw since the previous count: {"requests", "paths"}."""
+        self.proc.stdin.write("count\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def __exit__(self, *exc) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@dataclass
+class ChildRun:
+    argv: list[str]
+    returncode: int
+    wall_s: float
+    maxrss_mb: float
+    stdout: str
+    stderr: str
+    json: dict | None = field(default=None)
+
+
+def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) -> ChildRun:
+    """Run one child to completion; its own peak RSS comes from wait4's rusage."""
+    out_path = REPO / "bench" / "work" / f".child-{os.getpid()}.out"
+    err_path = out_path.with_suffix(".err")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=REPO, env=env)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(errors="replace")
+    stderr = err_path.read_text(errors="replace")
+    out_path.unlink()
+    err_path.unlink()
+    # Linux reports ru_maxrss in KiB.
+    return ChildRun(argv, proc.returncode, wall, usage.ru_maxrss / 1024, stdout, stderr, last_json(stdout))
+
+
+def last_json(text: str) -> dict | None:
+    """The JSON object a command printed (whole output, or its last JSON line)."""
+    text = text.strip()
+    candidates = [text, text[text.find("{"):] if "{" in text else ""]
+    candidates += [line for line in reversed(text.splitlines()) if line.startswith("{")]
+    for candidate in candidates:
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")

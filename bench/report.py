@@ -1,0 +1,117 @@
+"""Targets, the Markdown table and the machine description."""
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# (key, label, unit, target text, check(results) -> bool | None)
+ROWS = (
+    ("parse_pages_per_s", "Parse, pages/s (1 core)", "", "≥ 1,000",
+     lambda r: r["parse_pages_per_s"] >= 1000),
+    ("parse_ratio_vs_bs4", "Parse vs BeautifulSoup+lxml get_text", "×", "≥ 20×",
+     lambda r: r["parse_ratio_vs_bs4"] >= 20),
+    ("parse_ratio_vs_lexbor_floor", "Parse vs lexbor parse + main text (floor)", "×", "≥ 0.5× (within 2×)",
+     lambda r: r["parse_ratio_vs_lexbor_floor"] >= 0.5),
+    ("crawl_pages_per_s", "Crawl, full refresh, pages/s (c=4, loopback)", "", "—", None),
+    ("crawl_ratio_vs_raw_fetch", "Crawl vs bare httpx GETs (c=4)", "×", "≥ 0.8×",
+     lambda r: r["crawl_ratio_vs_raw_fetch"] >= 0.8),
+    ("crawl_peak_rss_mb_1k", "Crawl peak RSS, small mirror", " MB", "≤ 150 MB",
+     lambda r: r["crawl_peak_rss_mb_1k"] <= 150),
+    ("crawl_peak_rss_mb_5k", "Crawl peak RSS, large mirror", " MB", "≤ 150 MB, flat (≤ +15%)",
+     lambda r: r["crawl_peak_rss_mb_5k"] <= 150
+     and r["crawl_peak_rss_mb_5k"] <= 1.15 * r["crawl_peak_rss_mb_1k"]),
+    ("refresh_noop_requests", "No-change refresh, requests (lister/sitemap)", "", "≤ 3 lister requests",
+     lambda r: r["refresh_noop_lister_requests"] <= 3),
+    ("refresh_noop_s", "No-change refresh, seconds", " s", "—", None),
+    ("fts_p50_ms", "Search p50 (Datasette JSON)", " ms", "—", None),
+    ("fts_p95_ms", "Search p95 (Datasette JSON)", " ms", "≤ 50 ms",
+     lambda r: r["fts_p95_ms"] <= 50),
+    ("row_p95_ms", "Response page p95", " ms", "—", None),
+)
+
+RESULT_KEYS = tuple(row[0] for row in ROWS)
+
+
+def verdicts(results: dict) -> dict[str, str]:
+    out = {}
+    for key, _label, _unit, _target, check in ROWS:
+        if results.get(key) is None:
+            out[key] = "not run"
+        elif check is None:
+            out[key] = "—"
+        else:
+            try:
+                out[key] = "PASS" if check(results) else "MISS"
+            except (KeyError, TypeError):
+                out[key] = "not run"
+    return out
+
+
+def markdown_table(results: dict) -> str:
+    marks = verdicts(results)
+    lines = ["| measure | N | result | target | |", "|---|---:|---:|---|---|"]
+    for key, label, unit, target, _check in ROWS:
+        value = results.get(key)
+        shown = "—" if value is None else f"{_format(value)}{unit}"
+        if key == "refresh_noop_requests" and value is not None:
+            shown = f"{value} ({results.get('refresh_noop_lister_requests')})"
+        lines.append(f"| {label} | {_n_for(key, results)} | {shown} | {target} | {marks[key]} |")
+    return "\n".join(lines)
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _n_for(key: str, r: dict) -> str:
+    n = {
+        "parse": r.get("parse_n_pages"), "crawl_peak_rss_mb_1k": r.get("crawl_n_small"),
+        "crawl": r.get("crawl_n"), "refresh": r.get("refresh_noop_n"), "fts": r.get("fts_n"),
+        "row": r.get("fts_n"),
+    }
+    for prefix in ("crawl_peak_rss_mb_1k", "parse", "crawl", "refresh", "fts", "row"):
+        if key.startswith(prefix) and n[prefix]:
+            return f"{n[prefix]:,}"
+    return ""
+
+
+def machine_info() -> dict:
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+    for package in ("selectolax", "lxml", "beautifulsoup4", "httpx", "datasette", "sqlite-utils"):
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = None
+    try:
+        info["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        info["git_commit"] = None
+    return info
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None

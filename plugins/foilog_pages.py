@@ -9,17 +9,19 @@ All scraped text reaches HTML through Jinja autoescape or `markupsafe.escape`.
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import markupsafe
 from datasette import hookimpl
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import NotFound, Response, asgi_static
+from datasette.utils.asgi import AsgiFileDownload, NotFound, Response, asgi_static
 from jinja2 import FileSystemLoader
 
 from plugins import sqlfunctions
 from plugins.pages import home_context, human_bytes, response_context
+from plugins.snapshot import SnapshotCache
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -30,6 +32,7 @@ RESPONSE_ID_COLUMNS = {"id": {None, "responses", "responses_with_exemptions"},
                        "response_id": {"questions", "response_exemptions", "links",
                                        "attachments"}}
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
+SNAPSHOTS = SnapshotCache()
 
 
 def archive(datasette):
@@ -70,6 +73,7 @@ def register_routes():
         (r"^/$", home),
         (r"^/response/(?P<response_id>.+?)/?$", response_page),
         (r"^/-/foilog/(?P<path>.*)$", asgi_static(str(STATIC))),
+        (rf"^/{DATABASE}\.db$", download_archive),
     ]
 
 
@@ -90,6 +94,16 @@ async def response_page(datasette, request):
     return Response.html(
         await datasette.render_template("foilog_response.html", context, request=request)
     )
+
+
+async def download_archive(datasette):
+    """The whole archive as one consistent SQLite file (see plugins/snapshot.py)."""
+    db = archive(datasette)
+    if not datasette.setting("allow_download") or db.path is None:
+        raise NotFound("Downloads are not enabled")
+    snapshot = await asyncio.to_thread(SNAPSHOTS.latest, Path(db.path))
+    return AsgiFileDownload(snapshot, filename=f"{DATABASE}.db",
+                            content_type="application/vnd.sqlite3")
 
 
 @hookimpl

@@ -240,3 +240,14 @@ def _html_text(text: str) -> str:
     import html
 
     return html.escape(text, quote=False)
+
+
+async def test_whole_archive_download_is_a_consistent_snapshot(ds, tmp_path, archive_path):
+    response = await ds.client.get("/foi.db")
+    assert response.status_code == 200
+    assert response.content.startswith(b"SQLite format 3\x00")
+    copy = tmp_path / "download.db"
+    copy.write_bytes(response.content)
+    expected = sqlite_utils.Database(archive_path)["responses"].count
+    assert sqlite_utils.Database(copy)["responses"].count == expected
+    assert 'href="/foi.db"' in (await ds.client.get("/")).text

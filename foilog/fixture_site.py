@@ -145,6 +145,8 @@ class MirrorState:
         if path == self.lister_path:
             from urllib.parse import parse_qs
             return self.render_lister(parse_qs(query))
+        if path + "/" == self.lister_path:
+            return Resource(301, b"", TYPES[".html"], location=self.lister_path + (f"?{query}" if query else ""))
         if path.startswith(HIDDEN_PREFIXES) or path.endswith(".expected.json"):
             return self.error_page(404)
         with self.lock:

@@ -90,6 +90,8 @@ def test_gzip_head_and_redirect(site):
     assert int(head.headers["content-length"]) == len(plain.content)
     moved = httpx.get(site.base_url + SEED.rstrip("/") + "?x=1")
     assert moved.status_code == 301 and moved.headers["location"] == SEED + "?x=1"
+    lister = httpx.get(site.base_url + LISTER.rstrip("/") + "?page=2")
+    assert lister.status_code == 301 and lister.headers["location"] == LISTER + "?page=2"
 
 
 def test_unknown_path_is_404_with_full_chrome(site):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -96,18 +97,26 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
     prov = Provenance(page.url, page.fetched_at, page.sha256)
     async with _archive_turn(ctx):
         status = load_response(ctx.archive, response, prov, now=page.fetched_at)
-        ctx.store.mark_loaded(page.url, page.sha256)
         if ctx.attachments and response.attachments:
             await _sync_attachments(ctx, page.url, response.attachments)
-    return _done(ctx, PageOutcome(page.url, status, has_reference=response.reference is not None))
+    outcome = PageOutcome(page.url, status, has_reference=response.reference is not None)
+    with ctx.store.transaction():
+        ctx.store.mark_loaded(page.url, page.sha256)
+        return _done(ctx, outcome)
 
 
 async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
+    from scraper.attachments import sync_attachments
+
     try:
-        from scraper.attachments import sync_attachments
-    except ImportError:  # not landed yet: responses still load, attachments wait
-        return
-    await sync_attachments(ctx.fetcher, ctx.store, ctx.archive, url, attachments, utc_now())
+        await sync_attachments(ctx.fetcher, ctx.store, ctx.archive, url, attachments,
+                               utc_now())
+    except sqlite3.Error:
+        raise  # a full disk or a read-only file stops the run at the command boundary
+    # The response itself is archived; a bug in attachment handling must not lose it
+    # or stop the run. It is logged with the page URL.
+    except Exception as exc:  # noqa: BLE001
+        log.warning("attachments of %s not synced: %s: %s", url, type(exc).__name__, exc)
 
 
 async def _removed(ctx: PageContext, url: str, result: FetchResult, now: str, *,

@@ -1,0 +1,163 @@
+"""`refresh` against the real fixture mirror on loopback (rate 0, 4 in flight)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import httpx
+
+from db.pages import PageStore
+from foilog.fixture_site import serve_mirror
+from scraper.refresh import refresh
+from scraper.report import EXIT_SHAPE_CHANGED, EXIT_SOME_FAILED
+from tests.scraper.conftest import DETAIL, archive_rows, settings_for
+from foilog.fixture_site import DEFAULT_ROOT
+
+MANIFEST = json.loads((DEFAULT_ROOT / "manifest.json").read_text(encoding="utf-8"))
+LISTER = MANIFEST.get("lister_path", "/foi-ai/af/accessing-information/published-items/")
+
+
+async def run(settings):
+    return await refresh(settings, backoff_base=0.02)
+
+
+def lister_requests(site, since: int) -> int:
+    return sum(1 for _, target, _ in site.request_log[since:] if target.startswith(LISTER))
+
+
+def page_bytes(site, path: str) -> bytes:
+    return httpx.get(site.url(path)).content
+
+
+def archived(db_path, path: str) -> dict:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("SELECT * FROM responses WHERE url LIKE ?", (f"%{path}",)).fetchone()
+    conn.close()
+    return dict(row) if row else {}
+
+
+async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    first = await run(settings)
+    rows = archive_rows(settings.db_path)
+    expected = {r["url_path"] for r in MANIFEST["responses"]}
+    assert {archived_path(r[0]) for r in rows} == {p.strip("/") for p in expected}
+    assert first["new"] == len(expected) == MANIFEST["count"]
+    assert first["failed"] == 0 and first["exit_code"] == 0 and first["parse_yield"] >= 0.9
+    mark = len(mirror.request_log)
+    second = await run(settings)
+    assert lister_requests(mirror, mark) == second["lister_requests"] <= 3
+    assert (second["new"], second["changed"], second["failed"]) == (0, 0, 0)
+    assert second["unchanged"] == len(expected)
+    assert archive_rows(settings.db_path) == rows
+    assert {s for _, _, s in mirror.request_log[mark:] if s != 304} <= {200}
+
+
+def archived_path(response_id: str) -> str:
+    return "foi-ai/" + response_id
+
+
+async def test_a_response_added_at_the_top_is_exactly_one_new(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    await run(settings)
+    source = MANIFEST["responses"][0]
+    body = page_bytes(mirror, source["url_path"])
+    path = DETAIL.format("brand-new-response")
+    mirror.add_response(path, body.replace(b"Freedom", b"Freedom (new)"), title="Brand new")
+    summary = await run(settings)
+    assert summary["new"] == 1 and summary["changed"] == 0
+    assert summary["lister_requests"] <= 2
+    assert archived(settings.db_path, path)["url"] == mirror.url(path)
+
+
+async def test_an_edited_page_gives_a_new_version_and_last_changed(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    await run(settings)
+    path, original = _page_showing_its_reference(mirror)
+    before = archived(settings.db_path, path)
+    edited = original.replace(before["reference"].encode(), b"01.FOI.26.999999")
+    mirror.edit(path, edited)
+    summary = await run(settings)
+    assert summary["changed"] == 1 and summary["new"] == 0
+    after = archived(settings.db_path, path)
+    assert after["content_sha256"] != before["content_sha256"]
+    assert after["last_changed"] >= before["last_changed"] and after["first_seen"] == before["first_seen"]
+    store = PageStore(settings.pages_path)
+    assert [v.body for v in store.versions(mirror.url(path))] == [original, edited]
+
+
+def _page_showing_its_reference(mirror) -> tuple[str, bytes]:
+    for entry in MANIFEST["responses"]:
+        body = page_bytes(mirror, entry["url_path"])
+        if entry["reference"] and entry["reference"].encode() in body:
+            return entry["url_path"], body
+    raise AssertionError("no mirror page shows its reference verbatim")
+
+
+async def test_a_removed_page_keeps_its_data_and_clears_when_back(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    await run(settings)
+    path = MANIFEST["responses"][2]["url_path"]
+    body = page_bytes(mirror, path)
+    before = archived(settings.db_path, path)
+    mirror.remove(path, status=410)
+    gone = await run(settings)
+    assert gone["removed"] == 1 and gone["exit_code"] == 0
+    removed = archived(settings.db_path, path)
+    assert removed["removed_at"] is not None
+    assert (removed["reference"], removed["body_text"]) == (before["reference"], before["body_text"])
+    assert PageStore(settings.pages_path).latest(mirror.url(path)).body == body
+    still = await run(settings)
+    assert still["removed"] == 0 and archived(settings.db_path, path)["removed_at"] is not None
+    mirror.add_response(path, body, title="back")
+    await run(settings)
+    assert archived(settings.db_path, path)["removed_at"] is None
+
+
+async def test_with_faults_the_archive_equals_a_clean_run(tmp_path):
+    with serve_mirror() as clean_site:
+        clean = settings_for(clean_site.base_url, tmp_path / "clean")
+        await run(clean)
+    with serve_mirror(faults="rate=0.2,seed=11,slow_s=0.2,retry_after=0") as site:
+        faulty = settings_for(site.base_url, tmp_path / "faulty", max_attempts=6)
+        summary = await run(faulty)
+        assert len(site.fault_log) > 10  # the faults really happened
+    assert summary["failed"] == 0 and summary["retries"] > 0
+    assert archive_rows(faulty.db_path) == archive_rows(clean.db_path)
+    assert _versions_per_url(faulty.pages_path) == {1}
+
+
+def _versions_per_url(pages_path) -> set[int]:
+    conn = sqlite3.connect(pages_path)
+    counts = {n for (n,) in conn.execute(
+        "SELECT COUNT(*) FROM pages WHERE kind='page' GROUP BY url")}
+    conn.close()
+    return counts
+
+
+async def test_non_html_at_a_page_url_is_a_failure_retried_next_run(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    await run(settings)
+    path = DETAIL.format("a-pdf-where-a-page-should-be")
+    mirror.add_response(path, b"%PDF-1.4 not a page", title="odd",
+                        content_type="application/pdf")
+    summary = await run(settings)
+    assert summary["failed"] == 1 and summary["exit_code"] == EXIT_SOME_FAILED
+    assert summary["failures"][0]["error"] == "not HTML (Content-Type application/pdf)"
+    assert archived(settings.db_path, path) == {}
+    mark = len(mirror.request_log)
+    again = await run(settings)
+    assert any(t == path for _, t, _ in mirror.request_log[mark:]) and again["failed"] == 1
+
+
+async def test_a_lister_without_items_is_a_shape_change(mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path)
+    await run(settings)
+    broken = settings_for(mirror.base_url, tmp_path, site=mirror.base_url)
+    from dataclasses import replace
+    broken = replace(broken, site=replace(broken.site, lister_params=(("dt", "Nothing"),)))
+    summary = await run(broken)
+    assert summary["exit_code"] == EXIT_SHAPE_CHANGED
+    assert "yielded no disclosure-log items" in summary["shape_changed"]
+    assert summary["unchanged"] > 0  # known pages were still revisited

@@ -70,7 +70,7 @@ class Faults:
                 elif key == "prefix":
                     values["prefix"] = value
                 else:
-                    raise ValueError(f"unknown key; known: rate, kinds, seed, slow_s, retry_after, first, prefix")
+                    raise ValueError("unknown key; known: rate, kinds, seed, slow_s, retry_after, first, prefix")
             except ValueError as e:
                 raise FaultSpecError(f"fault spec {part!r}: {e}") from None
         return cls(**values)

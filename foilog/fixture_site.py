@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -248,7 +248,3 @@ def serve_mirror(root: Path | str | None = None, host: str = "127.0.0.1", port: 
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-def http_date(ts: float) -> str:
-    return formatdate(ts, usegmt=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from parsers.sites import MPS
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SITE = FIXTURES / "site"
 CONTENT = FIXTURES / "content"
@@ -95,9 +97,10 @@ def test_samples_keep_every_line(manifest):
 def test_manifest_matches_the_files(manifest):
     responses = manifest["responses"]
     assert manifest["count"] == len(responses) >= 55
-    content_files = [p for p in CONTENT.glob("*/*.html")]
-    listed_files = {r["file"] for r in responses + manifest["other_forces"]}
-    assert listed_files <= {str(p.relative_to(CONTENT)) for p in content_files}
+    # Every response page on disk is in the manifest, and nothing else is.
+    pages = {"/" + p.parent.relative_to(SITE).as_posix() + "/" for p in SITE.rglob("index.html")}
+    detail_pages = {p for p in pages if MPS.is_detail_path(p)}
+    assert detail_pages == {r["url_path"] for r in responses}
     for item in responses + manifest["other_forces"]:
         assert (SITE / item["path"]).is_file(), item["path"]
         assert item["path"] == item["url_path"].lstrip("/") + "index.html"

@@ -93,7 +93,7 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
     questions: list[_Open] = []
     bullets: list[str] = []
     open_q: _Open | None = None
-    clarified = False
+    clarified = clarified_list = False
     run: list[str] | None = None  # unmarked lines after "... the following:" (a <ul> flattened)
     runs: list[list[str]] = []
     for line in request_lines:
@@ -116,6 +116,10 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
         if label is not None and label.kind != "bullet":
             if not clarified or (questions and label.kind in ("numbered", "prefixed") and label.letter is None):
                 number = seq.accept(label, strict=label.kind != "prefixed")
+        if number is None and clarified and label is not None and label.kind in ("numbered", "prefixed"):
+            clarified_list = True  # "1. Police officers only" restarts: a list in the clarification
+        if number is not None and clarified_list:
+            number = None
         if number is not None:
             open_q = _Open(number, [label.text] if label.text else [])
             questions.append(open_q)

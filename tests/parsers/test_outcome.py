@@ -1,0 +1,70 @@
+"""Outcome and NCND from the decision wording: the seeds, then one case per wording."""
+from __future__ import annotations
+
+import pytest
+
+from parsers.exemptions import find_exemptions
+from parsers.outcome import decide_outcome
+from parsers.questions import parse_questions
+from tests.parsers.test_questions import seed
+
+NOTE = "I note you seek access to the following information:"
+
+
+def decide(lines: list[str]) -> tuple[str, bool]:
+    exemptions, _ = find_exemptions(lines)
+    _, questions, _ = parse_questions(lines)
+    outcome, ncnd, _ = decide_outcome(lines, exemptions, questions)
+    return outcome, ncnd
+
+
+@pytest.mark.parametrize(("number", "expected"), [("000", ("partial", True)), ("001", ("partial", False)), ("002", ("partial", False))])
+def test_seeds(number: str, expected: tuple) -> None:
+    assert decide(seed(number)) == expected
+
+
+CASES = [
+    (["I have today decided to disclose the located information to you in full."], ("full", False)),
+    (["I have today decided to disclose the requested information."], ("full", False)),
+    (["I have today decided to disclose some of the requested information. Some data has been withheld ... by virtue of the following exemptions:",
+      "Section 31(1)(a)(b) - Law Enforcement"], ("partial", False)),
+    (["I have today decided to disclose the majority of the requested information. Therefore this response serves as a partial Refusal Notice"],
+     ("partial", False)),
+    (["Having located and considered the relevant information, this response serves as a Partial Refusal Notice under Section 17."],
+     ("partial", False)),
+    (["I have today decided not to disclose the requested information. The information is exempt from disclosure ... by virtue of the following exemption:",
+      "Section 22(1)(a) - Information intended for future publication"], ("refused", False)),
+    (["Decision", "The information you have requested is not held by the MPS."], ("not_held", False)),
+    (["I have today decided to inform you that no information is held."], ("not_held", False)),
+    (["Having considered this request, I regret to advise that the duty in Section 1(1)(a) of the Freedom of Information Act 2000 (the Act) does not apply, by virtue of the following exemptions:",
+      "Section 23(5) – Security Bodies", "Section 24(2) – National Security"], ("ncnd", True)),
+    (["Decision", "The MPS can neither confirm nor deny that it holds the information you requested."], ("ncnd", True)),
+    (["DECISION", "I regret to inform you that I am unable to provide the information as the cost of complying would exceed the appropriate limit (Section 12) of the Act."],
+     ("cost_limit", False)),
+    (["Decision", "I have decided to refuse your request under Section 14(1) of the Act as it is vexatious."], ("vexatious", False)),
+    (["Decision", "Your email is not a valid request for information under the Act."], ("invalid", False)),
+    (["Decision", "This is not a request for recorded information."], ("invalid", False)),
+    (["Decision", "Your request has been withdrawn."], ("invalid", False)),
+    (["Decision", "Lorem ipsum dolor sit amet."], ("unknown", False)),
+    # the reply's NCND wording counts; a disclaimer does not
+    (["I have today decided to disclose the located information to you in full.",
+      "This should not be taken as an indication of whether we neither confirm nor deny, or whether information does or does not exist."],
+     ("full", False)),
+    (["I have today decided to disclose some of the requested information.", "Reason for decision",
+      "In addition, the MPS will neither confirm nor deny whether any further information is held."], ("partial", True)),
+]
+
+
+@pytest.mark.parametrize(("reply", "expected"), CASES, ids=[" ".join(c[0])[:50] for c in CASES])
+def test_outcome_wording(reply: list[str], expected: tuple) -> None:
+    assert decide([NOTE, "1. How many cars?", "2. How many vans?", *reply]) == expected
+
+
+def test_no_decision_statement_uses_exemptions() -> None:
+    lines = [NOTE, "1. How many?", "Q1 - How many?", "This is exempt under Section 12 as it exceeds the appropriate limit."]
+    assert decide(lines) == ("cost_limit", False)
+
+
+def test_request_wording_does_not_decide() -> None:
+    lines = [NOTE, "1. Is information not held on vexatious requests?", "I have today decided to disclose the located information to you in full."]
+    assert decide(lines) == ("full", False)

@@ -29,8 +29,8 @@ STATIC = HERE / "static"
 DATABASE = "foi"
 # Columns holding a response id, per table/view (None: canned queries on the archive).
 RESPONSE_ID_COLUMNS = {"id": {None, "responses", "responses_with_exemptions"},
-                       "response_id": {"questions", "response_exemptions", "links",
-                                       "attachments"}}
+                       "response_id": {None, "questions", "response_exemptions", "links",
+                                       "attachments", "attachment_table_rows"}}
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
 SNAPSHOTS = SnapshotCache()
 

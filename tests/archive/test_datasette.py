@@ -19,6 +19,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 TABLES = ["responses", "questions", "exemptions", "response_exemptions", "links",
           "attachments", "crawl_runs"]
 VIEWS = ["responses_with_exemptions", "exemption_counts_by_month", "outcome_counts_by_month"]
+ATTACHMENT_TABLES = ["attachment_sheets", "attachment_rows", "attachment_table_rows",
+                     "attachment_state"]
 
 
 def queries() -> dict:
@@ -34,7 +36,7 @@ def test_every_mirror_page_is_archived(archive_build):
 def test_metadata_describes_every_table_and_column(archive_path):
     db = sqlite_utils.Database(archive_path)
     described = load_metadata()["databases"]["foi"]["tables"]
-    for name in TABLES + VIEWS + ["schema_version"]:
+    for name in TABLES + VIEWS + ATTACHMENT_TABLES + ["schema_version"]:
         columns = db[name].columns_dict
         assert described[name].get("description"), name
         missing = set(columns) - set(described[name].get("columns", {}))
@@ -62,7 +64,8 @@ async def test_database_page_hides_plumbing(ds):
     data = (await ds.client.get("/foi.json")).json()
     hidden = {t["name"] for t in data["tables"] if t["hidden"]}
     visible = {t["name"] for t in data["tables"] if not t["hidden"]}
-    assert {"crawl_runs", "schema_version", "responses_fts", "responses_fts_data"} <= hidden
+    assert {"crawl_runs", "schema_version", "attachment_state", "responses_fts",
+            "responses_fts_data"} <= hidden
     assert {"responses", "questions", "attachments"} <= visible
 
 
@@ -76,6 +79,7 @@ async def test_database_page_hides_plumbing(ds):
     ("new_responses", ""),
     ("new_responses_matching", "q=facial"),
     ("new_responses_citing", "section=40"),
+    ("search_attachments", "q=data"),
 ])
 async def test_every_canned_query_answers(ds, name, params):
     assert name in queries()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -51,9 +52,7 @@ def select(items: list[ListerItem], query: ListerQuery) -> list[ListerItem]:
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        template = template.replace("{{" + key + "}}", value)
-    return template
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _variant(url_path: str) -> int:

@@ -138,6 +138,9 @@ def test_three_layouts_and_no_giveaway_classes(manifest):
     cookie_last = by_layout["cookie_last"]
     assert 'role="main"' in cookie_last and "<main" not in cookie_last
     assert cookie_last.index("Accept additional cookies") > cookie_last.index("Was this page helpful?")
+    heroes = [page_text(r) for r in manifest["responses"] if r["layout"] == "modern"]
+    heroes = [h for h in heroes if "page-hero__title" in h]
+    assert heroes and all(h.index("page-hero__title") < h.index("<main") for h in heroes)
     for html in by_layout.values():
         assert "response-body" not in html and "foi-response" not in html
 

@@ -7,22 +7,27 @@ from parsers.extract.csv_text import decode, extract_csv
 FLEET = "disclosure_2024/october_2024/vehicle-fleet-list.csv"
 
 
-def test_mirror_csv_is_cp1252_with_quoted_commas(mirror_file):
+def test_mirror_csv_is_cp1252_with_a_quoted_footnote(mirror_file):
     result = extract(mirror_file(FLEET), "csv", name="vehicle-fleet-list")
     assert result.error is None and result.notes == ("decoded as cp1252",)
     sheet = result.sheets[0]
     assert sheet.name == "vehicle-fleet-list"
-    assert sheet.header[5] == "Average purchase price (£)"
-    assert sheet.header[6] == "Notes, if any"
-    tesla = next(row for row in sheet.rows if row[0] == "Tesla")
-    assert tesla[6] == "Pilot – 12 month trial"
-    assert "," in tesla[5]  # "24,100" stayed one cell
+    assert sheet.header == ("Make", "Model", "Year of registration", "Fuel type", "Role")
+    assert ("Citroën", "ë-Berlingo") in {row[:2] for row in sheet.rows}
+    assert any(row[4] == "Exempt" for row in sheet.rows)
+    assert sheet.rows[-1][0].startswith("Fleet as at 30 September 2024") and "–" in sheet.rows[-1][0]
+    assert len(sheet.rows) == 61
 
 
 def test_utf8_bom_is_not_part_of_the_first_header():
     data = "\ufeffBorough,Count\nBrent,3\n".encode("utf-8")
     sheet = extract_csv(data).sheets[0]
     assert sheet.header == ("Borough", "Count") and sheet.rows == (("Brent", "3"),)
+
+
+def test_quoted_delimiters_stay_in_one_cell():
+    data = 'Item,Price (£),Notes\nVan,"24,100","Pilot, 12 months"\n'.encode("cp1252")
+    assert extract_csv(data).sheets[0].rows == (("Van", "24,100", "Pilot, 12 months"),)
 
 
 def test_semicolon_and_tab_delimiters_are_sniffed():

@@ -40,11 +40,13 @@ def test_stop_and_search_sheets_header_and_title_block(mirror_file, maker):
 
 def test_merged_cells_are_filled_and_empty_sheets_kept(mirror_file):
     result = extract(mirror_file(TASER), "xlsx")
-    deployments, empty = result.sheets
-    assert deployments.header == ("Year", "Type of use", "Deployments", "Of which: subject under 18")
-    years = [row[0] for row in deployments.rows[:18]]
+    by_use, by_ethnicity, empty = result.sheets
+    assert by_use.header == ("Year", "Type of use", "Uses")
+    years = [row[0] for row in by_use.rows[:18]]
     assert years == ["2021"] * 6 + ["2022"] * 6 + ["2023"] * 6
-    assert empty.name == "Sheet2" and empty.rows == () and empty.header == ()
+    assert by_use.rows[-1][0].startswith("Highest level of use")  # a footnote stays a row
+    assert by_ethnicity.header[0] == "Year" and by_ethnicity.header[-1] == "Total"
+    assert empty.name == "Sheet3" and empty.rows == () and empty.header == ()
 
 
 def test_merged_title_across_the_top_is_not_the_header():

@@ -89,8 +89,11 @@ def _mentions(
         if list_mode is not None and not _LIST_ITEM.match(line):
             list_mode = None
         if header is not None:
-            ncnd_list = _NCND_WORDING.search(line) is not None
             head_text = line[: header.start()]
+            # Only the sentence that announces the list says what kind it is: "... the duty
+            # in Section 1(1)(a) of the Act. I have today decided to disclose some ..." (a
+            # real template slip) announces a plain list.
+            ncnd_list = _NCND_WORDING.search(_SENTENCE_END.split(head_text)[-1]) is not None
             found.extend(_from_text(head_text, page_ncnd, listed=False, cue_only="any" if i >= cue_only_from else ""))
             found.extend(_from_text(header.group(1), page_ncnd, listed=True, force_ncnd=ncnd_list))
             list_mode = ncnd_list

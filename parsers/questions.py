@@ -40,6 +40,8 @@ _BOILERPLATE = re.compile(
     r"|Having (?:located|considered)|This (?:response|letter) serves)",
     re.IGNORECASE,
 )
+# "... you contacted us and stated:" introduces a quotation, not a list of questions.
+_QUOTE_INTRO = re.compile(r"\b(?:stated|said|says|wrote|writes|replied|responded|quote|as below)\s*:$", re.IGNORECASE)
 _RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
 _TABLE_SPLIT = " | "
@@ -103,11 +105,11 @@ def _read_questions(request_lines: list[str]) -> list[_Open]:
             run = None
         elif run is not None:
             run.append(line)
-        if line.endswith(":") and not clarified and run is None:
-            run = []
         if CLARIFICATION.match(line):
             clarified, open_q = True, None
             continue
+        if line.endswith(":") and not clarified and run is None and not _QUOTE_INTRO.search(line):
+            run = []
         if _RANGE_HEADING.match(line):
             open_q = None
             continue

@@ -45,7 +45,10 @@ _DECISION_STRONG = re.compile(
     r"|Response(?:\s+(?:to\s+)?(?:(?:questions?|Q)\s*)?\d[\w\s,&–\-]{0,20})?\s*[:\-–]"
     r"|Response\s*$"
     r"|Our (?:response|reply|decision)\b"
-    r"|In (?:accordance|line) with the Freedom of Information Act)",
+    r"|In (?:accordance|line) with the Freedom of Information Act"
+    r"|As you have (?:now )?(?:withdrawn|not (?:provided|responded|clarified|replied))"
+    r"|(?:Your|This) request (?:has (?:now )?been|was|is) (?:withdrawn|closed|treated as)"
+    r"|(?:The MPS|We) (?:has|have) (?:now )?closed (?:your|this|the) request)",
     re.IGNORECASE,
 )
 _DECISION_WEAK = re.compile(
@@ -83,7 +86,9 @@ _CLOSING = re.compile(
     r"|Yours (?:sincerely|faithfully)|Kind regards\b|Regards\s*$"
     r"|In complying with (?:their|its|our) statutory duty"
     r"|Other means of accessing information"
-    r"|Copyright\b|Information Rights Unit\s*$)",
+    r"|Copyright\b|Information Rights Unit\s*$"
+    r"|(?:Legal |Legislative )?(?:Annex|Appendix)(?:\s+[A-Z0-9]{1,3})?\s*[:\-–]?\s*(?:Legislation|Relevant legislation)?\s*$"
+    r"|(?:The )?(?:Relevant )?Legislation\s*$)",
     re.IGNORECASE,
 )
 # A clarification or re-definition of the request: numbered lines after it continue the

@@ -12,6 +12,7 @@ Tests drive it in-process:
         site.add_response("/foi-ai/metropolitan-police/disclosure-2025/may-2025/new/",
                           b"<html>...", title="New", reference="01.FOI.25.000001")
         site.edit(url_path, new_bytes); site.remove(url_path, status=410)
+        site.put("/SysSiteAssets/.../new.xlsx", data)  # a file, no lister entry
         site.request_log  # [(method, target, status), ...]
 
 Mutations live in memory only; nothing under the root is written.
@@ -100,12 +101,21 @@ class MirrorState:
             self.changed_at = time.time()
 
     def edit(self, url_path: str, new_html_bytes: bytes) -> None:
+        """Change the body of an existing page or file (a response, an attachment)."""
         with self.lock:
             current = self.overlay.get(url_path)
+            if current is None and not self._stored_file(url_path).is_file():
+                raise KeyError(f"no page or file at {url_path}")
             ctype = current.content_type if current else self._stored_type(url_path)
-            if current is None and not (self.root / url_path.strip("/") / "index.html").is_file():
-                raise KeyError(f"no page at {url_path}")
             self.overlay[url_path] = OverlayPage(new_html_bytes, ctype, time.time())
+            self.changed_at = time.time()
+
+    def put(self, url_path: str, body: bytes, content_type: str | None = None) -> None:
+        """Serve a new or replaced file (an attachment, say) without a lister entry."""
+        ctype = content_type or self._stored_type(url_path)
+        with self.lock:
+            self.overlay[url_path] = OverlayPage(body, ctype, time.time())
+            self.removed.pop(url_path, None)
             self.changed_at = time.time()
 
     def remove(self, url_path: str, status: int = 404) -> None:
@@ -116,8 +126,15 @@ class MirrorState:
             self.changed_at = time.time()
 
     # -- lookup -----------------------------------------------------------------------
+    def _stored_file(self, url_path: str) -> Path:
+        target = self.root / url_path.lstrip("/")
+        return target / "index.html" if url_path.endswith("/") else target
+
     def _stored_type(self, url_path: str) -> str:
-        return self.headers.get(url_path, {}).get("content_type", TYPES[".html"])
+        if url_path in self.headers and "content_type" in self.headers[url_path]:
+            return self.headers[url_path]["content_type"]
+        suffix = Path(url_path).suffix.lower() if not url_path.endswith("/") else ".html"
+        return TYPES.get(suffix) or mimetypes.guess_type(url_path)[0] or "application/octet-stream"
 
     def lister_items(self) -> list[ListerItem]:
         with self.lock:
@@ -169,10 +186,7 @@ class MirrorState:
         if not target.is_file() or not target.resolve().is_relative_to(self.root):
             return self.error_page(404)
         body = target.read_bytes()
-        ctype = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] \
-            or "application/octet-stream"
-        if path.endswith("/"):
-            ctype = self._stored_type(path)
+        ctype = self._stored_type(path)
         if path in ("/robots.txt", "/sitemap.xml"):
             # Absolute URLs in these two point at whichever host is serving the mirror.
             body = body.replace(LIVE.encode(), base_url.encode())
@@ -212,6 +226,7 @@ class RunningMirror:
         self.base_url = server.base_url
         self.add_response = self.state.add_response
         self.edit = self.state.edit
+        self.put = self.state.put
         self.remove = self.state.remove
 
     @property

@@ -161,6 +161,14 @@ def test_add_edit_remove_while_running(site, root):
     for n in range(1, 8):
         everything += titles(httpx.get(site.base_url + LISTER, params={"page": n}).text)
     assert NEW not in everything and SEED not in everything
+    asset = "/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/august_2024/test-file.csv"
+    site.edit(asset, b"a,b\n3,4\n")
+    changed = httpx.get(site.base_url + asset)
+    assert changed.content == b"a,b\n3,4\n" and changed.headers["content-type"].startswith("text/csv")
+    site.put(asset.replace("test-file", "extra"), b"%PDF-1.4 x", "application/pdf")
+    assert httpx.get(site.base_url + asset.replace("test-file", "extra")).content == b"%PDF-1.4 x"
+    with pytest.raises(KeyError):
+        site.edit("/nowhere/", b"x")
     assert sorted(p for p in root.rglob("*")) == before
     lister_hits = [entry for entry in site.request_log if entry[1].startswith(LISTER)]
     assert len(lister_hits) == 8 and all(status == 200 for _, _, status in lister_hits)

@@ -192,3 +192,33 @@ def test_record_crawl_run_keeps_extra_keys_as_json(db):
     saved = db["crawl_runs"].get(run_id)
     assert (saved["new"], saved["exit_code"], saved["finished_at"]) == (3, 0, "b")
     assert saved["details"] == '{"warnings": ["site changed shape"]}'
+
+
+def test_migrations_run_once_in_order_and_roll_back_on_failure(tmp_path, monkeypatch):
+    import db.schema as schema
+
+    database = sqlite_utils.Database(tmp_path / "foi.db")
+    ensure_schema(database)
+    response = make_response()
+    load_response(database, response, prov(response))
+
+    def add_column(db):
+        db.conn.execute("ALTER TABLE responses ADD COLUMN force TEXT")
+        db.conn.execute("UPDATE responses SET force = 'mps'")
+
+    def broken(db):
+        db.conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("migration 3 failed")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 2: add_column})
+    ensure_schema(database)
+    ensure_schema(database)  # already at 2: nothing runs twice
+    assert current_version(database) == 2
+    assert database.execute("select force from responses").fetchall() == [("mps",)]
+
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 3: broken})
+    with pytest.raises(RuntimeError, match="migration 3 failed"):
+        ensure_schema(database)
+    assert current_version(database) == 2
+    assert "half_done" not in database.table_names()
+    assert row(database, response)["title"] == response.title

@@ -314,3 +314,48 @@ async def test_canned_query_in_datasette_finds_the_response_and_highlights(site,
     assert row["attachment_url"] == site.url(STOP_SEARCH)
     page = (await ds.client.get("/foi/search_attachments?q=Quillfeather")).text
     assert "<mark>Quillfeather</mark>" in page
+
+
+async def test_server_without_conditional_requests_same_bytes_is_unchanged(pages, archive, tmp_path, maker):
+    """A server that ignores If-None-Match answers 200 again: same sha256, no re-extraction."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = maker.lfr_policy()
+    seen: list[str] = []
+
+    class Plain(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            data, status = (body, 200) if self.path.endswith(".pdf") else (b"", 404)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Plain)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        class Site:
+            base_url = f"http://127.0.0.1:{server.server_address[1]}"
+
+            def url(self, path):
+                return self.base_url + path
+
+        site = Site()
+        attachments = _attachments(site, LFR)
+        url = _load(archive, site, attachments)
+        first = await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
+        again = await _sync(site, pages, archive, url, attachments, "2024-03-16T01:00:00+00:00")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert first["new"] == 1 and again["unchanged"] == 1 and again["bytes"] == len(body)
+    assert seen.count(LFR) == 2
+    row = _get(archive, site.url(LFR))
+    assert row["extracted_at"] == "2024-03-15T01:00:00+00:00" and row["last_seen"] == "2024-03-16T01:00:00+00:00"
+    assert len(pages.versions(site.url(LFR))) == 1

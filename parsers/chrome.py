@@ -105,6 +105,10 @@ def normalise_for_match(text: str) -> str:
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _SENTENCES = tuple(sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True))
 _WHOLE_LINES = frozenset(normalise_for_match(s) for s in _CHROME_WHOLE_LINES)
+# Fast rejection: a line can only hold chrome if it starts or ends with a word that
+# some chrome sentence starts or ends with (most content lines fail both).
+_FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES)) | {"we", "your", "this", "you", "quickly"}
+_LAST_WORDS = frozenset(s.split()[-1] for s in _SENTENCES)
 
 
 def strip_chrome_text(line: str) -> str:
@@ -113,8 +117,13 @@ def strip_chrome_text(line: str) -> str:
     Chrome glued to the front of content (a flattened banner followed by the reference
     line) is cut off; chrome in the middle of a sentence is left alone.
     """
-    norm = normalise_for_match(line)
-    if not norm or norm in _WHOLE_LINES:
+    words = line.split()
+    if not words:
+        return ""
+    if _fold(words[0]) not in _FIRST_WORDS and _fold(words[-1]) not in _LAST_WORDS:
+        return line
+    norm = " ".join(words).translate(_QUOTES).lower()
+    if norm in _WHOLE_LINES:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
         return ""
@@ -138,6 +147,11 @@ def strip_chrome_text(line: str) -> str:
     # Map back to the original line: normalisation only collapses spaces and swaps
     # quote characters one for one, so count words to find the cut points.
     return _slice_words(line, norm, start, end)
+
+
+def _fold(word: str) -> str:
+    word = word.lower()
+    return word if word.isascii() else word.translate(_QUOTES)
 
 
 def _boundary(norm: str, pos: int) -> bool:

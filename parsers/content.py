@@ -39,26 +39,35 @@ def choose_root(tree):
     return tree.body or tree.root, True
 
 
-def remove_chrome(tree, root) -> None:
-    """Remove chrome regions from the whole tree, sparing `root` and its ancestors."""
+def remove_chrome(tree, root, scope=None) -> None:
+    """Remove chrome regions under `scope` (default: the body), sparing `root` and its ancestors.
+
+    Only the subtree that will be read needs cleaning: with a real content root that
+    is the root itself, which keeps this pass cheap.
+    """
     keep = _ancestor_ids(root)
     body = tree.body or tree.root
-    if body is None:
+    scope = scope if scope is not None else body
+    if body is None or scope is None:
         return
     total = len(body.text(deep=True)) or 1
-    for node in tree.css(chrome.LANDMARK_SELECTOR):
-        if _removable(node, keep):
+    for node in scope.css(_LANDMARKS):
+        if not _removable(node, keep):
+            continue
+        if node.tag in ("header", "footer") and _inside_article(node):
+            continue
+        _detach(node)
+    for node in scope.css(_GUARDED):
+        if _removable(node, keep) and len(node.text(deep=True)) <= chrome.NAMED_MAX_SHARE * total:
             _detach(node)
-    for node in tree.css(chrome.PAGE_HEADER_FOOTER):
-        if _removable(node, keep) and not _inside_article(node):
-            _detach(node)
-    hidden_classes = ",".join("." + name for name in sorted(chrome.HIDDEN_CLASSES))
-    for selector in (chrome.GUARDED_SELECTOR, hidden_classes, chrome.NAMED_SELECTOR):
-        for node in tree.css(selector):
-            if not _removable(node, keep):
-                continue
-            if len(node.text(deep=True)) <= chrome.NAMED_MAX_SHARE * total:
-                _detach(node)
+
+
+_LANDMARKS = chrome.LANDMARK_SELECTOR + "," + chrome.PAGE_HEADER_FOOTER
+_GUARDED = ",".join((
+    chrome.GUARDED_SELECTOR,
+    ",".join("." + name for name in sorted(chrome.HIDDEN_CLASSES)),
+    chrome.NAMED_SELECTOR,
+))
 
 
 def _removable(node, keep: set[int]) -> bool:
@@ -69,6 +78,36 @@ def _detach(node) -> None:
     # Unlink only: a later match inside this subtree stays valid memory (a deep
     # decompose would free nodes that `css()` results still point to).
     node.decompose(recursive=False)
+
+
+def root_looks_short(root_chars: int, root, body, share: float) -> bool:
+    """Whether the root holds less than `share` of the body's non-chrome text.
+
+    Cheap test first (whole body text); only if that fails are the landmark regions
+    outside the root (menus, footers) subtracted, so a short response on a page
+    with a mega-menu does not send us re-reading the whole body.
+    """
+    body_chars = text_length(body)
+    if root_chars >= share * body_chars:
+        return False
+    keep = _ancestor_ids(root)
+    counted: set[int] = set()
+    chrome_chars = 0
+    for node in body.css(_LANDMARKS):
+        if node.mem_id in keep or _has_ancestor_in(node, counted):
+            continue
+        counted.add(node.mem_id)
+        chrome_chars += len(node.text(deep=True))
+    return root_chars < share * (body_chars - chrome_chars)
+
+
+def _has_ancestor_in(node, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None and ids:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
 
 
 def text_length(node) -> int:

@@ -29,7 +29,7 @@ SKIP_TAGS = frozenset((
     "audio", "picture", "source", "track", "map", "area", "link", "meta",
 ))
 # Zero-width and formatting characters browsers do not show; soft hyphen too.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]+")
 _ALREADY_NUMBERED = re.compile(
     r"(?:\(?\d{1,3}(?:\.\d{1,2})*[a-z]?[.):\-\u2013]|\(?[a-z]{1,2}[.)]\s|\(?[ivx]{1,5}[.)]\s|q\s?\d|question\s*\d)",
     re.I,
@@ -40,7 +40,9 @@ _MAX_CELLS_CHECKED = 400
 
 def clean_line(text: str) -> str:
     """Collapse whitespace (including NBSP) and drop invisible characters."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 class _LineBuilder:
@@ -80,80 +82,73 @@ def text_lines(root) -> list[str]:
     tables: list[bool] = []  # True for a data table, False for a layout table
     cells: list[int] = []  # cells seen in the current row of each data table
     pre = 0
-    node = root.child
-    depth = 1
-    while node is not None and depth > 0:
+    # A stack of child iterators instead of recursion: iteration stays in selectolax's
+    # C code, and 10,000 nested divs cost a list, not the Python stack.
+    stack: list[tuple[str | None, object]] = [(None, root.iter(include_text=True))]
+    while stack:
+        parent_tag, children = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if parent_tag is not None:
+                _leave(out, parent_tag, lists, tables, cells)
+                if parent_tag == "pre":
+                    pre -= 1
+            continue
         tag = node.tag
-        descend = False
         if tag == "-text":
             text = node.text_content
             if text:
                 if pre:
                     _add_pre(out, text)
                 else:
-                    out.add(text)
-        elif tag and tag[0] not in "-!" and tag not in SKIP_TAGS:
-            descend = True
-            if tag == "br":
-                out.newline()
-            elif tag in BLOCK_TAGS:
-                out.newline()
-                if tag == "li":
-                    _start_item(out, node, lists)
-                elif tag in ("ol", "ul", "menu", "dir"):
-                    lists.append(_list_context(node, tag))
-                elif tag == "table":
-                    tables.append(_is_data_table(node))
-                    cells.append(0)
-                elif tag == "tr":
-                    if cells:
-                        cells[-1] = 0
-                elif tag == "pre":
-                    pre += 1
-            elif tag in ("td", "th") and tables and tables[-1]:
+                    out.buf.append(text)
+            continue
+        if not tag or tag[0] in "-!" or tag in SKIP_TAGS:
+            continue
+        if tag == "br":
+            out.newline()
+            continue
+        if tag in BLOCK_TAGS:
+            out.newline()
+            if tag == "li":
+                _start_item(out, node, lists)
+            elif tag in _LIST_TAGS:
+                lists.append(_list_context(node, tag))
+            elif tag == "table":
+                tables.append(_is_data_table(node))
+                cells.append(0)
+            elif tag == "tr":
+                if cells:
+                    cells[-1] = 0
+            elif tag == "pre":
+                pre += 1
+        elif tag in _CELL_TAGS:
+            if tables and tables[-1]:
                 if cells[-1]:
-                    out.add(" | ")
+                    out.buf.append(" | ")
                 cells[-1] += 1
                 out.in_cell += 1
-            elif tag in ("td", "th"):
+            else:
                 out.newline()
-        if descend:
-            child = node.child
-            if child is not None:
-                node = child
-                depth += 1
-                continue
-        # Leave this node (and any ancestors that have no next sibling).
-        while True:
-            if descend or node.tag != "-text":
-                _leave(out, node.tag, lists, tables, cells)
-                if node.tag == "pre" and pre:
-                    pre -= 1
-            nxt = node.next
-            if nxt is not None:
-                node = nxt
-                break
-            node = node.parent
-            depth -= 1
-            if node is None or depth <= 0:
-                node = None
-                break
-            descend = True
+        stack.append((tag, node.iter(include_text=True)))
     out.end_line()
     return out.lines
 
 
-def _leave(out: _LineBuilder, tag: str | None, lists: list, tables: list, cells: list) -> None:
-    if not tag or tag[0] in "-!" or tag in SKIP_TAGS:
-        return
-    if tag in ("td", "th"):
+_LIST_TAGS = frozenset(("ol", "ul", "menu", "dir"))
+_CELL_TAGS = frozenset(("td", "th"))
+
+
+def _leave(out: _LineBuilder, tag: str, lists: list, tables: list, cells: list) -> None:
+    if tag in _CELL_TAGS:
         if tables and tables[-1]:
             out.in_cell = max(0, out.in_cell - 1)
         else:
             out.newline()
         return
     if tag in BLOCK_TAGS:
-        if tag in ("ol", "ul", "menu", "dir") and lists:
+        if tag in _LIST_TAGS and lists:
             lists.pop()
         elif tag == "table" and tables:
             tables.pop()

@@ -61,10 +61,11 @@ def _parse(html: str | bytes, url: str) -> Response:
     if fallback:
         warnings.append("no content root found; used body")
     h1 = _h1_title(tree, root)
-    content.remove_chrome(tree, root)
+    content.remove_chrome(tree, root, scope=root)
     lines = _clean_lines(text_lines(root)) if root is not None else []
     body = tree.body
-    if not fallback and body is not None and _chars(lines) < _ROOT_MIN_SHARE * content.text_length(body):
+    if not fallback and body is not None and content.root_looks_short(_chars(lines), root, body, _ROOT_MIN_SHARE):
+        content.remove_chrome(tree, root, scope=body)
         body_lines = _clean_lines(text_lines(body))
         if _chars(body_lines) > 2 * _chars(lines):
             lines, root = body_lines, body

@@ -21,6 +21,11 @@ from foilog.fixture_faults import Faults, FaultSpecError
 def fixture_site(host: str, port: int, faults_spec: str | None, root: Path | None, quiet: bool) -> None:
     """Serve the offline MPS mirror (fixtures/site) until Ctrl-C or SIGTERM.
 
+    Faults are deterministic for a seed and never alter content: 429 (with
+    Retry-After), 503, reset (RST part-way through the body), truncate (a short
+    body under the full Content-Length), slow (the answer after slow_s seconds).
+    See fixtures/README.md.
+
     \b
     Example:
         foilog fixture-site --port 8765

@@ -1,8 +1,6 @@
 """The three seed pages, in several chrome layouts of our own, field by field."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from parsers import parse_response
@@ -11,11 +9,6 @@ from tests.parsers.pages import CHROME_MARKERS, LAYOUTS, SEED_URLS, page, seed_l
 REFERENCES = {"000": "01.FOI.24.036818", "001": "01.FOI.23.033534", "002": "01.FOI.23.030258"}
 MONTHS = {"000": "2024-08", "001": "2023-11", "002": "2023-08"}
 TITLE = "A response title with \u201cquotes\u201d"
-
-_semantic_missing = any(
-    importlib.util.find_spec(name) is None for name in ("parsers.questions", "parsers.outcome", "parsers.exemptions")
-)
-semantic = pytest.mark.xfail(_semantic_missing, reason="semantic parsers not landed yet", strict=False)
 
 
 def _parse(number: str, layout: str, use_lists: bool = False):
@@ -67,10 +60,10 @@ def _questions(record) -> dict:
     return {q.number: q for q in record.questions}
 
 
-@semantic
-@pytest.mark.parametrize("layout", ["main", "br"])
-def test_seed_000_semantics(layout: str) -> None:
-    record, _ = _parse("000", layout)
+@pytest.mark.parametrize("use_lists", [False, True], ids=["paragraphs", "ol"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_000_semantics(layout: str, use_lists: bool) -> None:
+    record, _ = _parse("000", layout, use_lists and layout != "br")
     questions = _questions(record)
     assert list(questions) == ["1", "2", "3", "4"]
     assert questions["1"].answer.startswith("Yes. Streaming from various")
@@ -84,10 +77,10 @@ def test_seed_000_semantics(layout: str) -> None:
     assert record.outcome == "partial" and record.ncnd is True
 
 
-@semantic
-@pytest.mark.parametrize("layout", ["main", "div_content"])
-def test_seed_001_semantics(layout: str) -> None:
-    record, _ = _parse("001", layout)
+@pytest.mark.parametrize("use_lists", [False, True], ids=["paragraphs", "ol"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_001_semantics(layout: str, use_lists: bool) -> None:
+    record, _ = _parse("001", layout, use_lists and layout != "br")
     questions = _questions(record)
     assert list(questions) == ["1", "1a", "2", "2a", "3", "3a", "4", "4a", "5", "5a", "5b", "5c", "5d",
                                "6", "6a", "6b", "7", "8", "9", "10"]
@@ -99,10 +92,10 @@ def test_seed_001_semantics(layout: str) -> None:
     assert record.outcome == "partial" and record.ncnd is False
 
 
-@semantic
-@pytest.mark.parametrize("layout", ["main", "banner_in_main"])
-def test_seed_002_semantics(layout: str) -> None:
-    record, _ = _parse("002", layout)
+@pytest.mark.parametrize("use_lists", [False, True], ids=["paragraphs", "ol"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_002_semantics(layout: str, use_lists: bool) -> None:
+    record, _ = _parse("002", layout, use_lists and layout != "br")
     questions = _questions(record)
     assert list(questions) == ["1", "2", "2.1", "2.2", "3", "4", "5", "6"]
     assert "NEC" in questions["5"].answer

@@ -305,8 +305,11 @@ async def test_canned_query_in_datasette_finds_the_response_and_highlights(site,
     url = _load(archive, site, attachments)
     await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
     archive.conn.commit()
-    metadata = {"databases": {"foi": {"queries": {"search_attachments": {
-        "title": "Search attachments", "sql": ATTACHMENT_SEARCH_SQL}}}}}
+    import yaml
+    from pathlib import Path
+
+    # the app's own metadata.yml, which carries the canned query
+    metadata = yaml.safe_load((Path(__file__).resolve().parents[2] / "metadata.yml").read_text())
     ds = Datasette([str(tmp_path / "foi.db")], metadata=metadata)
     data = (await ds.client.get("/foi/search_attachments.json?q=Quillfeather&_shape=objects")).json()
     (row,) = data["rows"]
@@ -314,6 +317,10 @@ async def test_canned_query_in_datasette_finds_the_response_and_highlights(site,
     assert row["attachment_url"] == site.url(STOP_SEARCH)
     page = (await ds.client.get("/foi/search_attachments?q=Quillfeather")).text
     assert "<mark>Quillfeather</mark>" in page
+    # the site-wide search finds the response through its attachment too
+    hits = (await ds.client.get("/foi/search.json?q=Quillfeather&_shape=objects")).json()["rows"]
+    assert [h["id"] for h in hits] == [response_key(url)]
+    assert hits[0]["matched_in"].startswith("attachment:")
 
 
 async def test_server_without_conditional_requests_same_bytes_is_unchanged(pages, archive, tmp_path, maker):

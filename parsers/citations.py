@@ -21,7 +21,7 @@ from dataclasses import dataclass
 RELIED_ON = frozenset({12, 14, 21, 22, 23, 24, *range(26, 45)})
 
 _KEYWORD = re.compile(
-    r"(?<![\w'’])(?:sections?|sect?\.?|ss?\.|s)\s?(\d{1,3})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)",
+    r"(?<![\w'’])[Ss](?:ections?|ECTIONS?|ect?\.?|ECT?\.?|[Ss]?\.)?\s?(\d{1,3})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\(\s?(\d{1,2}[A-Za-z]{0,2}|[A-Za-z]|[ivxIVX]{2,5})\s?(\)|(?=\())")
@@ -58,6 +58,8 @@ _POWER_BEFORE = re.compile(
     r"\s(?:[\w-]+\s){0,2}(?:under|using|of|per|via)\s(?:the\s|a\s)?$",
     re.IGNORECASE,
 )
+_POWER_TAILS = (" under", " using", " of", " per", " via", " the", " a")
+_ANY_DIGIT = re.compile(r"\d")
 _FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
 
 
@@ -74,6 +76,8 @@ def find_citations(text: str) -> list[Citation]:
     """Every FOIA provision cited in `text`, in order, other Acts left out."""
     found: list[Citation] = []
     pos = 0
+    if not _ANY_DIGIT.search(text):
+        return found
     while True:
         match = _KEYWORD.search(text, pos)
         if match is None:
@@ -131,5 +135,11 @@ def _is_other_act(text: str, start: int, end: int) -> bool:
         return False
     if _OTHER_AFTER.match(text, end):
         return True
-    before = _FOIA_NAME.sub(" FOIA ", text[max(0, start - 120) : start])
-    return _OTHER_BEFORE.search(before) is not None or _POWER_BEFORE.search(before[-60:]) is not None
+    window = text[max(0, start - 120) : start]
+    lowered = window.lower()
+    if ("act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered) and _OTHER_BEFORE.search(
+        _FOIA_NAME.sub(" FOIA ", window)
+    ):
+        return True
+    tail = lowered[-60:].rstrip()
+    return tail.endswith(_POWER_TAILS) and _POWER_BEFORE.search(window[-60:]) is not None

@@ -32,6 +32,7 @@ _LIST_HEADER = re.compile(
     r"(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE,
 )
+_LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
 _NCND_WORDING = re.compile(
     r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
     r"|duty to confirm or deny",
@@ -69,7 +70,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     cue_only_from = parts.disclosure if parts.disclosure >= 0 else end
     if start == parts.request_start:
         cue_only_from = start
-    page_ncnd = any(_PAGE_NCND.search(lines[i]) for i in range(start, end))
+    page_ncnd = _PAGE_NCND.search("\n".join(lines[start:end])) is not None
     mentions = _mentions(lines, start, end, cue_only_from, page_ncnd, decided=decided)
     exemptions = _merge(mentions)
     if any(m.listed for m in mentions) is False and _has_list_header(lines, start, end):
@@ -85,7 +86,7 @@ def _mentions(
     list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
     for i in range(start, end):
         line = lines[i]
-        header = _LIST_HEADER.search(line) if decided else None
+        header = _LIST_HEADER.search(line) if decided and _LIST_WORDS.search(line) else None
         if list_mode is not None and not _LIST_ITEM.match(line):
             list_mode = None
         if header is not None:

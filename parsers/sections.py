@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _REQUEST_MARKER = re.compile(
     r"^(?:I note (?:that )?you (?:seek|are seeking|have requested|requested) access to"
@@ -120,12 +121,18 @@ class Parts:
         return self.disclosure if self.disclosure >= 0 else self.decision
 
 
-def split_parts(lines: list[str], *, reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
+def split_parts(lines: list[str]) -> Parts:
     """Find the request, decision, reasons, disclosure and closing lines.
 
-    `reply_cue` matches lines that can only be part of the reply (exemption lists,
-    restated questions); the first one bounds the request when no decision marker exists.
+    Lines that can only be part of the reply (exemption lists, a restated "Q1 -") bound
+    the request when no decision marker exists. The three semantic parsers each ask for
+    the same page's parts, so the last few answers are remembered.
     """
+    return _split_parts(tuple(lines))
+
+
+@lru_cache(maxsize=16)
+def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
     start = _request_start(lines)
     decision = _first(lines, _DECISION_STRONG, start)
     if decision < 0:
@@ -144,7 +151,7 @@ def split_parts(lines: list[str], *, reply_cue: re.Pattern | None = _REPLY_CUE) 
     return Parts(start, decision, reasons, disclosure, closing)
 
 
-def _request_start(lines: list[str]) -> int:
+def _request_start(lines: tuple[str, ...]) -> int:
     for i, line in enumerate(lines):
         inline = _NOTE_INLINE.search(line)
         if inline is not None and inline.start() > 0:
@@ -174,7 +181,7 @@ def request_marker_rest(line: str) -> str:
     return line
 
 
-def _first(lines: list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
+def _first(lines: tuple[str, ...] | list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
     stop = len(lines) if end is None else end
     for i in range(max(start, 0), stop):
         if pattern.match(lines[i]):

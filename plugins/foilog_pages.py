@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import markupsafe
 from datasette import hookimpl
@@ -33,6 +33,7 @@ RESPONSE_ID_COLUMNS = {"id": {None, "responses", "responses_with_exemptions"},
                                        "attachments", "attachment_table_rows"}}
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
 SNAPSHOTS = SnapshotCache()
+SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
 def archive(datasette):
@@ -54,6 +55,7 @@ def prepare_jinja2_environment(env, datasette):
     env.loader.loaders.insert(position, FileSystemLoader(str(TEMPLATES)))
     env.filters["human_bytes"] = human_bytes
     env.filters["tilde_encode"] = tilde_encode
+    env.filters["safe_href"] = safe_href
     env.globals["response_path"] = lambda rid: response_path(datasette, rid)
 
 
@@ -130,6 +132,13 @@ def highlight_snippet(value: str) -> markupsafe.Markup:
     return markupsafe.Markup(
         escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
     )
+
+
+def safe_href(url: str | None) -> str | None:
+    """A scraped link target, or None when it is not a web address (javascript:, data:)."""
+    if url and urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES:
+        return url.strip()
+    return None
 
 
 def _link(href: str, text: str) -> markupsafe.Markup:

@@ -15,7 +15,7 @@ from db.attachments import ensure_attachment_tables
 from db.load import Provenance, load_response, record_crawl_run
 from db.schema import ensure_schema
 from parsers import parse_response
-from parsers.record import Exemption, Question
+from parsers.record import Exemption, Link, Question
 from tests.archive.records import make_response
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +42,7 @@ def hostile_response():
         questions=(Question("1", f"Question with {SCRIPT}?", f"Answer with {SCRIPT}."),),
         exemptions=(Exemption(40, "(2)", "Section 40(2)", "Personal information"),),
         body_text=f"Body with {SCRIPT} facial recognition.",
+        links=(Link("a scripted link", "javascript:alert(1)"),),
     )
 
 

@@ -53,8 +53,8 @@ async def test_every_table_and_view_answers(ds, name):
 
 async def test_responses_are_newest_first_and_described(ds):
     data = (await ds.client.get("/foi/responses.json?_shape=objects&_size=max")).json()
-    published = [r["published"] for r in data["rows"] if r["published"]]
-    assert published == sorted(published, reverse=True)
+    months = [r["month"] for r in data["rows"]]
+    assert all(months) and months == sorted(months, reverse=True)
     page = (await ds.client.get("/foi/responses")).text
     assert "One row per published FOI response page" in page
     assert "Open Government Licence v3.0" in page
@@ -221,6 +221,13 @@ async def test_response_page_escapes_scraped_text(ds):
     assert SCRIPT not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert 'href="javascript:' not in page
+    assert "a scripted link" in page
+
+
+async def test_row_page_links_to_the_readable_page(ds):
+    page = (await ds.client.get("/foi/responses/" + HOSTILE_ID.replace("/", "~2F"))).text
+    assert f'href="/response/{HOSTILE_ID}"' in page
 
 
 async def test_unknown_response_is_a_404(ds):

@@ -72,7 +72,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def send_resource(self, res, head: bool, fault: str | None) -> None:
         etag = etag_of(res.body)
-        headers = {"Content-Type": res.content_type, "Cache-Control": "public, max-age=300"}
+        headers = {"Content-Type": res.content_type, "Cache-Control": "public, max-age=300",
+                   # What the live platform (ASP.NET on Azure) adds to every answer.
+                   "X-Powered-By": "ASP.NET", "X-Frame-Options": "SAMEORIGIN",
+                   "Set-Cookie": "ARRAffinity=3f1c0d5e9a7b; Path=/; HttpOnly; SameSite=Lax"}
         if res.status == 200:
             headers["ETag"] = etag
             if res.last_modified:

@@ -104,6 +104,8 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
         click.echo(f"error: {summary['shape_changed']}", err=True)
     for failure in summary["failures"][:10]:
         click.echo(f"failed: {failure['url'] or '-'}: {failure['error']}", err=True)
+    if summary["failed"] > 10:
+        click.echo(f"... and {summary['failed'] - 10} more failures (see --json)", err=True)
     click.echo(summary_json(summary) if as_json else summary_line(summary))
     sys.exit(summary["exit_code"])
 

@@ -133,7 +133,7 @@ async def _removed(ctx: PageContext, url: str, result: FetchResult, now: str, *,
 
 def _failed(ctx: PageContext, url: str, error: str, now: str, *,
             has_reference: bool | None = None) -> PageOutcome:
-    log.warning("failed: %s: %s", url, error)
+    log.debug("failed: %s: %s", url, error)  # listed once at the end of the run
     with ctx.store.transaction():
         if ctx.run_id is not None or ctx.store.known(url) is not None:
             # remembered so the next run retries it; a one-off `foilog fetch` of an

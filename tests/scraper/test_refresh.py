@@ -11,10 +11,8 @@ from foilog.fixture_site import serve_mirror
 from scraper.refresh import refresh
 from scraper.report import EXIT_SHAPE_CHANGED, EXIT_SOME_FAILED
 from tests.scraper.conftest import DETAIL, archive_rows, settings_for
-from foilog.fixture_site import DEFAULT_ROOT
 
-MANIFEST = json.loads((DEFAULT_ROOT / "manifest.json").read_text(encoding="utf-8"))
-LISTER = MANIFEST.get("lister_path", "/foi-ai/af/accessing-information/published-items/")
+LISTER = "/foi-ai/af/accessing-information/published-items/"
 
 
 async def run(settings):
@@ -37,13 +35,13 @@ def archived(db_path, path: str) -> dict:
     return dict(row) if row else {}
 
 
-async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(mirror, tmp_path):
+async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(manifest, mirror, tmp_path):
     settings = settings_for(mirror.base_url, tmp_path)
     first = await run(settings)
     rows = archive_rows(settings.db_path)
-    expected = {r["url_path"] for r in MANIFEST["responses"]}
+    expected = {r["url_path"] for r in manifest["responses"]}
     assert {archived_path(r[0]) for r in rows} == {p.strip("/") for p in expected}
-    assert first["new"] == len(expected) == MANIFEST["count"]
+    assert first["new"] == len(expected) == manifest["count"]
     assert first["failed"] == 0 and first["exit_code"] == 0 and first["parse_yield"] >= 0.9
     mark = len(mirror.request_log)
     second = await run(settings)
@@ -58,10 +56,10 @@ def archived_path(response_id: str) -> str:
     return "foi-ai/" + response_id
 
 
-async def test_a_response_added_at_the_top_is_exactly_one_new(mirror, tmp_path):
+async def test_a_response_added_at_the_top_is_exactly_one_new(manifest, mirror, tmp_path):
     settings = settings_for(mirror.base_url, tmp_path)
     await run(settings)
-    source = MANIFEST["responses"][0]
+    source = manifest["responses"][0]
     body = page_bytes(mirror, source["url_path"])
     path = DETAIL.format("brand-new-response")
     mirror.add_response(path, body.replace(b"Freedom", b"Freedom (new)"), title="Brand new")
@@ -71,10 +69,10 @@ async def test_a_response_added_at_the_top_is_exactly_one_new(mirror, tmp_path):
     assert archived(settings.db_path, path)["url"] == mirror.url(path)
 
 
-async def test_an_edited_page_gives_a_new_version_and_last_changed(mirror, tmp_path):
+async def test_an_edited_page_gives_a_new_version_and_last_changed(manifest, mirror, tmp_path):
     settings = settings_for(mirror.base_url, tmp_path)
     await run(settings)
-    path, original = _page_showing_its_reference(mirror)
+    path, original = _page_showing_its_reference(mirror, manifest)
     before = archived(settings.db_path, path)
     edited = original.replace(before["reference"].encode(), b"01.FOI.26.999999")
     mirror.edit(path, edited)
@@ -87,18 +85,18 @@ async def test_an_edited_page_gives_a_new_version_and_last_changed(mirror, tmp_p
     assert [v.body for v in store.versions(mirror.url(path))] == [original, edited]
 
 
-def _page_showing_its_reference(mirror) -> tuple[str, bytes]:
-    for entry in MANIFEST["responses"]:
+def _page_showing_its_reference(mirror, manifest) -> tuple[str, bytes]:
+    for entry in manifest["responses"]:
         body = page_bytes(mirror, entry["url_path"])
         if entry["reference"] and entry["reference"].encode() in body:
             return entry["url_path"], body
     raise AssertionError("no mirror page shows its reference verbatim")
 
 
-async def test_a_removed_page_keeps_its_data_and_clears_when_back(mirror, tmp_path):
+async def test_a_removed_page_keeps_its_data_and_clears_when_back(manifest, mirror, tmp_path):
     settings = settings_for(mirror.base_url, tmp_path)
     await run(settings)
-    path = MANIFEST["responses"][2]["url_path"]
+    path = manifest["responses"][2]["url_path"]
     body = page_bytes(mirror, path)
     before = archived(settings.db_path, path)
     mirror.remove(path, status=410)
@@ -115,11 +113,11 @@ async def test_a_removed_page_keeps_its_data_and_clears_when_back(mirror, tmp_pa
     assert archived(settings.db_path, path)["removed_at"] is None
 
 
-async def test_with_faults_the_archive_equals_a_clean_run(tmp_path):
-    with serve_mirror() as clean_site:
+async def test_with_faults_the_archive_equals_a_clean_run(mirror_root, tmp_path):
+    with serve_mirror(root=mirror_root) as clean_site:
         clean = settings_for(clean_site.base_url, tmp_path / "clean")
         await run(clean)
-    with serve_mirror(faults="rate=0.2,seed=11,slow_s=0.2,retry_after=0") as site:
+    with serve_mirror(root=mirror_root, faults="rate=0.2,seed=11,slow_s=0.2,retry_after=0") as site:
         faulty = settings_for(site.base_url, tmp_path / "faulty", max_attempts=6)
         summary = await run(faulty)
         assert len(site.fault_log) > 10  # the faults really happened

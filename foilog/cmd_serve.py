@@ -35,7 +35,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
     from plugins.app import ArchiveError, serve as run_server
 
     try:
-        run_server(db_path, host=host, port=port)
+        run_server(db_path, host=host, port=port, announce=click.echo)
     except ArchiveError as error:
         raise MissingFile(str(error)) from error
 

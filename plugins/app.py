@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -66,11 +67,13 @@ def build_datasette(db_path: Path | str, metadata: dict | None = None) -> Datase
     return ds
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
+          announce: Callable[[str], None] = print) -> None:
     """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
     import uvicorn
 
     check_archive(db_path)
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
+    announce(f"serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

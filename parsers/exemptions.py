@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.citations import Citation, find_citations
-from parsers.foia import is_ncnd_provision, lookup
+from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
 from parsers.record import Exemption
 from parsers.sections import split_parts
 
@@ -57,6 +57,7 @@ class _Mention:
     citation: Citation
     listed: bool
     ncnd: bool
+    relied: bool = False  # the sentence says it is relied on (or names the exemption)
 
 
 def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
@@ -72,6 +73,10 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
         cue_only_from = start
     page_ncnd = _PAGE_NCND.search("\n".join(lines[start:end])) is not None
     mentions = _mentions(lines, start, end, cue_only_from, page_ncnd, decided=decided)
+    if any(m.listed for m in mentions):
+        # With an exemption list on the page, another section mentioned in passing ("the
+        # ICO's guidance on section 30") counts only when the sentence says it is relied on.
+        mentions = [m for m in mentions if m.listed or m.relied]
     exemptions = _merge(mentions)
     if any(m.listed for m in mentions) is False and _has_list_header(lines, start, end):
         warnings.append("an exemption list was announced but no section was read from it")
@@ -125,6 +130,7 @@ def _from_text(
         if cue_only == "any" and not _relied_on_in_answer(sentence, citations):
             continue
         ncnd_sentence = _NCND_WORDING.search(sentence) is not None
+        relied = listed or _relied_on_in_answer(sentence, citations)
         for citation in citations:
             ncnd = force_ncnd or (
                 page_ncnd
@@ -133,16 +139,15 @@ def _from_text(
                     or (ncnd_sentence and citation.subsection in ("", "A"))
                 )
             )
-            mentions.append(_Mention(citation, listed, ncnd))
+            mentions.append(_Mention(citation, listed, ncnd, relied))
     return mentions
 
 
 def _relied_on_in_answer(sentence: str, citations: list[Citation]) -> bool:
     if _RELIANCE_CUE.search(sentence):
         return True
-    after = sentence[citations[0].end : citations[0].end + 60].lower()
-    entry = lookup(citations[0].section, citations[0].subsection)
-    return entry is not None and entry.name.lower().split(",")[0] in after
+    after = sentence[citations[0].end : citations[0].end + 80].lower()
+    return any(word in after for word in NAME_WORDS.get(citations[0].section, ()))
 
 
 def _sentences(text: str) -> list[str]:

@@ -93,6 +93,21 @@ NCND_SUBSECTIONS: dict[int, tuple[str, ...]] = {
 }
 
 
+# The words pages use to name each exemption ("Section 40(2) – Personnel Information",
+# "S31 Law Enforcement"): a section followed by its name is being relied on.
+NAME_WORDS: dict[int, tuple[str, ...]] = {
+    12: ("cost", "appropriate limit"), 14: ("vexatious", "repeated"), 21: ("accessible", "other means"),
+    22: ("future publication", "research"), 23: ("security bodies", "security matters"),
+    24: ("national security",), 26: ("defence",), 27: ("international relations",),
+    28: ("relations within",), 29: ("economy",), 30: ("investigation",), 31: ("law enforcement",),
+    32: ("court records",), 33: ("audit",), 34: ("parliamentary privilege",), 35: ("government policy",),
+    36: ("public affairs", "prejudice to effective"), 37: ("her majesty", "honours", "royal"),
+    38: ("health and safety", "health & safety"), 39: ("environmental",), 40: ("personal",),
+    41: ("confidence",), 42: ("legal professional privilege", "legal privilege"), 43: ("commercial",),
+    44: ("prohibition",),
+}
+
+
 def lookup(section: int, subsection: str = "") -> FoiaSection | None:
     """The catalogue entry for a provision, telling s.22A (subsection "A...") apart."""
     if section == 22 and subsection.startswith("A"):

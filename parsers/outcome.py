@@ -45,6 +45,14 @@ _FULL = re.compile(
     r"|please find (?:below|attached) (?:the |our )?(?:information|response|answers)",
     re.IGNORECASE,
 )
+# "North Yorkshire Police can confirm that the information you requested is held":
+# full unless an exemption was relied on.
+_HELD = re.compile(
+    r"(?:can|is able to|are able to) confirm (?:that )?(?:the |some )?(?:requested )?information"
+    r"(?: you (?:have )?requested| requested)? is held|information (?:requested )?is (?:provided|attached|enclosed) below"
+    r"|please find (?:the |our )?(?:information|response|answers?)(?: requested)? below",
+    re.IGNORECASE,
+)
 _NOT_HELD = re.compile(
     r"(?:information|data|records?|documents?)(?: you (?:have )?requested| requested)? (?:is|are|was|were) not held"
     r"|no (?:relevant |recorded |such )?(?:information|data|records?|documents?) (?:is |are |was |were |has been |have been )?(?:held|located|found|recorded)"
@@ -113,6 +121,8 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
         return "full"
     if _NOT_HELD.search(text):
         return "not_held"
+    if _HELD.search(text):
+        return "partial" if sections else "full"
     if _NCND.search(text) or _DUTY_EXCLUDED.search(text):
         return "ncnd"
     if _REFUSED.search(text):

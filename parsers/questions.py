@@ -181,7 +181,7 @@ def _read_answers(
         return {}, []
     if single:
         from_reply = _questions_in_reply(lines, start, end)
-        if len(from_reply) >= 2:
+        if len(from_reply) >= (2 if questions else 1):
             return {}, from_reply
     by_number = {q.number: q for q in questions}
     by_text = {_key(" ".join(q.lines)): q.number for q in questions if len(_key(" ".join(q.lines))) >= 12}
@@ -248,6 +248,11 @@ def _answer_marker(
             return number, " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
     number = by_text.get(_key(line))
+    if number is None and line.endswith("?") and last_index + 1 < len(order):
+        # A restated question with no label, worded a little differently from the request.
+        following = order[last_index + 1]
+        if _restates(line, by_number[following].lines) and _restates(" ".join(by_number[following].lines), [line]):
+            number = following
     return (number, None, None) if number is not None else None
 
 
@@ -267,6 +272,8 @@ def _resolve(label: Label, context: tuple[str, str]) -> str | None:
         number = f"{label.top}.{label.sub}" if label.sub is not None else str(label.top)
         return number + (label.letter or "") + (label.roman or "")
     top, base = context
+    if label.kind == "letter" and not top:
+        return label.letter  # a request lettered (a), (b), (c) with no numbers
     if label.kind == "letter" and top:
         return top + (label.letter or "")
     if label.kind == "roman" and base:

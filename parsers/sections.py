@@ -56,10 +56,12 @@ _DECISION_WEAK = re.compile(
     r"^(?:Please find (?:below|attached|enclosed) (?:the |our )?(?:information|response|answers?|"
     r"disclosure|details|requested|data|a copy of the (?:requested|information))"
     r"|In (?:response|answer|relation|reply) to your (?:request|questions?|FOI)"
-    r"|[A-Z][\w\-]+(?: [A-Z][\w\-]+)? (?:Police|Constabulary) (?:can|does|do|has|have|holds?|is|will)\b"
+    r"|[A-Z][\w\-]+(?: [A-Z][\w\-]+)? (?:Police|Constabulary) (?:can (?:neither )?confirm|does not hold|holds? (?:no|the|some)\b"
+    r"|has (?:located|considered|now)|is (?:unable|able|not obliged)|will (?:neither|not))"
     r"|This (?:letter|response|notice) (?:serves|represents|is|acts)"
     r"|I can (?:now )?confirm that (?:the )?(?:MPS|Metropolitan Police|information)"
-    r"|(?:The )?(?:MPS|Metropolitan Police Service) (?:can(?:not)? |is unable to |does not |has (?:now )?located ))",
+    r"|(?:The )?(?:MPS|Metropolitan Police Service) (?:can (?:neither|not|confirm)|cannot |is unable to |does not hold"
+    r"|has (?:now )?located ))",
 )
 # Lines that can only belong to the reply: they bound a request with no decision marker.
 _REPLY_CUE = re.compile(

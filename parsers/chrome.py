@@ -41,17 +41,21 @@ PAGE_HEADER_FOOTER = "header,footer"
 NAMED_SELECTOR = ",".join(
     f'[{attr}*="{word}" i]'
     for word in (
-        "cookie", "consent", "gdpr", "breadcrumb", "skip-link", "skiplink", "skip-to",
-        "quick-exit", "quickexit", "exit-site", "leave-site", "hide-page", "safety-exit",
+        "cookie", "consent", "gdpr", "onetrust", "cookiebot", "crumb", "skip-link", "skiplink",
+        "skip-to", "quick-exit", "quickexit", "exit-site", "leave-site", "hide-page", "safety-exit",
         "beta-banner", "phase-banner", "site-banner", "feedback", "page-helpful", "helpful",
-        "share", "social", "print-page", "back-to-top", "backtotop",
+        "share-", "-share", "sharing", "sharethis", "addthis", "social-", "print-page",
+        "back-to-top", "backtotop", "sidebar", "navbar", "nav-", "-nav", "menu", "masthead",
+        "site-header", "site-footer", "page-footer", "related",
     )
     for attr in ("class", "id")
-) + ',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
+) + (',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
+     # Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
+     ",#ccc,#ccc-overlay,.cc-window,.cc-banner")
 # Classes that hide content visually; their text is never part of the response.
 HIDDEN_CLASSES = frozenset((
     "hidden", "is-hidden", "d-none", "hide", "visually-hidden", "sr-only", "govuk-visually-hidden",
-    "screen-reader-text", "u-hidden", "js-hidden",
+    "screen-reader-text", "u-hidden", "js-hidden", "element-invisible", "visuallyhidden", "offscreen",
 ))
 # A named region larger than this share of the page text is not chrome.
 NAMED_MAX_SHARE = 0.3
@@ -79,6 +83,16 @@ _CHROME_SENTENCES = (
     "Reject all cookies", "Was this page helpful?", "Is this page useful?",
     "Report a problem with this page",
 )
+# A feedback or share widget's question, and the short answers/targets that follow
+# it as lines of their own ("Was this page helpful?" / "Yes" / "No").
+_WIDGET_LEADS = frozenset(("was this page helpful?", "is this page useful?", "share this page", "share"))
+_WIDGET_FOLLOWERS = frozenset((
+    "yes", "no", "yes no", "yes, this page is useful", "no, this page is not useful", "facebook", "twitter",
+    "x", "linkedin", "email", "whatsapp", "copy link", "print", "bluesky",
+))
+# "Home > FOI > Disclosure log > ..." typed out as text.
+_BREADCRUMB_TEXT = re.compile(r"^home\s*(?:>|\u203a|\u00bb|/|\||\u2192)")
+_BREADCRUMB_MAX_LEN = 300
 # Short phrases that are chrome only when they are the whole line.
 _CHROME_WHOLE_LINES = (
     "Please try again.", "Customise cookies", "Cookie settings", "Cookies notice",
@@ -173,3 +187,22 @@ def _slice_words(line: str, norm: str, start: int, end: int) -> str:
     first = norm[:start].count(" ") if start else 0
     last = norm[:end].count(" ") + 1
     return " ".join(words[first:last])
+
+
+def drop_chrome_lines(lines: list[str]) -> list[str]:
+    """`strip_chrome_text` over lines, plus widget follow-up lines and typed breadcrumbs."""
+    out: list[str] = []
+    in_widget = False
+    for line in lines:
+        if in_widget and len(line) < 40 and normalise_for_match(line) in _WIDGET_FOLLOWERS:
+            continue
+        in_widget = False
+        if line[:4].lower() == "home" and len(line) <= _BREADCRUMB_MAX_LEN and _BREADCRUMB_TEXT.match(
+                normalise_for_match(line)):
+            continue
+        kept = strip_chrome_text(line)
+        if kept:
+            out.append(kept)
+        else:
+            in_widget = normalise_for_match(line) in _WIDGET_LEADS
+    return out

@@ -54,7 +54,7 @@ def remove_chrome(tree, root, scope=None) -> None:
     for node in scope.css(_LANDMARKS):
         if not _removable(node, keep):
             continue
-        if node.tag in ("header", "footer") and _inside_article(node):
+        if node.tag in ("header", "footer") and _inside_article(node) and not _site_region(node):
             continue
         _detach(node)
     for node in scope.css(_GUARDED):
@@ -68,6 +68,38 @@ _GUARDED = ",".join((
     ",".join("." + name for name in sorted(chrome.HIDDEN_CLASSES)),
     chrome.NAMED_SELECTOR,
 ))
+
+
+def remove_link_lists(scope) -> None:
+    """Menus without landmarks (old table layouts): cells and divs that are nearly all links.
+
+    Used only when the page has no content root, where nothing else marks the menu.
+    A block holding the h1 or a released document is never a menu.
+    """
+    for node in scope.css("td, th, div"):
+        links = node.css("a[href]")
+        if len(links) < _MENU_MIN_LINKS or node.css_first("h1") is not None:
+            continue
+        text = len(node.text(deep=True).strip())
+        link_text = sum(len(a.text(deep=True).strip()) for a in links)
+        if text and link_text >= _MENU_LINK_SHARE * text and not any(
+                _is_document(a.attributes.get("href") or "") for a in links):
+            _detach(node)
+
+
+_MENU_MIN_LINKS = 4
+_MENU_LINK_SHARE = 0.8
+_DOCUMENT_HINTS = (".pdf", ".xls", ".csv", ".doc", ".odt", ".ods", ".zip", "syssiteassets")
+
+
+def _is_document(href: str) -> bool:
+    lowered = href.lower()
+    return any(hint in lowered for hint in _DOCUMENT_HINTS)
+
+
+def _site_region(node) -> bool:
+    """A header/footer that is the site's own (menus, link lists), even inside `main`."""
+    return node.css_first('nav, [role="navigation" i], form') is not None or len(node.css("a[href]")) > 5
 
 
 def _removable(node, keep: set[int]) -> bool:

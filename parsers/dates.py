@@ -69,13 +69,17 @@ def _month(year: str, month: str) -> str | None:
 
 def parse_date(text: str) -> str | None:
     """The first date in `text` as ISO "YYYY-MM-DD" (UK day/month order), else None."""
-    text = text[:200]
+    found = _find_date(text[:200])
+    return found[0] if found else None
+
+
+def _find_date(text: str) -> tuple[str, int, int] | None:
     for pattern, order in ((_ISO, "ymd"), (_D_MONTH_Y, "dmy"), (_MONTH_D_Y, "mdy"), (_NUMERIC, "dmy")):
         match = pattern.search(text)
         if match:
             found = _iso(match.groups(), order)
             if found:
-                return found
+                return found, match.start(), match.end()
     return None
 
 
@@ -84,11 +88,13 @@ def published_from_line(line: str) -> str | None:
     match = _PUBLISHED_LINE.match(line)
     if match is None:
         return None
-    rest = line[match.end():]
-    # A date and little else: "Published on 12 May 2024 the report said..." is prose.
-    if len(rest) > 40:
+    rest = line[match.end():match.end() + 80]
+    found = _find_date(rest)
+    # A date and little else ("at 10:30"): "Published on 12 May 2024 the report
+    # said..." is prose, and "Published: 1/5/2024 | Reference: ..." carries more.
+    if found is None or found[1] > 12 or len(rest) - found[2] > 12 or "|" in rest:
         return None
-    return parse_date(rest)
+    return found[0]
 
 
 def _iso(groups: tuple, order: str) -> str | None:

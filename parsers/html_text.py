@@ -35,6 +35,10 @@ _ALREADY_NUMBERED = re.compile(
     re.I,
 )
 _LAYOUT_CELL_CHARS = 3000
+_LAYOUT_INSIDE_CELL = "td h1, td h2, td h3, td table, th table, td form, td nav, td main"
+_BLOCKS_IN_CELL = "p, div, ul, ol, h4, h5, h6, blockquote"
+_FEW_ROWS = 5
+_MAX_BLOCKS_IN_CELL = 3
 _MAX_CELLS_CHECKED = 400
 
 
@@ -215,10 +219,19 @@ def _int_or(value: str | None, default: int) -> int:
 
 
 def _is_data_table(table) -> bool:
-    """A table of data (rows of several cells) rather than one used for page layout."""
+    """A table of data (rows of several cells) rather than one used for page layout.
+
+    Layout tables (old CMS templates: a menu cell beside a content cell) have one cell
+    per row, or headings, forms or tables inside cells, or a few cells full of blocks.
+    """
     rows = table.css("tr")
     cells = table.css("td, th")
     if not rows or len(cells) <= len(rows):
+        return False
+    # (lexbor matches the query node itself too: a table inside a cell is not its own child)
+    if any(node.mem_id != table.mem_id for node in table.css(_LAYOUT_INSIDE_CELL)):
+        return False
+    if len(rows) <= _FEW_ROWS and any(len(cell.css(_BLOCKS_IN_CELL)) > _MAX_BLOCKS_IN_CELL for cell in cells):
         return False
     if len(cells) <= _MAX_CELLS_CHECKED:
         return all(len(cell.text()) < _LAYOUT_CELL_CHARS for cell in cells)

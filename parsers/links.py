@@ -54,6 +54,28 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
     return tuple(links), attachments
 
 
+def outside_attachments(body, root, base_url: str, known: tuple[Link, ...]) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
+    """Released files linked outside the content root (a "Downloads" side block).
+
+    Only links into the platform's FOI media store count: elsewhere on a page a
+    document link is as likely to be a site-wide policy PDF as part of this response.
+    """
+    if body is None or root is None or body.mem_id == root.mem_id:
+        return (), ()
+    seen = {link.url for link in known}
+    links, attachments = [], []
+    for anchor in body.css('a[href*="foi-media" i]'):
+        url = resolve(anchor.attributes.get("href") or "", base_url)
+        kind = attachment_type(url) if url else None
+        if url is None or kind is None or url in seen:
+            continue
+        seen.add(url)
+        text = clean_line(anchor.text(deep=True))
+        links.append(Link(text=text, url=url))
+        attachments.append(Attachment(title=text or _filename(url), url=url, type=kind))
+    return tuple(links), tuple(attachments)
+
+
 def resolve(href: str, base_url: str) -> str | None:
     """`href` made absolute against `base_url`, or None if it is not a kept link."""
     href = href.strip().replace("\n", "").replace("\r", "").replace("\t", "")

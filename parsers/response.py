@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from parsers import content, semantic
-from parsers.chrome import strip_chrome_text
+from parsers.chrome import drop_chrome_lines, strip_chrome_text
 from parsers.dates import month_from_url, parse_date, published_from_line
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line, text_lines
-from parsers.links import base_for, collect_links
+from parsers.links import base_for, collect_links, outside_attachments
 from parsers.record import Response
 from parsers.reference import find_reference
 from parsers.sites import SITES
@@ -61,7 +61,10 @@ def _parse(html: str | bytes, url: str) -> Response:
     if fallback:
         warnings.append("no content root found; used body")
     h1 = _h1_title(tree, root)
+    time_published = _time_published(root)
     content.remove_chrome(tree, root, scope=root)
+    if fallback and root is not None:
+        content.remove_link_lists(root)
     lines = _clean_lines(text_lines(root)) if root is not None else []
     body = tree.body
     if not fallback and body is not None and content.root_looks_short(_chars(lines), root, body, _ROOT_MIN_SHARE):
@@ -74,7 +77,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     if not title:
         warnings.append("no title found")
     lines, line_published = _drop_title_and_dates(lines, title if h1 else None)
-    published = published or line_published or _time_published(root)
+    published = published or line_published or time_published
     reference = find_reference(lines, title, _force_prefix(url))
     if reference is None:
         warnings.append("no reference found")
@@ -83,6 +86,8 @@ def _parse(html: str | bytes, url: str) -> Response:
     request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
     warnings.extend(more)
     links, attachments = collect_links(root, base)
+    more_links, more_attachments = outside_attachments(body, root, base, links)
+    links, attachments = links + more_links, attachments + more_attachments
     # A link whose whole text is chrome ("Leave this site") sat in a chrome line.
     links = tuple(link for link in links if not link.text or strip_chrome_text(link.text))
     attachments = tuple(a for a in attachments if strip_chrome_text(a.title))
@@ -117,12 +122,7 @@ def _empty(url: str, warnings: tuple[str, ...]) -> Response:
 
 
 def _clean_lines(raw: list[str]) -> list[str]:
-    lines = []
-    for line in raw:
-        kept = strip_chrome_text(line)
-        if kept:
-            lines.append(kept)
-    return lines
+    return drop_chrome_lines(raw)
 
 
 def _chars(lines: list[str]) -> int:

@@ -83,8 +83,9 @@ def decide_outcome(
     parts = split_parts(lines)
     statement = _statement(lines, parts)
     reply = lines[parts.reply_start : parts.closing]
-    ncnd = any(e.ncnd for e in exemptions) or any(
-        _NCND.search(line) and not _NOT_AN_INDICATION.search(line) for line in reply
+    ncnd = any(e.ncnd for e in exemptions) or (
+        _NCND.search("\n".join(reply)) is not None
+        and any(_NCND.search(line) and not _NOT_AN_INDICATION.search(line) for line in reply)
     )
     outcome = _from_statement(statement, exemptions)
     warnings: tuple[str, ...] = ()

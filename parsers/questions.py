@@ -42,6 +42,10 @@ _BOILERPLATE = re.compile(
 )
 # "... you contacted us and stated:" introduces a quotation, not a list of questions.
 _QUOTE_INTRO = re.compile(r"\b(?:stated|said|says|wrote|writes|replied|responded|quote|as below)\s*:$", re.IGNORECASE)
+_DISCLOSES = re.compile(r"\b(?:disclose|release|provide|find (?:below|attached)|as follows|is held)\b", re.IGNORECASE)
+_WITHHOLDS = re.compile(
+    r"neither|not (?:to )?(?:disclose|release|provide)|refus|exempt|not held|unable|cost|vexatious", re.IGNORECASE
+)
 _RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
 _TABLE_SPLIT = " | "
@@ -314,7 +318,9 @@ def _whole_answer(lines: list[str], parts: Parts, question: _Open) -> str | None
     skip = {_key(text) for text in question.lines}
     if parts.disclosure >= 0:
         start = parts.disclosure + 1
-    elif parts.reasons < 0 and parts.decision < parts.closing:
+    elif parts.reasons < 0 and parts.decision < parts.closing and _DISCLOSES.search(lines[parts.decision]) and not (
+        _WITHHOLDS.search(lines[parts.decision])
+    ):
         start = parts.decision + 1  # "I have today decided ... in full." then the answer
     else:
         return None

@@ -80,7 +80,7 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
-    r"^(?:COMPLAINT RIGHTS|Complaint rights|Complaints?\s*$|Your right to (?:complain|request a review)"
+    r"^(?:COMPLAINT RIGHTS|Complaint rights|Your right to (?:complain|request a review)"
     r"|Right (?:of|to) (?:complain|complaint|appeal|review)"
     r"|If you are (?:dissatisfied|unhappy|not (?:happy|satisfied))"
     r"|Are you unhappy with"
@@ -89,7 +89,7 @@ _CLOSING = re.compile(
     r"|Yours (?:sincerely|faithfully)|Kind regards\b|Regards\s*$"
     r"|In complying with (?:their|its|our) statutory duty"
     r"|Other means of accessing information"
-    r"|Copyright\b|Information Rights Unit\s*$"
+    r"|Copyright (?:notice|statement)?\s*$|Information Rights Unit\s*$"
     r"|(?:Legal |Legislative )?(?:Annex|Appendix)(?:\s+[A-Z0-9]{1,3})?\s*[:\-–]?\s*(?:Legislation|Relevant legislation)?\s*$"
     r"|(?:The )?(?:Relevant )?Legislation\s*$)",
     re.IGNORECASE,

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from db.load import transaction
+
 # Every version in order; a migration runs once, inside one transaction.
 SCHEMA_VERSION = 1
 
@@ -219,22 +221,15 @@ def current_version(db: sqlite_utils.Database) -> int:
 
 
 def _apply(db: sqlite_utils.Database, version: int) -> None:
-    conn = db.conn
-    if conn.in_transaction:
-        conn.commit()
-    # IMMEDIATE: two processes starting at once must not both run the migration.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    # One IMMEDIATE transaction per migration: two processes starting at once must not
+    # both run it, and a failure leaves the archive at the previous version.
+    with transaction(db):
         if current_version(db) < version:
             MIGRATIONS[version](db)
-            conn.execute(
+            db.conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                 (version, datetime.now(timezone.utc).isoformat(timespec="seconds")),
             )
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def sync_catalogue(db: sqlite_utils.Database) -> None:
@@ -246,7 +241,7 @@ def sync_catalogue(db: sqlite_utils.Database) -> None:
     rows = [
         (s.section, s.name, s.kind, s.legislation_url) for s in CATALOGUE.values()
     ]
-    with db.conn:
+    with transaction(db):
         db.conn.executemany(
             "INSERT INTO exemptions (section, name, kind, legislation_url) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(section) DO UPDATE SET name = excluded.name, kind = excluded.kind, "

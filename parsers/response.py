@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
 from parsers.chrome import drop_chrome_lines, strip_chrome_text
@@ -42,7 +42,8 @@ def parse_response(html: str | bytes, url: str) -> Response:
     url = url if isinstance(url, str) else str(url)
     try:
         return _parse(html, url)
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError, MemoryError) as exc:
+    except (SelectolaxError, ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+            MemoryError) as exc:
         # Last resort, reported not hidden: the record says the parser failed and why.
         return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))
 

@@ -132,3 +132,20 @@ def test_walk_the_mirror_lister(mirror: str) -> None:
     assert pages >= 2
     wanted = {mirror + e["url_path"].rstrip("/") for e in manifest["responses"] if "metropolitan-police" in e["url_path"]}
     assert wanted <= set(seen)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["<a href='", D1, D2, "'>", "</a>", "<li>", "</li>", "<tr><td>", "Next", "\u203a",
+                           "?page=2", "<link rel=next href='", "3 May 2024", "<time datetime='2024-02-30'>",
+                           "<loc>", "</loc>", "<url>", "</url>", "<lastmod>", "&amp;", "\x00"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=50).map("".join))
+def test_listing_never_raises(data: str) -> None:
+    page = parse_listing(data, LISTER, MPS)
+    assert all(MPS.is_detail_path(item.url.split("met.police.uk", 1)[1]) for item in page.items)
+    assert parse_listing(data, LISTER, MPS) == page
+    parse_sitemap(data, BASE + "/sitemap.xml", MPS)

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from parsers import parse_response
-from tests.parsers.pages import CHROME_MARKERS, page, samples, split_chrome
+from tests.parsers.pages import CHROME_MARKERS, LAYOUTS, page, samples, split_chrome
 
 SAMPLES = samples()
 MONTHS = {m: i for i, m in enumerate(
@@ -60,7 +60,7 @@ IDS = [s["url"].rstrip("/").rsplit("/", 1)[-1][:40] for s in SAMPLES]
 
 
 @pytest.mark.parametrize("flattened", [False, True], ids=["chrome-markup", "chrome-as-text"])
-@pytest.mark.parametrize("layout", ["main", "div_content", "banner_in_main", "br"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("sample", SAMPLES, ids=IDS)
 def test_sample(sample: dict, layout: str, flattened: bool) -> None:
     record, _ = _case(sample, layout, flattened)

@@ -26,6 +26,9 @@ DOC_TYPES = ("Disclosure log", "Publication scheme", "FOI request", "Policy", "P
 _CONTAINER_TAGS = frozenset(("li", "article", "tr", "div", "section", "dd"))
 _MAX_CONTAINER_UP = 6
 _MAX_CONTAINER_CHARS = 2000
+# Link texts that are not titles: the title is then the item's heading.
+_GENERIC_LINK_TEXT = frozenset(("read more", "more", "view", "view details", "find out more", "continue reading",
+                                "details", "open", "see more", "read full response", "\u2192", "\u00bb"))
 _NEXT_WORDS = frozenset(("next", "next page", "next results", "›", "»", "next ›", "next »", "next >", ">", ">>", "→"))
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*([^<]{1,4096}?)\s*</(?:\w+:)?loc>", re.I)
 _LASTMOD = re.compile(r"<(?:\w+:)?lastmod>\s*([^<]{1,64}?)\s*</(?:\w+:)?lastmod>", re.I)
@@ -74,8 +77,12 @@ def _items(tree, base: str, site: SiteDefinition) -> list[ListingItem]:
             if found[item_url].title is None and title:
                 found[item_url] = ListingItem(item_url, title, found[item_url].date, found[item_url].doc_type)
             continue
-        date, doc_type = _container_facts(anchor, title, base, site)
-        found[item_url] = ListingItem(url=item_url, title=title, date=date, doc_type=doc_type)
+        container = _container(anchor, base, site)
+        if container is not None and (title is None or title.lower() in _GENERIC_LINK_TEXT):
+            heading = container.css_first("h1, h2, h3, h4, h5, h6, strong")
+            title = clean_line(heading.text(deep=True)) if heading is not None else title
+        date, doc_type = _container_facts(container, title)
+        found[item_url] = ListingItem(url=item_url, title=title or None, date=date, doc_type=doc_type)
     return list(found.values())
 
 
@@ -94,8 +101,7 @@ def _host(netloc: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _container_facts(anchor, title: str | None, base: str, site: SiteDefinition) -> tuple[str | None, str | None]:
-    container = _container(anchor, base, site)
+def _container_facts(container, title: str | None) -> tuple[str | None, str | None]:
     if container is None:
         return None, None
     time = container.css_first("time[datetime]")

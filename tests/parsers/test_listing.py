@@ -149,3 +149,10 @@ def test_listing_never_raises(data: str) -> None:
     assert all(MPS.is_detail_path(item.url.split("met.police.uk", 1)[1]) for item in page.items)
     assert parse_listing(data, LISTER, MPS) == page
     parse_sitemap(data, BASE + "/sitemap.xml", MPS)
+
+
+def test_generic_link_text_takes_the_heading() -> None:
+    html = (f'<ul><li><h3>Dogs seized</h3><p>Published: 9 July 2022</p><a href="{D2}">Read more</a></li>'
+            f'<li><a href="{D1}"><img src="x.png"></a><h3><a href="{D1}">Live video</a></h3></li></ul>')
+    items = parse_listing(html, LISTER, MPS).items
+    assert [(i.title, i.date) for i in items] == [("Dogs seized", "2022-07-09"), ("Live video", None)]

@@ -116,23 +116,33 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if status != 304:
             self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if head or status == 304:
-            return
-        if fault == "truncate" and len(body) > 1:
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
+        # end_headers() without the flush: the head may have to be cut short too.
+        self._headers_buffer.append(b"\r\n")
+        head_bytes = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        payload = b"" if head or status == 304 else body
+        if fault in ("truncate", "reset"):
+            return self.cut_short(head_bytes, payload, fault)
+        self.wfile.write(head_bytes + payload)
+
+    def cut_short(self, head_bytes: bytes, payload: bytes, fault: str) -> None:
+        """Send part of the answer, then close (truncate) or reset (RST) the connection.
+
+        With a body, the headers go out whole and the body is cut; without one (HEAD,
+        304) the headers themselves are cut, so every faulted request really fails.
+        """
+        if len(payload) > 1:
+            keep = len(payload) // (2 if fault == "truncate" else 3)
+            data = head_bytes + payload[:keep]
+        else:
+            data = head_bytes[: len(head_bytes) // 2]
+        self.wfile.write(data)
+        self.wfile.flush()
+        self.close_connection = True
         if fault == "reset":
-            self.wfile.write(body[: len(body) // 3])
-            self.wfile.flush()
             # SO_LINGER 0: close() sends RST instead of FIN, as a dropped connection does.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
-            self.close_connection = True
-            return
-        self.wfile.write(body)
 
     def send_fault_status(self, status: int, head: bool) -> None:
         text = b"Too Many Requests" if status == 429 else b"Service Unavailable"

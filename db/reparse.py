@@ -6,15 +6,18 @@ reported with its URL and the error.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from db.load import Provenance, load_response
+from db.load import Provenance, load_response, transaction
 from parsers import parse_response
 from parsers.sites import site_for
+
+
+BATCH = 200  # pages per commit
 
 
 class StoredPageLike(Protocol):
@@ -43,19 +46,38 @@ def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
     """
     counts = {"parsed": 0, "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "skipped": 0}
     errors: list[dict] = []
-    for page in page_store.iter_latest():
-        if page.status not in (None, 200) or not is_response_page(page.url):
-            counts["skipped"] += 1
-            continue
-        try:
-            response = parse_response(page.body, page.url)
-        # A parser bug on one page must not stop the rest; it is counted and reported.
-        except Exception as error:  # noqa: BLE001
-            counts["failed"] += 1
-            errors.append({"url": page.url, "error": f"{type(error).__name__}: {error}"})
-            continue
-        counts["parsed"] += 1
-        prov = Provenance(page.url, page.fetched_at, page.sha256)
-        status = load_response(db, response, prov, now=page.fetched_at, seen=False)
-        counts[status] += 1
+    for chunk in _chunks(page_store.iter_latest(), BATCH):
+        # One commit per batch, not per page: each load nests as a savepoint.
+        with transaction(db):
+            for page in chunk:
+                _reparse_page(db, page, counts, errors)
     return {**counts, "errors": errors}
+
+
+def _reparse_page(db: sqlite_utils.Database, page: StoredPageLike, counts: dict,
+                  errors: list[dict]) -> None:
+    if page.status not in (None, 200) or not is_response_page(page.url):
+        counts["skipped"] += 1
+        return
+    try:
+        response = parse_response(page.body, page.url)
+    # A parser bug on one page must not stop the rest; it is counted and reported.
+    except Exception as error:  # noqa: BLE001
+        counts["failed"] += 1
+        errors.append({"url": page.url, "error": f"{type(error).__name__}: {error}"})
+        return
+    counts["parsed"] += 1
+    prov = Provenance(page.url, page.fetched_at, page.sha256)
+    status = load_response(db, response, prov, now=page.fetched_at, seen=False)
+    counts[status] += 1
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -258,3 +258,12 @@ def test_command_line_serves_and_stops_cleanly(root):
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "rate must be between 0 and 1" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_lister_etag_changes_when_the_site_changes(site):
+    first = httpx.get(site.base_url + LISTER)
+    same = httpx.get(site.base_url + LISTER, headers={"If-None-Match": first.headers["etag"]})
+    assert same.status_code == 304
+    site.add_response(NEW, b"<html></html>", title="Brand new response")
+    changed = httpx.get(site.base_url + LISTER, headers={"If-None-Match": first.headers["etag"]})
+    assert changed.status_code == 200 and titles(changed.text)[0] == NEW

@@ -70,13 +70,17 @@ _GUARDED = ",".join((
 ))
 
 
-def remove_link_lists(scope) -> None:
+def remove_link_lists(scope, keep=None) -> None:
     """Menus without landmarks (old table layouts): cells and divs that are nearly all links.
 
     Used only when the page has no content root, where nothing else marks the menu.
-    A block holding the h1 or a released document is never a menu.
+    A block holding the h1 or a released document is never a menu; nor is `keep`
+    (the chosen root) or any block around it.
     """
+    kept = _ancestor_ids(keep) if keep is not None else set()
     for node in scope.css("td, th, div"):
+        if node.mem_id in kept:
+            continue
         links = node.css("a[href]")
         if len(links) < _MENU_MIN_LINKS or node.css_first("h1") is not None:
             continue

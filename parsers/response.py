@@ -8,9 +8,19 @@ Steps: decode -> one lexbor parse -> page fields from the head (title, dates) ->
 content root -> chrome removed (structure, then known text) -> text lines -> the
 page-level fields here, the semantic fields from `parsers.questions`,
 `parsers.exemptions` and `parsers.outcome`.
+
+Field notes:
+- `body_text` is the content's text lines joined with "\n" (chrome removed, empty
+  lines dropped, `<ol>` items numbered, table rows as "a | b"), without the h1 title
+  line and the "Published: ..." line: exactly the lines the semantic parsers read.
+- `title`: the h1 (in the content root, else anywhere), else `<title>` without the
+  site suffix. `published`: `<meta>` publication dates, else a "Published:" line,
+  else the first `<time datetime>` in the content. `month`: from the URL only.
+- `links`/`attachments`: see `parsers.links` (mailto kept, javascript: dropped).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
@@ -55,8 +65,39 @@ def _parse(html: str | bytes, url: str) -> Response:
         return _empty(url, tuple(warnings) + ("empty page",))
     tree = LexborHTMLParser(text)
     base = base_for(tree, url)
-    published = _meta_published(tree)
-    head_title = _head_title(tree)
+    meta_published, head_title = _meta_published(tree), _head_title(tree)
+    found = _read_content(tree, warnings)
+    title = found.h1 or _strip_site_suffix(head_title)
+    if not title:
+        warnings.append("no title found")
+    lines, line_published = _drop_title_and_dates(found.lines, title if found.h1 else None)
+    reference = find_reference(lines, title, _force_prefix(url))
+    if reference is None:
+        warnings.append("no reference found")
+    if not lines:
+        warnings.append("no text content found")
+    request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
+    warnings.extend(more)
+    links, attachments = _links(tree, found.root, base)
+    return Response(
+        url=url, reference=reference, title=title, month=month_from_url(url),
+        published=meta_published or line_published or found.time_published,
+        request_text=request_text, questions=questions, exemptions=exemptions, outcome=outcome,
+        ncnd=ncnd, body_text="\n".join(lines), links=links, attachments=attachments,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+@dataclass
+class _Content:
+    root: object
+    lines: list[str]
+    h1: str | None
+    time_published: str | None
+
+
+def _read_content(tree, warnings: list[str]) -> _Content:
+    """The content root and its clean text lines (falling back to the body)."""
     content.remove_junk(tree)
     root, fallback = content.choose_root(tree)
     if fallback:
@@ -69,35 +110,24 @@ def _parse(html: str | bytes, url: str) -> Response:
     lines = _clean_lines(text_lines(root)) if root is not None else []
     body = tree.body
     if not fallback and body is not None and content.root_looks_short(_chars(lines), root, body, _ROOT_MIN_SHARE):
+        # An empty `main`, or one holding only the title: read the whole body instead.
         content.remove_chrome(tree, root, scope=body)
+        content.remove_link_lists(body, keep=root)
         body_lines = _clean_lines(text_lines(body))
         if _chars(body_lines) > 2 * _chars(lines):
             lines, root = body_lines, body
             warnings.append("content root had little text; used body")
-    title = h1 or _strip_site_suffix(head_title)
-    if not title:
-        warnings.append("no title found")
-    lines, line_published = _drop_title_and_dates(lines, title if h1 else None)
-    published = published or line_published or time_published
-    reference = find_reference(lines, title, _force_prefix(url))
-    if reference is None:
-        warnings.append("no reference found")
-    if not lines:
-        warnings.append("no text content found")
-    request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
-    warnings.extend(more)
+    return _Content(root=root, lines=lines, h1=h1, time_published=time_published)
+
+
+def _links(tree, root, base: str) -> tuple[tuple, tuple]:
     links, attachments = collect_links(root, base)
-    more_links, more_attachments = outside_attachments(body, root, base, links)
+    more_links, more_attachments = outside_attachments(tree.body, root, base, links)
     links, attachments = links + more_links, attachments + more_attachments
     # A link whose whole text is chrome ("Leave this site") sat in a chrome line.
     links = tuple(link for link in links if not link.text or strip_chrome_text(link.text))
     attachments = tuple(a for a in attachments if strip_chrome_text(a.title))
-    return Response(
-        url=url, reference=reference, title=title, month=month_from_url(url), published=published,
-        request_text=request_text, questions=questions, exemptions=exemptions, outcome=outcome,
-        ncnd=ncnd, body_text="\n".join(lines), links=links, attachments=attachments,
-        warnings=tuple(dict.fromkeys(warnings)),
-    )
+    return links, attachments
 
 
 def _as_text(html) -> tuple[str, tuple[str, ...]]:

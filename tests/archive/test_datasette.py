@@ -182,6 +182,8 @@ async def test_home_page_says_what_and_how_fresh(ds):
     for name in ("ncnd_responses", "removed_from_site", "recently_changed",
                  "exemption_trends", "new_responses"):
         assert f"/foi/{name}" in text
+    assert 'action="/foi/new_responses_matching.atom"' in text
+    assert 'type="application/atom+xml"' in text
     assert "https://cdn" not in text and "<script src=" not in text
 
 

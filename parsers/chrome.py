@@ -85,7 +85,10 @@ _CHROME_SENTENCES = (
 )
 # A feedback or share widget's question, and the short answers/targets that follow
 # it as lines of their own ("Was this page helpful?" / "Yes" / "No").
-_WIDGET_LEADS = frozenset(("was this page helpful?", "is this page useful?", "share this page", "share"))
+_WIDGET_LEADS = frozenset((
+    "was this page helpful?", "is this page useful?", "share this page", "share", "did you find this page useful?",
+    "did you find what you were looking for?", "rate this page",
+))
 _WIDGET_FOLLOWERS = frozenset((
     "yes", "no", "yes no", "yes, this page is useful", "no, this page is not useful", "facebook", "twitter",
     "x", "linkedin", "email", "whatsapp", "copy link", "print", "bluesky",
@@ -97,6 +100,8 @@ _BREADCRUMB_MAX_LEN = 300
 _CHROME_WHOLE_LINES = (
     "Please try again.", "Customise cookies", "Cookie settings", "Cookies notice",
     "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
+    "Did you find this page useful?", "Did you find what you were looking for?", "Help us improve this page",
+    "Is there anything wrong with this page?", "Rate this page",
     "Yes No", "Hide this page", "Close", "Menu", "Search",
 )
 # Looser patterns for chrome lines whose wording may drift on the live site; anchored

@@ -31,7 +31,8 @@ SKIP_TAGS = frozenset((
 # Zero-width and formatting characters browsers do not show; soft hyphen too.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]+")
 _ALREADY_NUMBERED = re.compile(
-    r"(?:\(?\d{1,3}(?:\.\d{1,2})*[a-z]?[.):\-\u2013]|\(?[a-z]{1,2}[.)]\s|\(?[ivx]{1,5}[.)]\s|q\s?\d|question\s*\d)",
+    r"(?:\(?\d{1,3}(?:\.\d{1,2})*[a-z]?\s?[.):/\-\u2013\u2022]|(?!no\.)\(?[a-z]{1,2}[.)]\s|\(?[ivx]{1,5}[.)]\s"
+    r"|q\s?\d|question\s*\d)",
     re.I,
 )
 _LAYOUT_CELL_CHARS = 3000

@@ -172,3 +172,12 @@ def test_published_from_meta_and_time() -> None:
     assert parse_response(meta, "https://x/").published == "2024-08-03"
     time = '<main><p>Updated <time datetime="2023-05-22">22 May</time></p></main>'
     assert parse_response(time, "https://x/").published == "2023-05-22"
+
+
+@pytest.mark.parametrize("item, expected", [
+    ("1 - How many", "1 - How many"), ("2\u2022 Who", "2\u2022 Who"), ("3/ When", "3/ When"),
+    ("No. of officers", "1. No. of officers"), ("5 officers were hurt", "1. 5 officers were hurt"),
+    ("2023 figures", "1. 2023 figures"), ("I would like", "1. I would like"), ("(b) Which", "(b) Which"),
+])
+def test_ol_prefix_only_when_unnumbered(item: str, expected: str) -> None:
+    assert lines(f"<ol><li>{item}</li></ol>") == [expected]

@@ -21,7 +21,7 @@ sitting in an NCND list, or, for a bare "Section 23", from a sentence that says
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.citations import Citation, find_citations
 from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
@@ -29,7 +29,8 @@ from parsers.record import Exemption
 from parsers.sections import split_parts
 
 _LIST_HEADER = re.compile(
-    r"(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?\s*[:\-–]?\s*(.*)$",
+    r"(?:(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?"
+    r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE,
 )
 # Cheap test before the sentence split: no "S" followed by a digit, no citation.
@@ -44,10 +45,17 @@ _NCND_WORDING = re.compile(
 # it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
 _PAGE_NCND = re.compile(r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
+# List items written without the word: "31(1)(a)(b) - Law Enforcement".
+_BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")
+_BARE_PREFIX = "Section "
+# Or name first: "Law Enforcement - Section 31(1)(a)(b)" (a short line with a citation).
+_NAME_FIRST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*[A-Z][\w&,' ]{2,60}?\s?[-–—:(]\s?(?:sections?|s\.?)\s?\d", re.IGNORECASE)
 # In the answers a citation counts only with words that say it is being relied on.
 _RELIANCE_CUE = re.compile(
-    r"exempt|withh[oe]ld|redact|refus|appl(?:y|ied|ies)|engag|confirm nor deny|NCND|appropriate limit"
-    r"|cost limit|vexatious|by virtue|reli(?:ed|ance|es)|claim",
+    r"\b(?:is|are|being|been|was|were|remains?) exempt|exempt (?:under|by virtue|from disclosure)"
+    r"|\b(?:appl(?:y|ied|ies|ying)|engag(?:e|ed|es|ing)|reli(?:ed|es)|rely(?:ing)?|claim(?:ed|ing)?|cit(?:ed|ing)"
+    r"|withh[oe]ld(?:ing)?|redact(?:ed|ion|ions)?|refus(?:ed|ing|al))\b|by virtue of|confirm nor deny|\bNCND\b"
+    r"|appropriate limit|cost limit|vexatious",
     re.IGNORECASE,
 )
 _NOT_RELIED = re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE)
@@ -94,8 +102,14 @@ def _mentions(
     for i in range(start, end):
         line = lines[i]
         header = _LIST_HEADER.search(line) if decided and _LIST_WORDS.search(line) else None
-        if list_mode is not None and not _LIST_ITEM.match(line):
-            list_mode = None
+        if list_mode is not None:
+            bare = _BARE_ITEM.match(line)
+            if bare is not None and len(line) < 200:
+                line = line[: bare.start(1)] + _BARE_PREFIX + line[bare.start(1) :]
+                found.extend(_from_text(line, page_ncnd, listed=True, force_ncnd=list_mode, added_keyword=True))
+                continue
+            elif not (_LIST_ITEM.match(line) or (len(line) < 200 and _NAME_FIRST_ITEM.match(line))):
+                list_mode = None
         if header is not None:
             head_text = line[: header.start()]
             # Only the sentence that announces the list says what kind it is: "... the duty
@@ -115,7 +129,8 @@ def _mentions(
 
 
 def _from_text(
-    text: str, page_ncnd: bool, *, listed: bool, force_ncnd: bool = False, cue_only: str = ""
+    text: str, page_ncnd: bool, *, listed: bool, force_ncnd: bool = False, cue_only: str = "",
+    added_keyword: bool = False,
 ) -> list[_Mention]:
     """`cue_only`: "" any mention, "any" reliance words or the exemption's name, "words" words only."""
     if not text or not _MAYBE_CITATION.search(text):
@@ -141,6 +156,8 @@ def _from_text(
                     or (ncnd_sentence and citation.subsection in ("", "A"))
                 )
             )
+            if added_keyword and citation.text.startswith(_BARE_PREFIX):  # the citation as written
+                citation = replace(citation, text=citation.text[len(_BARE_PREFIX) :])
             mentions.append(_Mention(citation, listed, ncnd, relied))
     return mentions
 

@@ -196,3 +196,47 @@ def test_huge_single_line_is_linear() -> None:
     assert {e.section for e in find_exemptions([NOTE, "1. a", HEAD, line])[0]} == {31, 40}
     assert len(find_citations("(" * 200_000)) == 0
     assert len(find_citations("Section 31" + "(1)" * 60_000)) == 1
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (["31(1)(a)(b) - Law Enforcement", "40(2) - Personal Information"],
+         [(31, "(1)(a)(b)", "31(1)(a)(b)"), (40, "(2)", "40(2)")]),
+        (["Law Enforcement - Section 31(1)(a)(b)", "Personal Information - Section 40(2)"],
+         [(31, "(1)(a)(b)", "Section 31(1)(a)(b)"), (40, "(2)", "Section 40(2)")]),
+        (["• Section 31 – Law Enforcement", "• S.38 Health and Safety"], [(31, "", "Section 31"), (38, "", "S.38")]),
+    ],
+)
+def test_list_item_shapes(items: list[str], expected: list) -> None:
+    lines = [NOTE, "1. a", HEAD, *items, "Reason for decision", "In 2019, 12 people were counted."]
+    assert [(e.section, e.subsection, e.citation) for e in find_exemptions(lines)[0]] == expected
+
+
+def test_other_list_headers() -> None:
+    ncnd = [NOTE, "1. a", "Decision", "The duty in Section 1(1)(a) does not apply by virtue of:",
+            "Section 24(2) National Security", "Section 30(3) Investigations", "More."]
+    assert sections(ncnd) == {(24, True), (30, True)}
+    applied = [NOTE, "1. a", "Decision", "Exemptions applied:", "Section 31(1)(a) Law Enforcement", "More."]
+    assert sections(applied) == {(31, False)}
+
+
+def test_template_slip_does_not_make_a_plain_list_ncnd() -> None:
+    lines = [NOTE, "1. a", "Having considered this request, I regret to advise that the duty in Section 1(1)(a) of the Act. "
+             "I have today decided to disclose some of the requested information ... by virtue of the following exemptions:",
+             "Section 31 (1) (a) (b) – Law Enforcement", "Reason for decision"]
+    assert [(e.section, e.subsection, e.ncnd) for e in find_exemptions(lines)[0]] == [(31, "(1)(a)(b)", False)]
+
+
+def test_legal_annex_quoting_the_act_is_not_relied_on() -> None:
+    lines = [NOTE, "1. a", HEAD, "Section 24(1) - National Security", "Reason for decision", "Text.", "Legal Annex",
+             "Section 24(1) provides: Information which does not fall within section 23(1) is exempt information ...",
+             "Section 31(1) provides: Information which is not exempt information by virtue of section 30 ..."]
+    assert sections(lines) == {(24, False)}
+
+
+def test_passing_mention_with_a_list_needs_reliance() -> None:
+    lines = [NOTE, "1. a", HEAD, "Section 31(1)(a)(b) - Law Enforcement", "Reason for decision",
+             "The ICO guidance notes that section 30 and this exemption are mutually exclusive.",
+             "I have also applied Section 38(1)(a) to the building plans."]
+    assert sections(lines) == {(31, False), (38, False)}

@@ -68,3 +68,15 @@ def test_no_decision_statement_uses_exemptions() -> None:
 def test_request_wording_does_not_decide() -> None:
     lines = [NOTE, "1. Is information not held on vexatious requests?", "I have today decided to disclose the located information to you in full."]
     assert decide(lines) == ("full", False)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (["Response:", "North Yorkshire Police can confirm that the information you have requested is held.", "1) 45"], "full"),
+        (["As you have withdrawn your request, the MPS has closed it and will take no further action."], "invalid"),
+        (["I have today decided to disclose the requested information."], "full"),
+    ],
+)
+def test_other_decision_wordings(reply: list[str], expected: str) -> None:
+    assert decide(["Request:", "1) How many?", "2) Where?", *reply])[0] == expected

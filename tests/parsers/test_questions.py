@@ -247,3 +247,24 @@ def test_huge_single_line_is_linear() -> None:
     request, questions, _ = parse_questions([NOTE, line, DECIDE, line])
     assert request == line
     assert len(questions) == 1
+
+
+def test_quotation_after_colon_is_not_a_list() -> None:
+    lines = [NOTE, "Please list the closed front counters.", "On 19/02/2024 you contacted us and stated:",
+             "“I have found the information I need on the MOPAC website so please cancel it.”",
+             "As you have withdrawn your request, the MPS has closed it and will take no further action."]
+    request, questions, _ = parse_questions(lines)
+    assert [q.number for q in questions] == ["1"]
+    assert questions[0].text.startswith("Please list the closed front counters.")
+    assert questions[0].answer is None
+
+
+def test_no_answer_after_an_ncnd_decision() -> None:
+    lines = [NOTE, "Please provide the number of IMSI catchers.",
+             "Having considered this request, the MPS can neither confirm nor deny whether it holds the information, "
+             "by virtue of the following exemptions:", "Section 23(5) - Security Bodies"]
+    assert answers(lines) == {"1": None}
+
+
+def test_clarification_list_restarting_at_one_is_not_questions() -> None:
+    assert numbers([NOTE, "1. a", "Clarification -", "1. x", "2. y", DECIDE]) == ["1"]

@@ -60,8 +60,9 @@ def _run(coroutine_factory):
         # one transaction, so the one being written was rolled back whole
         _fail(f"cannot write the database ({exc}); the page being written was rolled "
               "back, everything before it is kept", EXIT_UNREACHABLE)
-    except PermissionError as exc:
-        _fail(f"cannot write {exc.filename} (permission denied)", EXIT_UNREACHABLE)
+    except OSError as exc:  # a data directory that cannot be created or written
+        _fail(f"cannot write {exc.filename or 'the data directory'} ({exc.strerror or exc})",
+              EXIT_UNREACHABLE)
     except KeyboardInterrupt:
         _fail("interrupted; the next refresh resumes this run", 130)
 

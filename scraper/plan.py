@@ -3,7 +3,9 @@
 - pages never fetched, or whose last fetch/parse failed, or whose stored content never
   reached the archive: every night until they succeed;
 - pages first seen in the last `recent_days` days: every night (new responses are the
-  ones that get corrected);
+  ones that get corrected) -- unless the archive dates the response itself (published
+  date or month) before that window: the first crawl of an old site must not make
+  every old page "recent" for 90 nights;
 - older pages: a rotating 1/`revisit_slice` share, chosen by URL hash and night number,
   so every page is re-checked once every `revisit_slice` nights;
 - `--full`: everything.
@@ -36,15 +38,24 @@ def needs_retry(known: KnownUrl) -> bool:
 
 def plan_revisits(
     known: dict[str, KnownUrl], *, now: datetime, night: int, recent_days: int,
-    revisit_slice: int, full: bool,
+    revisit_slice: int, full: bool, dated: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
-    """(url, reason) for every known page due tonight; reason is retry or revisit."""
+    """(url, reason) for every known page due tonight; reason is retry or revisit.
+
+    `dated` maps a URL to the response's own date ("2024-08-14" or "2024-08") when the
+    archive knows it.
+    """
     recent_since = (now - timedelta(days=recent_days)).isoformat(timespec="seconds")
+    dated = dated or {}
     due = []
     for url, page in sorted(known.items()):
+        own = dated.get(url)
+        recent = page.first_seen >= recent_since and (
+            own is None or not own[:4].isdigit() or own >= recent_since[: len(own)]
+        )
         if needs_retry(page):
             due.append((url, "retry"))
-        elif full or page.first_seen >= recent_since:
+        elif full or recent:
             due.append((url, "revisit"))
         elif url_slice(url, revisit_slice) == night % max(1, revisit_slice):
             due.append((url, "revisit"))

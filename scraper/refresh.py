@@ -60,7 +60,8 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
     discovery = Discovery()
     shape_error = None
     if not run.discovery_done:
-        shape_error = await discover(fetcher, store, settings, run, now, discovery)
+        shape_error = await discover(fetcher, store, settings, run, now, discovery,
+                                     response_dates(archive))
     items = store.open_items(run.id)
     ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock())
     await fetch_pages(ctx, items, settings.concurrency, progress or Progress(enabled=False))
@@ -70,8 +71,18 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
     return summary
 
 
+def response_dates(archive: sqlite_utils.Database) -> dict[str, str]:
+    """url -> the response's own date (published, else month) from the archive."""
+    rows = archive.conn.execute(
+        "SELECT url, COALESCE(published, month) FROM responses"
+        " WHERE COALESCE(published, month) IS NOT NULL"
+    )
+    return {url: date for url, date in rows}
+
+
 async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: Run,
-                   now: datetime, discovery: Discovery) -> str | None:
+                   now: datetime, discovery: Discovery,
+                   dated: dict[str, str] | None = None) -> str | None:
     """Fill this run's frontier: lister, sitemap, then the revisits due tonight.
 
     Returns the shape-change message when the lister yields nothing; the known pages
@@ -88,7 +99,7 @@ async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: 
     due = plan_revisits(
         store.known_urls("page"), now=now, night=run.night,
         recent_days=settings.recent_days, revisit_slice=settings.revisit_slice,
-        full=run.full,
+        full=run.full, dated=dated,
     )
     with store.transaction():
         store.add_to_frontier(run.id, [(u, "page", "listing") for u in discovery.new_urls])

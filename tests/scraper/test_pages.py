@@ -105,3 +105,17 @@ def test_lock_of_a_killed_holder_is_free(tmp_path):
     assert proc.returncode == -9
     with CrawlLock(db):  # no stale lock left behind
         pass
+
+
+def test_an_old_response_first_crawled_today_is_not_recent(tmp_path):
+    from datetime import datetime, timezone
+    store = PageStore(tmp_path / "pages.db")
+    for url in (URL, URL + "new/"):
+        store.store(url, 200, {}, b"x", "2026-05-01T00:00:00+00:00")
+        store.mark_loaded(url, sha256_hex(b"x"))
+    dated = {URL: "2019-03", URL + "new/": "2026-04-30"}
+    nights = [dict(plan_revisits(store.known_urls(), now=datetime(2026, 5, 2, tzinfo=timezone.utc),
+                                 night=n, recent_days=90, revisit_slice=30, full=False,
+                                 dated=dated)) for n in range(30)]
+    assert sum(URL in due for due in nights) == 1  # the 2019 response: once a month
+    assert all(URL + "new/" in due for due in nights)

@@ -47,7 +47,9 @@ async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(manif
     second = await run(settings)
     assert lister_requests(mirror, mark) == second["lister_requests"] <= 3
     assert (second["new"], second["changed"], second["failed"]) == (0, 0, 0)
-    assert second["unchanged"] == len(expected)
+    # revisits: the pages due tonight only (recent ones and a 1/30 slice of older ones)
+    assert second["unchanged"] < len(expected)
+    assert second["requests"] <= 3 + second["lister_requests"] + second["unchanged"]
     assert archive_rows(settings.db_path) == rows
     assert {s for _, _, s in mirror.request_log[mark:] if s != 304} <= {200}
 
@@ -70,7 +72,7 @@ async def test_a_response_added_at_the_top_is_exactly_one_new(manifest, mirror, 
 
 
 async def test_an_edited_page_gives_a_new_version_and_last_changed(manifest, mirror, tmp_path):
-    settings = settings_for(mirror.base_url, tmp_path)
+    settings = settings_for(mirror.base_url, tmp_path, recent_days=100_000)  # revisit all
     await run(settings)
     path, original = _page_showing_its_reference(mirror, manifest)
     before = archived(settings.db_path, path)
@@ -94,7 +96,7 @@ def _page_showing_its_reference(mirror, manifest) -> tuple[str, bytes]:
 
 
 async def test_a_removed_page_keeps_its_data_and_clears_when_back(manifest, mirror, tmp_path):
-    settings = settings_for(mirror.base_url, tmp_path)
+    settings = settings_for(mirror.base_url, tmp_path, recent_days=100_000)  # revisit all
     await run(settings)
     path = manifest["responses"][2]["url_path"]
     body = page_bytes(mirror, path)
@@ -159,3 +161,21 @@ async def test_a_lister_without_items_is_a_shape_change(mirror, tmp_path):
     assert summary["exit_code"] == EXIT_SHAPE_CHANGED
     assert "yielded no disclosure-log items" in summary["shape_changed"]
     assert summary["unchanged"] > 0  # known pages were still revisited
+
+
+async def test_pages_without_references_trip_the_canary(hostile, tmp_path):
+    from tests.scraper.conftest import Reply, html_page
+
+    lister = "/foi-ai/af/accessing-information/published-items/"
+    paths = [DETAIL.format(f"page-{i}") for i in range(12)]
+    links = "".join(f'<li><h2><a href="{p}">Item {i}</a></h2><span>Disclosure log</span></li>'
+                    for i, p in enumerate(paths))
+    listing = f"<!doctype html><html><body><main><ul>{links}</ul></main></body></html>"
+    hostile.routes[lister] = Reply(200, listing.encode(), {"Content-Type": "text/html"})
+    for path in paths:
+        hostile.routes[path] = Reply(200, html_page("A page that lost its reference."),
+                                     {"Content-Type": "text/html"})
+    summary = await run(settings_for(hostile.base_url, tmp_path))
+    assert summary["new"] == 12 and summary["parse_yield"] == 0
+    assert summary["exit_code"] == EXIT_SHAPE_CHANGED
+    assert summary["shape_changed"].startswith("SITE CHANGED SHAPE: only 0 of 12 pages")

@@ -264,3 +264,11 @@ async def test_whole_archive_download_is_a_consistent_snapshot(ds, tmp_path, arc
     expected = sqlite_utils.Database(archive_path)["responses"].count
     assert sqlite_utils.Database(copy)["responses"].count == expected
     assert 'href="/foi.db"' in (await ds.client.get("/")).text
+
+
+@pytest.mark.parametrize("table", ["responses", "questions"])
+async def test_table_pages_offer_full_text_search(ds, table):
+    data = (await ds.client.get(f"/foi/{table}.json?_search=facial&_shape=objects")).json()
+    assert len(data["rows"]) >= 3
+    page = (await ds.client.get(f"/foi/{table}")).text
+    assert 'name="_search"' in page

@@ -61,6 +61,19 @@ def parse_sitemap(xml: str | bytes, url: str, site: SiteDefinition) -> list[List
     return list(items.values())
 
 
+def sitemap_children(xml: str | bytes, url: str) -> list[str]:
+    """The child sitemap URLs of a sitemap index (`<sitemapindex><sitemap><loc>`), absolute."""
+    text = xml.decode("utf-8", errors="replace") if isinstance(xml, (bytes, bytearray)) else (xml or "")
+    children: dict[str, None] = {}
+    for block in text.split("</sitemap>")[:-1]:
+        start = block.rfind("<sitemap")
+        loc = _LOC.search(block, start if start >= 0 else 0)
+        found = resolve(html_lib.unescape(loc.group(1)), url) if loc else None
+        if found and found.startswith("http"):
+            children[found] = None
+    return list(children)
+
+
 def _items(tree, base: str, site: SiteDefinition) -> list[ListingItem]:
     body = tree.body or tree.root
     if body is None:

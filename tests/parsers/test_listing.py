@@ -156,3 +156,14 @@ def test_generic_link_text_takes_the_heading() -> None:
             f'<li><a href="{D1}"><img src="x.png"></a><h3><a href="{D1}">Live video</a></h3></li></ul>')
     items = parse_listing(html, LISTER, MPS).items
     assert [(i.title, i.date) for i in items] == [("Dogs seized", "2022-07-09"), ("Live video", None)]
+
+
+def test_sitemap_index_children() -> None:
+    from parsers.listing import sitemap_children
+
+    xml = """<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>https://www.met.police.uk/sitemap-1.xml</loc><lastmod>2024-01-01</lastmod></sitemap>
+    <sitemap><loc>/sitemap-2.xml?a=1&amp;b=2</loc></sitemap></sitemapindex>"""
+    assert sitemap_children(xml, BASE + "/sitemap.xml") == [BASE + "/sitemap-1.xml", BASE + "/sitemap-2.xml?a=1&b=2"]
+    assert sitemap_children("<urlset><url><loc>x</loc></url></urlset>", BASE) == []
+    assert parse_sitemap(xml, BASE + "/sitemap.xml", MPS) == []

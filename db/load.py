@@ -114,34 +114,41 @@ def load_response(
     rid = response_key(prov.url or response.url)
     digest = record_digest(response)
     with transaction(db):
-        old = db.conn.execute(
-            "SELECT content_sha256, record_sha256, first_seen, last_changed, parser_version, "
-            "last_seen, removed_at FROM responses WHERE id = ?",
-            (rid,),
-        ).fetchone()
-        last_seen, removed_at = now, None
-        if old is None:
-            status, first_seen, last_changed = "new", now, now
-        else:
-            old_sha, old_digest, first_seen, last_changed, old_parser, *_ = old
-            if not seen:
-                last_seen, removed_at = old[5], old[6]
-            if old_digest == digest:
-                status = "unchanged"
-            else:
-                status = "changed"
-                if old_sha != prov.content_sha256:
-                    last_changed = now
-        if status == "unchanged" and old[4] == response.parser_version:
+        old = _current(db, rid)
+        status = "new" if old is None else (
+            "unchanged" if old["record_sha256"] == digest else "changed")
+        if status == "unchanged" and old["parser_version"] == response.parser_version:
             if seen:
                 _touch(db, rid, prov, now)
                 _upsert_attachments(db, rid, response, now)
             return status
-        history = (first_seen, last_seen, last_changed, removed_at)
-        _upsert_row(db, rid, response, prov, digest, history)
+        _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
         _replace_children(db, rid, response)
         _upsert_attachments(db, rid, response, now)
     return status
+
+
+def _current(db: sqlite_utils.Database, rid: str) -> dict | None:
+    cursor = db.conn.execute(
+        "SELECT content_sha256, record_sha256, parser_version, first_seen, last_seen, "
+        "last_changed, removed_at FROM responses WHERE id = ?",
+        (rid,),
+    )
+    row = cursor.fetchone()
+    return None if row is None else dict(zip((c[0] for c in cursor.description), row))
+
+
+def _history(old: dict | None, status: str, prov: Provenance, now: str,
+             seen: bool) -> tuple[str, str, str, str | None]:
+    """(first_seen, last_seen, last_changed, removed_at) for the row being written."""
+    if old is None:
+        return now, now, now, None
+    last_changed = old["last_changed"]
+    if status == "changed" and old["content_sha256"] != prov.content_sha256:
+        last_changed = now  # the page itself changed, not just our reading of it
+    if seen:
+        return old["first_seen"], now, last_changed, None
+    return old["first_seen"], old["last_seen"], last_changed, old["removed_at"]
 
 
 def _touch(db: sqlite_utils.Database, rid: str, prov: Provenance, now: str) -> None:

@@ -19,7 +19,8 @@ TOP_LINES = 12
 
 # Up to five label words, then "reference"/"ref", optional "no."/"number", separator.
 _LABEL = re.compile(
-    r"(?:[A-Za-z]{1,30}\s+){0,5}?(?:reference|ref)\b\.?(?:\s*(?:no|nos|number|num)\b\.?)?\s*(?:[:#|\-\u2013\u2014]\s*)?",
+    r"(?:[A-Za-z]{1,30}\s+){0,5}?(?:reference|ref|(?:request|foi|foia|eir)\s+(?=(?:no|nos|number|num)\b))\b\.?"
+    r"(?:\s*(?:no|nos|number|num)\b\.?)?\s*(?:[:#|\-\u2013\u2014]\s*)?",
     re.I,
 )
 _MPS = re.compile(

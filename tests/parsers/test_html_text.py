@@ -181,3 +181,11 @@ def test_published_from_meta_and_time() -> None:
 ])
 def test_ol_prefix_only_when_unnumbered(item: str, expected: str) -> None:
     assert lines(f"<ol><li>{item}</li></ol>") == [expected]
+
+
+@pytest.mark.parametrize("line, ref", [
+    ("Request number: 000123/24", "000123/24"), ("FOI No. 2024/55", "2024/55"),
+    ("Request notice 2024 was sent", None), ("Request: 1. How many", None),
+])
+def test_reference_number_labels(line: str, ref: str | None) -> None:
+    assert find_reference([line], None, None) == ref

@@ -5,6 +5,8 @@ built from the offline mirror with the real parser and loader.
 """
 from __future__ import annotations
 
+import html
+import json
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
@@ -133,8 +135,8 @@ async def test_facet_by_exemption_and_outcome(ds):
     filtered = (await ds.client.get(
         "/foi/responses_with_exemptions.json?_shape=objects&exemptions__arraycontains="
         + quote("s40 Personal information"))).json()
-    assert filtered["rows"] and all(40 in __import__("json").loads(r["exemption_sections"])
-                                    for r in filtered["rows"])
+    assert filtered["rows"]
+    assert all(40 in json.loads(r["exemption_sections"]) for r in filtered["rows"])
 
 
 @pytest.mark.parametrize("path, at_least", [
@@ -250,8 +252,6 @@ async def test_no_write_access(ds):
 
 
 def _html_text(text: str) -> str:
-    import html
-
     return html.escape(text, quote=False)
 
 

@@ -6,17 +6,20 @@ state before it is fetched, so a refresh killed mid-discovery never forgets one.
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from db.pages import PageStore
 from parsers import parse_listing, parse_sitemap
+from parsers.listing import sitemap_children
 from parsers.record import ListingItem
 from parsers.sites import SiteDefinition
 from scraper.fetch import FetchResult, Fetcher, SiteUnreachable
 
 INCOMPLETE_WALK = "lister_walk_incomplete_since"
-MAX_LISTER_PAGES = 5000  # a loop guard far above the site's size (~thousands of items)
+MAX_LISTER_PAGES = 5000
+MAX_CHILD_SITEMAPS = 200  # a loop guard far above the site's size (~thousands of items)
 
 
 class SiteChangedShape(Exception):
@@ -124,26 +127,43 @@ def _lister_failed(result: FetchResult, *, first: bool, into: Discovery) -> None
 async def discover_sitemap(
     fetcher: Fetcher, store: PageStore, site: SiteDefinition, *, now: str, into: Discovery
 ) -> None:
-    """Detail URLs that only the sitemap knows. Cheap: a conditional GET, usually 304."""
+    """Detail URLs that only the sitemap knows. Cheap: conditional GETs, usually 304.
+
+    A sitemap index is followed one level down (child sitemaps on the site only).
+    """
     url = f"{site.base_url.rstrip('/')}{site.sitemap_path}"
+    children = await _read_sitemap(fetcher, store, site, url, now=now, into=into)
+    for child in children[:MAX_CHILD_SITEMAPS]:
+        if fetcher.is_on_site(child):
+            await _read_sitemap(fetcher, store, site, child, now=now, into=into)
+
+
+async def _read_sitemap(fetcher: Fetcher, store: PageStore, site: SiteDefinition, url: str,
+                        *, now: str, into: Discovery) -> list[str]:
+    """Read one sitemap; note its new detail URLs; return its child sitemaps, if an index."""
     previous = store.known(url)
     result = await fetcher.get(
         url, kind="sitemap",
         etag=previous.etag if previous else None,
         last_modified=previous.last_modified if previous else None,
     )
-    if result.status in (304, 404, 410):
-        return
+    if result.status == 304:
+        stored = store.latest(url)  # unchanged: its children may still have news
+        return sitemap_children(_gunzip(stored.body), url) if stored else []
+    if result.status in (404, 410):
+        return []
     if not result.ok:
         into.warnings.append(f"sitemap {url} failed: {result.error}")
-        return
+        return []
     try:
-        items = parse_sitemap(result.body, result.final_url, site)
+        xml = _gunzip(result.body)
+        items = parse_sitemap(xml, result.final_url, site)
+        children = sitemap_children(xml, result.final_url)
     # A broken sitemap is a second source going quiet, not a reason to stop the run.
     except Exception as exc:  # noqa: BLE001
-        into.warnings.append(f"sitemap {url} could not be parsed ({type(exc).__name__}: {exc})")
-        return
-    known = set(store.known_urls("page"))
+        into.warnings.append(f"sitemap {url} could not be read ({type(exc).__name__}: {exc})")
+        return []
+    known = set(store.known_urls("page")) | set(into.sitemap_urls)
     listed = dict.fromkeys(canonical_page_url(i.url) for i in items if is_disclosure_item(i, site))
     fresh = [u for u in listed if u not in known]
     with store.transaction():
@@ -151,3 +171,15 @@ async def discover_sitemap(
         store.store(url, 200, result.headers, result.body, now, kind="sitemap")
         store.note_discovered(fresh, "page", now)
     into.sitemap_urls.extend(fresh)
+    return children
+
+
+def _gunzip(body: bytes, limit: int = 50 * 1024 * 1024) -> bytes:
+    """`sitemap.xml.gz` arrives gzipped without Content-Encoding; bounded like a page."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = decoder.decompress(body, limit + 1)
+    if len(out) > limit or decoder.unconsumed_tail:
+        raise ValueError(f"gzipped sitemap decodes to more than {limit} bytes")
+    return out

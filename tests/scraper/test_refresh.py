@@ -179,3 +179,30 @@ async def test_pages_without_references_trip_the_canary(hostile, tmp_path):
     assert summary["new"] == 12 and summary["parse_yield"] == 0
     assert summary["exit_code"] == EXIT_SHAPE_CHANGED
     assert summary["shape_changed"].startswith("SITE CHANGED SHAPE: only 0 of 12 pages")
+
+
+async def test_a_sitemap_index_adds_pages_the_lister_does_not_show(hostile, tmp_path):
+    import gzip
+
+    from tests.scraper.conftest import Reply, html_page
+
+    lister = "/foi-ai/af/accessing-information/published-items/"
+    listed, hidden = DETAIL.format("listed"), DETAIL.format("only-in-the-sitemap")
+    hostile.routes[lister] = Reply(200, (
+        f'<html><body><main><ul><li><a href="{listed}">Listed</a></li></ul></main></body></html>'
+    ).encode(), {"Content-Type": "text/html"})
+    base = hostile.base_url
+    hostile.routes["/sitemap.xml"] = Reply(200, (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"
+    ).encode(), {"Content-Type": "application/xml"})
+    hostile.routes["/sitemap-1.xml.gz"] = Reply(200, gzip.compress((
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}{listed}</loc></url><url><loc>{base}{hidden}</loc></url></urlset>"
+    ).encode()), {"Content-Type": "application/x-gzip"})
+    for path in (listed, hidden):
+        hostile.routes[path] = Reply(200, html_page("Reference 01.FOI.25.000001"),
+                                     {"Content-Type": "text/html"})
+    summary = await run(settings_for(hostile.base_url, tmp_path))
+    assert summary["new"] == 2 and summary["sitemap_new"] == 1
+    assert hostile.log.count(hidden) == 1 and hostile.log.count("/sitemap-1.xml.gz") == 1

@@ -33,7 +33,7 @@ _CONTINUE = re.compile(
 # After the citation: "of the Act" / "of FOIA" keep it; any other Act, schedule or
 # regulations, or a policing power ("Section 44 stop and search") drops it.
 _FOIA_AFTER = re.compile(
-    r"\s?\)?\s?(?:of|under|in)\s(?:the\s|this\s)?(?:Freedom of Information|FOIA|FOI\b|Act\b|above\b)",
+    r"\s?\)?\s?(?:of|under|in)\s(?:the\s|this\s)?(?:Freedom\b|FOIA|FOI\b|(?:2000\s)?Act\b|above\b)",
     re.IGNORECASE,
 )
 _OTHER_AFTER = re.compile(
@@ -59,6 +59,12 @@ _POWER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _POWER_TAILS = (" under", " using", " of", " per", " via", " the", " a")
+# "section 31 of the APP guidance", "section 24 of our policy": a part of another document.
+_OF_OTHER_DOCUMENT = re.compile(
+    r"\s?\)?,?\s?of\s(?:the\s|this\s|that\s|our\s|a\s|an\s|their\s|its\s)?"
+    r"(?!(?:2000\s)?Act\b|Freedom\b|FOI|Information Act)[A-Za-z]",
+    re.IGNORECASE,
+)
 _ANY_DIGIT = re.compile(r"\d")
 _FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
 
@@ -133,7 +139,7 @@ def _normal_part(part: str) -> str:
 def _is_other_act(text: str, start: int, end: int) -> bool:
     if _FOIA_AFTER.match(text, end):
         return False
-    if _OTHER_AFTER.match(text, end):
+    if _OTHER_AFTER.match(text, end) or _OF_OTHER_DOCUMENT.match(text, end):
         return True
     window = text[max(0, start - 120) : start]
     lowered = window.lower()

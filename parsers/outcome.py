@@ -27,7 +27,7 @@ _COST = re.compile(
 )
 _VEXATIOUS = re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE)
 _INVALID = re.compile(
-    r"not (?:a )?valid (?:FOI(?:A)? )?request|does not (?:constitute|meet the requirements of) a valid"
+    r"not (?:a )?valid (?:FOI(?:A)? )?request|(?:request|email|application) (?:is|was) not valid|does not (?:constitute|meet the requirements of) a valid"
     r"|not a request for (?:recorded )?information|(?:has been|was|been) withdrawn|(?:have|has) withdrawn (?:your|the|this|their) request|withdr[ae]w (?:your|the) request"
     r"|not (?:covered by|within the scope of) the (?:Freedom of Information )?Act|treated as (?:closed|withdrawn)"
     r"|no clarification (?:was|has been) received|business as usual|not a valid Freedom of Information",

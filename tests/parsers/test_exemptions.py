@@ -240,3 +240,24 @@ def test_passing_mention_with_a_list_needs_reliance() -> None:
              "The ICO guidance notes that section 30 and this exemption are mutually exclusive.",
              "I have also applied Section 38(1)(a) to the building plans."]
     assert sections(lines) == {(31, False), (38, False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Section 31 of the APP guidance sets out the checks.", []),
+        ("Section 24 of our policy covers this.", []),
+        ("Section 31 of the 2000 Act applies.", [31]),
+        ("section 34 of the 2018 Act lists the principles.", []),
+        ("Section 38 of FOIA applies.", [38]),
+        ("Sections 30 and 31 are mutually exclusive.", [30, 31]),
+        ("SECTION 31(1)(a)", [31]),
+        ("s31(1)(a) and S.40(2)", [31, 40]),
+        ("section31", [31]),
+        ("the officer’s 24 hour shift and officers 40 hours", []),
+        ("Section 2.5 of the guidance", []),
+        ("Section 2020", []),
+    ],
+)
+def test_citation_scanner(text: str, expected: list[int]) -> None:
+    assert [c.section for c in find_citations(text)] == expected

@@ -200,12 +200,26 @@ def _head_title(tree) -> str | None:
 
 
 def _h1_title(tree, root) -> str | None:
-    candidates = (root.css("h1") if root is not None else []) or tree.css("h1")
-    for node in candidates:
-        text = strip_chrome_text(clean_line(node.text(deep=True)))
-        if text:
-            return text
+    """The root's h1, else the page's; never one that is just the site's name (a logo)."""
+    site_names = _site_names(tree)
+    for candidates in (root.css("h1") if root is not None else [], tree.css("h1")):
+        for node in candidates:
+            text = strip_chrome_text(clean_line(node.text(deep=True)))
+            if text and text.lower() not in site_names:
+                return text
     return None
+
+
+def _site_names(tree) -> set[str]:
+    names = {"metropolitan police", "metropolitan police service", "the met"}
+    og = tree.css_first('meta[property="og:site_name" i]')
+    if og is not None:
+        names.add(clean_line(og.attributes.get("content") or "").lower())
+    title = _head_title(tree)
+    stripped = _strip_site_suffix(title)
+    if title and stripped and stripped != title:
+        names.add(title[len(stripped):].strip(" |-\u2013\u2014:").lower())
+    return names
 
 
 def _strip_site_suffix(title: str | None) -> str | None:

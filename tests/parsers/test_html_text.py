@@ -189,3 +189,9 @@ def test_ol_prefix_only_when_unnumbered(item: str, expected: str) -> None:
 ])
 def test_reference_number_labels(line: str, ref: str | None) -> None:
     assert find_reference([line], None, None) == ref
+
+
+def test_a_logo_h1_is_not_the_title() -> None:
+    html = ('<title>Dogs seized | Thames Valley Police</title><header><h1><a href="/">Thames Valley Police</a></h1>'
+            "</header><div><h2>Dogs seized</h2><p>Reference: 01.FOI.22.000003</p></div>")
+    assert parse_response(html, "https://x/").title == "Dogs seized"

@@ -65,8 +65,6 @@ NAMED_MAX_SHARE = 0.3
 _CHROME_SENTENCES = (
     "Quickly exit this site by pressing the Escape key",
     "Leave this site",
-    "Exit this site",
-    "Quick exit",
     "Skip to main content",
     "Skip to content",
     "We use some essential cookies to make our website work.",
@@ -99,7 +97,7 @@ _BREADCRUMB_MAX_LEN = 300
 # Short phrases that are chrome only when they are the whole line.
 _CHROME_WHOLE_LINES = (
     "Please try again.", "Customise cookies", "Cookie settings", "Cookies notice",
-    "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
+    "Quick exit", "Exit this site", "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
     "Did you find this page useful?", "Did you find what you were looking for?", "Help us improve this page",
     "Is there anything wrong with this page?", "Rate this page",
     "Yes No", "Hide this page", "Close", "Menu", "Search",

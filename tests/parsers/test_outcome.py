@@ -80,3 +80,36 @@ def test_request_wording_does_not_decide() -> None:
 )
 def test_other_decision_wordings(reply: list[str], expected: str) -> None:
     assert decide(["Request:", "1) How many?", "2) Where?", *reply])[0] == expected
+
+
+# Arbitrary pages built from the pieces that matter: nothing may raise, and the
+# results keep their contract (known outcome, numbers unique, exemptions from the Act).
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from parsers.foia import CATALOGUE  # noqa: E402
+from parsers.record import OUTCOMES  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "I note you seek access to the following information:", "Request:", "1. How many?", "2. Where?", "a. x",
+    "(b) y", "ii. z", "Q1 - How many?", "Q2 - Where?", "Q1a - x", "2.1 If so", "• bullet text here and more",
+    "Decision", "I have today decided to disclose some of the requested information.", "Disclosure",
+    "Reason for decision", "by virtue of the following exemptions:", "Section 31(1)(a)&(b) - Law Enforcement",
+    "Section 40(2(3)(a)", "Section 24(2) National Security", "neither confirm nor deny", "Section 12",
+    "Q1 | 45", "1 | How many? | 45", "COMPLAINT RIGHTS", "45", "Answer: 12", "", "(", "Section", "Q", "1.", "a.",
+    "Questions 1-6 relate to 2023.", "26.02.2022", "Legal Annex", "Clarification -", "Please provide:",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=40)), max_size=25))
+def test_any_page_keeps_the_contract(lines: list[str]) -> None:
+    lines = [" ".join(line.split()) for line in lines if line.strip()]
+    request, questions, warnings = parse_questions(lines)
+    exemptions, more = find_exemptions(lines)
+    outcome, ncnd, last = decide_outcome(lines, exemptions, questions)
+    assert isinstance(request, str) and all(isinstance(w, str) for w in warnings + more + last)
+    assert len({q.number for q in questions}) == len(questions)
+    assert outcome in OUTCOMES and isinstance(ncnd, bool)
+    assert all(e.section in CATALOGUE for e in exemptions)
+    assert len({(e.section, e.subsection.startswith("A"), e.ncnd) for e in exemptions}) == len(exemptions)

@@ -19,13 +19,19 @@ JUNK_SELECTOR = ",".join((
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
     "embed", "button", "select", "textarea", "input", "link", "meta",
 ))
-# Hidden or interactive regions: chrome unless they hold much of the page (a
-# `<form>` wrapping a whole ASP.NET page, a content div hidden until JS runs).
-GUARDED_SELECTOR = ",".join((
-    "[hidden]", '[aria-hidden="true" i]', "form", "dialog",
+# Interactive regions: chrome unless they hold much of the page (a `<form>`
+# wrapping a whole ASP.NET page).
+GUARDED_SELECTOR = "form,dialog"
+# Hidden regions: the seeds show hidden cookie confirmations and error messages in
+# the page text, so hidden means chrome, except a collapsed panel of real content
+# (an accordion, `hidden="until-found"`): see `HIDDEN_CONTENT_*`.
+HIDDEN_SELECTOR = ",".join((
+    "[hidden]", '[aria-hidden="true" i]',
     '[style*="display:none" i]', '[style*="display: none" i]',
     '[style*="visibility:hidden" i]', '[style*="visibility: hidden" i]',
 ))
+HIDDEN_CONTENT_MIN_CHARS = 300
+HIDDEN_CONTENT_BLOCKS = "p, li, tr, h2, h3, h4, h5, h6"
 
 # Chrome by role or landmark. `header`/`footer` are handled separately: inside an
 # article or main they are the article's own header (often holding the h1).

@@ -60,6 +60,17 @@ def remove_chrome(tree, root, scope=None) -> None:
     for node in scope.css(_GUARDED):
         if _removable(node, keep) and len(node.text(deep=True)) <= chrome.NAMED_MAX_SHARE * total:
             _detach(node)
+    for node in scope.css(chrome.HIDDEN_SELECTOR):
+        if _removable(node, keep) and not _collapsed_content(node):
+            _detach(node)
+
+
+def _collapsed_content(node) -> bool:
+    """A hidden panel of response text (a closed accordion), not hidden chrome."""
+    if (node.attributes.get("hidden") or "").strip().lower() == "until-found":
+        return True
+    return (len(node.text(deep=True).strip()) >= chrome.HIDDEN_CONTENT_MIN_CHARS
+            and node.css_first(chrome.HIDDEN_CONTENT_BLOCKS) is not None)
 
 
 _LANDMARKS = chrome.LANDMARK_SELECTOR + "," + chrome.PAGE_HEADER_FOOTER

@@ -195,3 +195,14 @@ def test_a_logo_h1_is_not_the_title() -> None:
     html = ('<title>Dogs seized | Thames Valley Police</title><header><h1><a href="/">Thames Valley Police</a></h1>'
             "</header><div><h2>Dogs seized</h2><p>Reference: 01.FOI.22.000003</p></div>")
     assert parse_response(html, "https://x/").title == "Dogs seized"
+
+
+def test_hidden_chrome_goes_but_collapsed_content_stays() -> None:
+    panel = "<p>" + "The full answer to question two is long. " * 10 + "</p>"
+    html = (f'<main><h1>T</h1><p>Reference: 01.FOI.24.000004</p><div hidden><p>Loading results</p></div>'
+            f'<div class="accordion__panel" aria-hidden="true">{panel}</div>'
+            f'<div hidden="until-found"><p>Short but findable.</p></div>'
+            f'<span style="display:none">Opens in a new window</span></main>')
+    body = parse_response(html, "https://x/").body_text
+    assert "Loading results" not in body and "Opens in a new window" not in body
+    assert "The full answer to question two" in body and "Short but findable." in body

@@ -156,11 +156,15 @@ def test_check_live_says_loudly_when_the_lister_is_empty(hostile):
     assert proc.stdout.startswith("PROBLEM: lister") and "no disclosure-log items" in proc.stdout
 
 
-def test_check_live_unreachable_is_exit_2(tmp_path):
+async def test_check_live_on_a_dead_port_says_connection_refused(tmp_path):
+    # in-process with one attempt: the CLI mapping of SiteUnreachable to exit 2 is
+    # covered by the no-network test above
+    from scraper.fetch import SiteUnreachable
+    from scraper.single import check_live
+
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**clean_env(), "FOILOG_SITE": f"http://127.0.0.1:{port}"}
-    proc = subprocess.run([FOILOG, "check-live", "--rate", "0"], capture_output=True,
-                          text=True, env=env, timeout=120)
-    assert proc.returncode == 2 and "connection refused" in proc.stderr
+    settings = settings_for(f"http://127.0.0.1:{port}", tmp_path, max_attempts=1)
+    with pytest.raises(SiteUnreachable, match=r"cannot reach .* \(connection refused"):
+        await check_live(settings)

@@ -65,7 +65,7 @@ def test_an_unfinished_run_is_resumed_with_its_frontier(tmp_path):
 
 def test_revisit_plan_is_recent_pages_plus_a_rotating_slice(tmp_path):
     store = PageStore(tmp_path / "pages.db")
-    old = [f"{URL}{i}/" for i in range(300)]
+    old = [f"{URL}{i}/" for i in range(90)]
     for url in old:
         store.store(url, 200, {}, b"x", "2025-01-01T00:00:00+00:00")
         store.mark_loaded(url, sha256_hex(b"x"))

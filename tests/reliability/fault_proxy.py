@@ -48,6 +48,7 @@ class FaultPlan:
     max_run: int = 0  # 0: no cap on consecutive faults per target
     doomed: frozenset[str] = frozenset()  # paths (no query) that fail their first N requests
     doomed_times: int = 0
+    slow_prefix: str | None = None  # paths starting with this are always answered late
     _seen: Counter = field(default_factory=Counter)
     _run: Counter = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,6 +67,8 @@ class FaultPlan:
                     self._run[target] += 1
             if fault not in FAILING:
                 self._run[target] = 0
+            if fault is None and self.slow_prefix and target.startswith(self.slow_prefix):
+                fault = "slow"
             return fault
 
     def _draw(self, target: str, n: int) -> str | None:

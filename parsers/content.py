@@ -134,6 +134,8 @@ def root_looks_short(root_chars: int, root, body, share: float) -> bool:
     outside the root (menus, footers) subtracted, so a short response on a page
     with a mega-menu does not send us re-reading the whole body.
     """
+    if root_chars >= _SURELY_CONTENT_CHARS:
+        return False
     body_chars = text_length(body)
     if root_chars >= share * body_chars:
         return False
@@ -146,6 +148,10 @@ def root_looks_short(root_chars: int, root, body, share: float) -> bool:
         counted.add(node.mem_id)
         chrome_chars += len(node.text(deep=True))
     return root_chars < share * (body_chars - chrome_chars)
+
+
+# A root with this much clean text is the content, whatever else the page holds.
+_SURELY_CONTENT_CHARS = 3000
 
 
 def _has_ancestor_in(node, ids: set[int]) -> bool:

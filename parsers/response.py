@@ -177,9 +177,17 @@ def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], 
     return out, published
 
 
+def _head(tree):
+    """Where metas and the title live: the head (a small walk), else the whole document."""
+    return tree.head or tree.root
+
+
 def _meta_published(tree) -> str | None:
+    scope = _head(tree)
+    if scope is None:
+        return None
     for selector in _PUBLISHED_META:
-        node = tree.css_first(selector)
+        node = scope.css_first(selector)
         if node is not None:
             found = parse_date(node.attributes.get("content") or "")
             if found:
@@ -195,7 +203,8 @@ def _time_published(root) -> str | None:
 
 
 def _head_title(tree) -> str | None:
-    node = tree.css_first("title")
+    head = _head(tree)
+    node = head.css_first("title") if head is not None else None
     return clean_line(node.text(deep=True)) if node is not None else None
 
 
@@ -212,7 +221,8 @@ def _h1_title(tree, root) -> str | None:
 
 def _site_names(tree) -> set[str]:
     names = {"metropolitan police", "metropolitan police service", "the met"}
-    og = tree.css_first('meta[property="og:site_name" i]')
+    head = _head(tree)
+    og = head.css_first('meta[property="og:site_name" i]') if head is not None else None
     if og is not None:
         names.add(clean_line(og.attributes.get("content") or "").lower())
     title = _head_title(tree)

@@ -29,6 +29,12 @@ _POSTAMBLE = re.compile(
     r"|I would appreciate|Under Section 16\b|I understand that (?:the|you)|Note:|NB\b)",
     re.IGNORECASE,
 )
+# A line that introduces a list: "... please provide:", "I would like the following information".
+_LIST_INTRO = re.compile(
+    r"(?::|\bthe following(?: information| questions| data| details)?|\bplease (?:provide|tell me|supply)(?: me)?(?: with)?)"
+    r"\s*[.:]?$",
+    re.IGNORECASE,
+)
 # "... you contacted us and stated:" introduces a quotation, not a list of questions.
 _QUOTE_INTRO = re.compile(r"\b(?:stated|said|says|wrote|writes|replied|responded|quote|as below)\s*:$", re.IGNORECASE)
 
@@ -88,7 +94,7 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
         if CLARIFICATION.match(line):
             clarified, open_q = True, None
             continue
-        if line.endswith(":") and not clarified and run is None and not _QUOTE_INTRO.search(line):
+        if not clarified and run is None and _LIST_INTRO.search(line) and not _QUOTE_INTRO.search(line):
             run = []
         if RANGE_HEADING.match(line):
             open_q = None

@@ -268,3 +268,9 @@ def test_no_answer_after_an_ncnd_decision() -> None:
 
 def test_clarification_list_restarting_at_one_is_not_questions() -> None:
     assert numbers([NOTE, "1. a", "Clarification -", "1. x", "2. y", DECIDE]) == ["1"]
+
+
+def test_flattened_list_after_the_following_without_colon() -> None:
+    lines = [NOTE, "I would like the following information",
+             "The number of officers who left the force last year", "The number of those with under two years' service", DECIDE]
+    assert numbers(lines) == ["1", "2"]

@@ -270,9 +270,10 @@ class Fetcher:
                                    error=f"redirect off-site to {target} refused")
             return target
         if status in TRANSIENT_STATUSES:
-            raise TransientError(
-                f"HTTP {status}", status, parse_retry_after(headers.get("retry-after"))
-            )
+            retry_after = parse_retry_after(headers.get("retry-after"))
+            if retry_after:  # the whole crawler slows down, not just this request
+                self._limiter.pause(min(retry_after, self.settings.max_retry_delay))
+            raise TransientError(f"HTTP {status}", status, retry_after)
         if status != 200:
             error = None if status in (304, 404, 410) else f"HTTP {status}"
             return FetchResult(url, current, status, headers, b"", error=error, kind=kind)

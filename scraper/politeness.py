@@ -23,8 +23,12 @@ class RateLimiter:
         """Never go faster than `interval` seconds apart (robots.txt Crawl-delay)."""
         self.interval = max(self.interval, interval)
 
+    def pause(self, seconds: float) -> None:
+        """The server asked us (Retry-After) to wait: no worker starts a request sooner."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
     async def wait(self) -> None:
-        if self.interval <= 0:
+        if self.interval <= 0 and self._next <= time.monotonic():
             return
         async with self._lock:
             now = time.monotonic()

@@ -1,6 +1,7 @@
 """The Fetcher against servers that misbehave on purpose (a tiny server in the test)."""
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -176,3 +177,31 @@ def test_retry_after_parses_seconds_and_http_dates():
     assert parse_retry_after(later, now=now) == 30.0
     assert parse_retry_after(format_datetime(now - timedelta(seconds=5), usegmt=True), now=now) == 0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+async def test_retry_after_pauses_every_worker(hostile, tmp_path):
+    other = DETAIL.format("other")
+    seen: dict[str, float] = {}
+
+    def limited(handler):
+        if "first" not in seen:
+            seen["first"] = time.monotonic()
+            return Reply(429, b"slow down", {"Retry-After": "1", **HTML})
+        return Reply(200, html_page(), HTML)
+
+    def later(handler):
+        seen.setdefault("other", time.monotonic())
+        return Reply(200, html_page(), HTML)
+
+    hostile.routes[PAGE] = limited
+    hostile.routes[other] = later
+    settings = settings_for(hostile.base_url, tmp_path, concurrency=2)
+    async with Fetcher(settings, backoff_base=0.01) as fetcher:
+        await fetcher.robots()
+        first = asyncio.create_task(fetcher.get(hostile.base_url + PAGE))
+        while "first" not in seen:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.2)  # the 429 has reached the client by now
+        await fetcher.get(hostile.base_url + other)
+        assert (await first).ok
+    assert seen["other"] - seen["first"] >= 0.9

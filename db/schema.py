@@ -199,6 +199,10 @@ def _migrate_v1(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_v1}
 
 
+class SchemaError(Exception):
+    """The archive cannot be used by this version of foilog."""
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create or migrate the archive; set this connection's pragmas. Idempotent."""
     conn = db.conn
@@ -210,6 +214,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
+    found, known = current_version(db), max(MIGRATIONS)
+    if found > known:
+        raise SchemaError(
+            f"archive schema version {found} is newer than this foilog knows ({known}): "
+            "upgrade foilog before writing to it"
+        )
     for version in sorted(MIGRATIONS):
         _apply(db, version)
     sync_catalogue(db)

@@ -60,12 +60,15 @@ def reparse(db_path: Path, pages_path: Path, as_json: bool) -> None:
 
     from db.pages import PageStore
     from db.reparse import reparse as reparse_pages
-    from db.schema import ensure_schema
+    from db.schema import SchemaError, ensure_schema
 
     if not pages_path.is_file():
         raise MissingFile(f"no raw page store at {pages_path} (run `foilog refresh` first)")
     db = sqlite_utils.Database(db_path)
-    ensure_schema(db)
+    try:
+        ensure_schema(db)
+    except SchemaError as error:
+        raise MissingFile(str(error)) from error
     with PageStore(pages_path) as store:
         summary = reparse_pages(db, store)
     _report(summary, as_json)

@@ -222,3 +222,12 @@ def test_migrations_run_once_in_order_and_roll_back_on_failure(tmp_path, monkeyp
     assert current_version(database) == 2
     assert "half_done" not in database.table_names()
     assert row(database, response)["title"] == response.title
+
+
+def test_an_archive_from_a_newer_foilog_is_refused(db):
+    from db.schema import SchemaError
+
+    db.execute("insert into schema_version (version, applied_at) values (99, 'future')")
+    db.conn.commit()
+    with pytest.raises(SchemaError, match="schema version 99 is newer"):
+        ensure_schema(db)

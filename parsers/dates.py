@@ -27,7 +27,8 @@ _MONTH_D_Y = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _PUBLISHED_LINE = re.compile(
-    r"(?:date\s+)?(?:first\s+)?(?:published|publication\s+date|date\s+of\s+publication|posted)(?:\s+on)?\s*[:\-\u2013]?\s*",
+    r"(?:date\s+)?(?:first\s+)?(?:published|publication\s+date|date\s+of\s+publication|posted)(?:\s+(?:on|date))?"
+    r"\s*[:\-\u2013]?\s*",
     re.I,
 )
 
@@ -88,11 +89,22 @@ def published_from_line(line: str) -> str | None:
     match = _PUBLISHED_LINE.match(line)
     if match is None:
         return None
-    rest = line[match.end():match.end() + 80]
+    rest = line[match.end():match.end() + 80].lstrip("| ")  # "Published | 12/08/2024": a table row
     found = _find_date(rest)
     # A date and little else ("at 10:30"): "Published on 12 May 2024 the report
     # said..." is prose, and "Published: 1/5/2024 | Reference: ..." carries more.
-    if found is None or found[1] > 12 or len(rest) - found[2] > 12 or "|" in rest:
+    if found is None or found[1] > 12 or len(rest) - found[2] > 12:
+        return None
+    return found[0]
+
+
+def published_label_and_date(label: str, value: str) -> str | None:
+    """The date of a label line ("Published", "Date published:") and its value line (a dt/dd pair)."""
+    match = _PUBLISHED_LINE.fullmatch(label.strip())
+    if match is None or len(value) > 60:
+        return None
+    found = _find_date(value)
+    if found is None or found[1] > 12 or len(value) - found[2] > 12:
         return None
     return found[0]
 

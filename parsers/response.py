@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
 from parsers.chrome import drop_chrome_lines, strip_chrome_text
-from parsers.dates import month_from_url, parse_date, published_from_line
+from parsers.dates import month_from_url, parse_date, published_from_line, published_label_and_date
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
@@ -165,11 +165,18 @@ def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], 
     published = None
     out = []
     title_dropped = h1 is None
+    skip_next = False
     for i, line in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
         if not title_dropped and i < 5 and line == h1:
             title_dropped = True
             continue
         date = published_from_line(line) if len(line) < 100 else None
+        if date is None and len(line) < 30 and i + 1 < len(lines):
+            date = published_label_and_date(line, lines[i + 1])
+            skip_next = date is not None
         if date:
             published = published or date
             continue

@@ -206,3 +206,14 @@ def test_hidden_chrome_goes_but_collapsed_content_stays() -> None:
     body = parse_response(html, "https://x/").body_text
     assert "Loading results" not in body and "Opens in a new window" not in body
     assert "The full answer to question two" in body and "Short but findable." in body
+
+
+@pytest.mark.parametrize("meta", [
+    "<dl><dt>Published</dt><dd>12 August 2024</dd></dl>",
+    "<p>Date published:<br>Monday 12 August 2024</p>",
+    "<table><tr><th>Published date</th><td>12/08/2024</td></tr></table>",
+])
+def test_published_as_label_and_value(meta: str) -> None:
+    record = parse_response(f"<main><h1>T</h1>{meta}<p>Reference: 01.FOI.24.000005</p><p>Body.</p></main>", "https://x/")
+    assert record.published == "2024-08-12"
+    assert record.body_text == "Reference: 01.FOI.24.000005\nBody."

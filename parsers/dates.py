@@ -93,9 +93,16 @@ def published_from_line(line: str) -> str | None:
     found = _find_date(rest)
     # A date and little else ("at 10:30"): "Published on 12 May 2024 the report
     # said..." is prose, and "Published: 1/5/2024 | Reference: ..." carries more.
-    if found is None or found[1] > 12 or len(rest) - found[2] > 12:
+    if found is None or found[1] > 12:
+        return None
+    tail = rest[found[2]:].lstrip(" |,;\u2022-\u2013")
+    if len(tail) > 12 and not _UPDATED.match(tail):
         return None
     return found[0]
+
+
+# "Published: 12 August 2024 | Last updated: 13 August 2024" is still a date line.
+_UPDATED = re.compile(r"(?:last\s+)?(?:updated|modified|reviewed)\b[^|]{0,40}$", re.I)
 
 
 def published_label_and_date(label: str, value: str) -> str | None:

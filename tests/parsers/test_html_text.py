@@ -93,6 +93,8 @@ def test_published_line_is_a_date_line_not_prose() -> None:
     assert published_from_line("Published: 12 August 2024") == "2024-08-12"
     assert published_from_line("Date published 3 May 2023") == "2023-05-03"
     assert published_from_line("Published on 12 May 2024 the report said that many things happened") is None
+    assert published_from_line("Published: 12 August 2024 | Last updated: 13 August 2024") == "2024-08-12"
+    assert published_from_line("Date published: 12/08/2024 | Reference: 01.FOI.24.000001") is None
 
 
 @pytest.mark.parametrize("lines_, prefix, ref", [

@@ -40,8 +40,9 @@ _PARTIAL = re.compile(
     re.IGNORECASE,
 )
 _FULL = re.compile(
-    r"(?:disclose|provide|release)d? (?:the (?:located |requested |relevant )?information |it |all (?:of )?the (?:located |requested )?information )?"
-    r"(?:to you )?in full|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))|disclose all (?:of )?the|full disclosure|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
+    r"\b(?:disclos|provid|releas)\w*\b[^.]{0,80}?\bin full\b|full disclosure|disclose all (?:of )?the"
+    r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))"
+    r"|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
     r"|please find (?:below|attached) (?:the |our )?(?:information|response|answers)",
     re.IGNORECASE,
 )

@@ -113,3 +113,20 @@ def test_any_page_keeps_the_contract(lines: list[str]) -> None:
     assert outcome in OUTCOMES and isinstance(ncnd, bool)
     assert all(e.section in CATALOGUE for e in exemptions)
     assert len({(e.section, e.subsection.startswith("A"), e.ncnd) for e in exemptions}) == len(exemptions)
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("I have today decided to disclose the information located to you in full.", "full"),
+        ("Having located and considered the relevant information, I am able to disclose it to you in full.", "full"),
+        ("I have today decided not to disclose the located information to you.", "refused"),
+        ("I have today decided to inform you that the Metropolitan Police Service does not hold the information you have requested.", "not_held"),
+        ("I have today decided to partially disclose the information.", "partial"),
+        ("Searches located no records relevant to your request, no information is held.", "not_held"),
+        ("Your request has been deemed vexatious under Section 14(1).", "vexatious"),
+        ("The cost of complying would exceed the appropriate limit under Section 12(2) of the Act.", "cost_limit"),
+    ],
+)
+def test_statement_wordings(statement: str, expected: str) -> None:
+    assert decide([NOTE, "1. How many?", "Decision", statement])[0] == expected

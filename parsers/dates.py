@@ -105,6 +105,19 @@ def published_from_line(line: str) -> str | None:
 _UPDATED = re.compile(r"(?:last\s+)?(?:updated|modified|reviewed)\b[^|]{0,40}$", re.I)
 
 
+_UPDATED_LINE = re.compile(r"(?:this\s+)?(?:page\s+)?(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*[:\-\u2013]?\s*", re.I)
+
+
+def is_updated_line(line: str) -> bool:
+    """A "Page last updated: 13 August 2024" metadata line (the date and little else)."""
+    match = _UPDATED_LINE.match(line)
+    if match is None or len(line) > 80:
+        return False
+    rest = line[match.end():]
+    found = _find_date(rest)
+    return found is not None and found[1] <= 12 and len(rest) - found[2] <= 12
+
+
 def published_label_and_date(label: str, value: str) -> str | None:
     """The date of a label line ("Published", "Date published:") and its value line (a dt/dd pair)."""
     match = _PUBLISHED_LINE.fullmatch(label.strip())

@@ -27,7 +27,9 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
 from parsers.chrome import drop_chrome_lines, strip_chrome_text
-from parsers.dates import month_from_url, parse_date, published_from_line, published_label_and_date
+from parsers.dates import (
+    is_updated_line, month_from_url, parse_date, published_from_line, published_label_and_date,
+)
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
@@ -161,7 +163,7 @@ def _chars(lines: list[str]) -> int:
 
 
 def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:
-    """Lines without the h1 title line and "Published: ..." lines; and that date."""
+    """Lines without the h1 title line, "Published: ..." and "Last updated: ..." lines; and the date."""
     published = None
     out = []
     title_dropped = h1 is None
@@ -179,6 +181,8 @@ def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], 
             skip_next = date is not None
         if date:
             published = published or date
+            continue
+        if len(line) < 80 and is_updated_line(line):
             continue
         out.append(line)
     return out, published

@@ -97,6 +97,13 @@ def test_published_line_is_a_date_line_not_prose() -> None:
     assert published_from_line("Date published: 12/08/2024 | Reference: 01.FOI.24.000001") is None
 
 
+def test_last_updated_line_is_not_body_text() -> None:
+    html = "<main><h1>T</h1><p>Reference: 01.FOI.24.000006</p><p>Answer.</p><p>Page last updated: 13 August 2024</p></main>"
+    assert parse_response(html, "https://x/").body_text == "Reference: 01.FOI.24.000006\nAnswer."
+    html = "<main><p>Updated figures for 2024 are below.</p></main>"
+    assert parse_response(html, "https://x/").body_text == "Updated figures for 2024 are below."
+
+
 @pytest.mark.parametrize("lines_, prefix, ref", [
     (["Freedom of information request reference no: 01.FOI.24.036818"], "01", "01.FOI.24.036818"),
     (["Our reference: 01/FOI/22/026147"], "01", "01.FOI.22.026147"),

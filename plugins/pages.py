@@ -5,6 +5,8 @@ text is never trusted as HTML.
 """
 from __future__ import annotations
 
+import json
+
 from datasette.database import Database
 
 from plugins.chart import Chart, build_chart
@@ -69,12 +71,21 @@ async def response_context(db: Database, response_id: str) -> dict | None:
     )
     return {
         "response": dict(row),
+        "warnings": _json_list(row["warnings"]),
         "questions": [dict(r) for r in questions.rows],
         "exemptions": [dict(r) for r in exemptions.rows],
         "attachments": [dict(r) for r in attachments.rows],
         "links": [dict(r) for r in links.rows],
         "preview_chars": ATTACHMENT_PREVIEW_CHARS,
     }
+
+
+def _json_list(value: str | None) -> list:
+    try:
+        parsed = json.loads(value or "[]")
+    except json.JSONDecodeError:
+        return [value]
+    return parsed if isinstance(parsed, list) else [parsed]
 
 
 def human_bytes(n: int | None) -> str:

@@ -48,7 +48,8 @@ async def test_a_response_without_questions_shows_its_request(tmp_path):
     db = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(db)
     bare = make_response("bare", questions=(), exemptions=(), attachments=(), links=(),
-                         request_text="Please send me the policy.")
+                         request_text="Please send me the policy.",
+                         warnings=("no questions found",))
     load_response(db, bare, Provenance(bare.url, "2026-01-01T00:00:00+00:00", "a"))
     ds = build_datasette(tmp_path / "foi.db")
     page = (await ds.client.get("/response/metropolitan-police/disclosure-2024/august-2024/bare")
@@ -56,3 +57,4 @@ async def test_a_response_without_questions_shows_its_request(tmp_path):
     assert "<h2>The request</h2>" in page and "Please send me the policy." in page
     assert "No exemptions cited." in page
     assert "qa-pair" not in page
+    assert "Parser notes (1)" in page and "no questions found" in page

@@ -76,7 +76,7 @@ def read_answers(
             head = read_label(line) if group is not None else None
             if head is not None and head.kind in ("numbered", "dotted"):
                 trust_sequence = False
-            if group is not None and not (not group.answer and _key(line) in group.skip):
+            if group is not None and not (not group.answer and _repeats_question(line, group, by_number)):
                 if not RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
@@ -119,17 +119,33 @@ def _answer_marker(
             return number, None if (restated or not text) else text, label
         return None
     if cells and len(cells) >= 2:
-        number = by_text.get(_key(cells[0]))
+        number = by_text.get(_key(cells[0])) or _next_if_restated(cells[0], by_number, order, last_index)
         if number is not None:
             return number, " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
     number = by_text.get(_key(line))
-    if number is None and line.endswith("?") and last_index + 1 < len(order):
-        # A restated question with no label, worded a little differently from the request.
-        following = order[last_index + 1]
-        if _restates(line, by_number[following].lines) and _restates(" ".join(by_number[following].lines), [line]):
-            number = following
+    if number is None and line.endswith("?"):
+        number = _next_if_restated(line, by_number, order, last_index)
     return (number, None, None) if number is not None else None
+
+
+def _next_if_restated(text: str, by_number: dict, order: list[str], last_index: int) -> str | None:
+    """The next question's number when `text` repeats its words (a little reworded)."""
+    if not 0 <= last_index + 1 < len(order):
+        return None
+    following = order[last_index + 1]
+    asked = by_number[following].lines
+    return following if _restates(text, asked) and _restates(" ".join(asked), [text]) else None
+
+
+def _repeats_question(line: str, group: "_Group", by_number: dict) -> bool:
+    """A line of the restated question under its label ("Question 1" then the text)."""
+    if _key(line) in group.skip:
+        return True
+    asked = by_number[group.numbers[-1]].lines
+    if not line.endswith("?") or len(line) <= 20:
+        return False  # an answer may echo the question's words; a restated question asks
+    return _restates(line, asked) and _restates(" ".join(asked), [line])
 
 
 def _context(label: Label | None, previous: tuple[str, str]) -> tuple[str, str]:

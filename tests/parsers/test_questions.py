@@ -274,3 +274,17 @@ def test_flattened_list_after_the_following_without_colon() -> None:
     lines = [NOTE, "I would like the following information",
              "The number of officers who left the force last year", "The number of those with under two years' service", DECIDE]
     assert numbers(lines) == ["1", "2"]
+
+
+def test_restated_question_under_its_own_label_line() -> None:
+    lines = [NOTE, "1. How many police horses does the Mounted Branch have today?", "2. Where are the horses stabled?",
+             DECIDE, "Question 1", "How many police horses does the Mounted Branch currently have?", "118 horses.",
+             "Question 2", "Where are the horses stabled?", "At Hyde Park."]
+    assert answers(lines) == {"1": "118 horses.", "2": "At Hyde Park."}
+
+
+def test_question_answer_table_without_numbers_reworded() -> None:
+    lines = [NOTE, "1. How many police horses does the Mounted Branch have today?", "2. Where are the horses stabled?",
+             DECIDE, "Question | Answer", "How many police horses does the Mounted Branch currently have? | 118",
+             "Where are all the horses stabled? | Hyde Park"]
+    assert answers(lines) == {"1": "118", "2": "Hyde Park"}

@@ -42,7 +42,8 @@ _OTHER_AFTER = re.compile(
     r"|(?-i:(?:[A-Z][\w'’-]*\s){1,6}Act\b)"
     r"|(?:of\s)?(?-i:PACE|TACT|DPA|GDPR|UK GDPR|MHA|MDA|RTA|POA|CJPOA|CJA|RIPA|IPA|EIR|ASBCPA|OAPA)\b"
     r"|(?:\(\w{1,3}\)\s?)*(?:stop|search|searches|searched|order|orders|notices?|authori[sz]ations?"
-    r"|dispersal|powers?|directions?|warrants?|detention|detained|arrests?|offences?|checks?|\%|per cent))",
+    r"|dispersal|powers?|directions?|warrants?|detention|detained|arrests?|offences?|checks?|\%|per cent)"
+    r"|\s\d[A-Z]{2}\b)",  # a postcode: "S31 8AB"
     re.IGNORECASE,
 )
 _OTHER_BEFORE = re.compile(

@@ -257,6 +257,9 @@ def test_passing_mention_with_a_list_needs_reliance() -> None:
         ("the officer’s 24 hour shift and officers 40 hours", []),
         ("Section 2.5 of the guidance", []),
         ("Section 2020", []),
+        ("The store at S31 8AB, Sheffield", []),
+        ("SE14 and SW18 and SO15", []),
+        ("Section 21 notices served by landlords", []),
     ],
 )
 def test_citation_scanner(text: str, expected: list[int]) -> None:

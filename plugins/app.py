@@ -8,6 +8,7 @@ called, so metadata.yml and every URL stay the same.
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,7 @@ SETTINGS = {
 
 
 class ArchiveError(Exception):
-    """The archive cannot be served (missing file, not a foilog archive)."""
+    """The archive cannot be served (missing file, not a foilog archive, port taken)."""
 
 
 def load_metadata(path: Path = METADATA) -> dict:
@@ -75,5 +76,19 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     check_archive(db_path)
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
+    sock = _listen(host, port)  # bound before we say we are serving
     announce(f"serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    # uvicorn shuts down gracefully on Ctrl-C, then re-raises it: stopping is success.
+    except KeyboardInterrupt:
+        return
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as error:
+        raise ArchiveError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error

@@ -52,7 +52,7 @@ def read_answers(
 ) -> tuple[dict[str, str | None], list[tuple[str, str, str | None]]]:
     """Answers by question number; or, when the request had no labels and the reply
     restates Q1, Q2..., the questions read from the reply as (number, text, answer)."""
-    start, end = parts.answers_start, parts.closing
+    start, end = parts.answers_start, parts.answers_end
     if start < 0 or start >= end:
         return {}, []
     if single:
@@ -213,7 +213,7 @@ def _whole_answer(lines: list[str], parts: Parts, question: Asked) -> str | None
     else:
         return None
     body = [
-        line for line in lines[start : parts.closing] if _key(line) not in skip and not _BOILERPLATE.match(line)
+        line for line in lines[start : parts.answers_end] if _key(line) not in skip and not _BOILERPLATE.match(line)
     ]
     return "\n".join(body) or None
 

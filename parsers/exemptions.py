@@ -78,11 +78,12 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     decided = start < len(lines)
     if not decided:
         start, warnings = parts.request_start, ["no decision found: exemptions read from the whole text"]
-    cue_only_from = parts.disclosure if parts.disclosure >= 0 else end
+    # The answers: from the disclosure to the closing (or to the reasons that follow it).
+    answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
     if start == parts.request_start:
-        cue_only_from = start
+        answers = range(start, end)
     page_ncnd = _PAGE_NCND.search("\n".join(lines[start:end])) is not None
-    mentions = _mentions(lines, start, end, cue_only_from, page_ncnd, decided=decided)
+    mentions = _mentions(lines, start, end, answers, page_ncnd, decided=decided)
     if any(m.listed for m in mentions):
         # With an exemption list on the page, another section mentioned in passing ("the
         # ICO's guidance on section 30") counts only when the sentence says it is relied on.
@@ -94,7 +95,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
 
 
 def _mentions(
-    lines: list[str], start: int, end: int, cue_only_from: int, page_ncnd: bool, *, decided: bool
+    lines: list[str], start: int, end: int, answers: range, page_ncnd: bool, *, decided: bool
 ) -> list[_Mention]:
     """Mentions line by line; with no decision found, no lists and only explicit reliance."""
     found: list[_Mention] = []
@@ -116,14 +117,14 @@ def _mentions(
             # in Section 1(1)(a) of the Act. I have today decided to disclose some ..." (a
             # real template slip) announces a plain list.
             ncnd_list = _NCND_WORDING.search(_SENTENCE_END.split(head_text)[-1]) is not None
-            found.extend(_from_text(head_text, page_ncnd, listed=False, cue_only="any" if i >= cue_only_from else ""))
+            found.extend(_from_text(head_text, page_ncnd, listed=False, cue_only="any" if i in answers else ""))
             found.extend(_from_text(header.group(1), page_ncnd, listed=True, force_ncnd=ncnd_list))
             list_mode = ncnd_list
             continue
         if list_mode is not None:
             found.extend(_from_text(line, page_ncnd, listed=True, force_ncnd=list_mode))
             continue
-        cue = "words" if not decided else ("any" if i >= cue_only_from else "")
+        cue = "words" if not decided else ("any" if i in answers else "")
         found.extend(_from_text(line, page_ncnd, listed=False, cue_only=cue))
     return found
 

@@ -122,6 +122,11 @@ class Parts:
     def answers_start(self) -> int:
         return self.disclosure if self.disclosure >= 0 else self.decision
 
+    @property
+    def answers_end(self) -> int:
+        """The closing, or the reasons when they follow the disclosure."""
+        return self.reasons if 0 <= self.disclosure < self.reasons else self.closing
+
 
 def split_parts(lines: list[str]) -> Parts:
     """Find the request, decision, reasons, disclosure and closing lines.
@@ -148,8 +153,9 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
         closing = len(lines)
     reasons = _first(lines, _REASONS, decision, closing)
     disclosure = _first(lines, _DISCLOSURE, max(decision + 1, reasons), closing)
-    if disclosure < 0 and reasons < 0:
-        disclosure = _first(lines, _DISCLOSURE, decision, closing)
+    if disclosure < 0:
+        # The answers may come before the reasons ("Disclosure" ... "Reason for decision").
+        disclosure = _first(lines, _DISCLOSURE, decision, reasons if reasons >= 0 else closing)
     return Parts(start, decision, reasons, disclosure, closing)
 
 

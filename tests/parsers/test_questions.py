@@ -288,3 +288,11 @@ def test_question_answer_table_without_numbers_reworded() -> None:
              DECIDE, "Question | Answer", "How many police horses does the Mounted Branch currently have? | 118",
              "Where are all the horses stabled? | Hyde Park"]
     assert answers(lines) == {"1": "118", "2": "Hyde Park"}
+
+
+def test_disclosure_before_the_reasons() -> None:
+    lines = [NOTE, "1. How many cars?", "2. Names of drivers?",
+             "I have today decided to disclose some of the requested information.", "Disclosure",
+             "Q1 - How many cars?", "45", "Q2 - Names of drivers?", "Exempt, see below.",
+             "Reason for decision", "Section 40(2) applies to the names."]
+    assert answers(lines) == {"1": "45", "2": "Exempt, see below."}

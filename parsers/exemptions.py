@@ -80,7 +80,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
         start, warnings = parts.request_start, ["no decision found: exemptions read from the whole text"]
     # The answers: from the disclosure to the closing (or to the reasons that follow it).
     answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
-    if start == parts.request_start:
+    if not decided:
         answers = range(start, end)
     page_ncnd = _PAGE_NCND.search("\n".join(lines[start:end])) is not None
     mentions = _mentions(lines, start, end, answers, page_ncnd, decided=decided)
@@ -89,7 +89,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
         # ICO's guidance on section 30") counts only when the sentence says it is relied on.
         mentions = [m for m in mentions if m.listed or m.relied]
     exemptions = _merge(mentions)
-    if any(m.listed for m in mentions) is False and _has_list_header(lines, start, end):
+    if not any(m.listed for m in mentions) and _has_list_header(lines, start, end):
         warnings.append("an exemption list was announced but no section was read from it")
     return exemptions, tuple(warnings)
 

@@ -64,14 +64,15 @@ class RunsAndFrontier:
         return row["value"] if row else None
 
     def set_flag(self, key: str, value: str | None) -> None:
-        if value is None:
-            self.conn.execute("DELETE FROM crawl_state WHERE key=?", (key,))
-        else:
-            self.conn.execute(
-                "INSERT INTO crawl_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (key, value),
-            )
+        with self.transaction(durable=False):
+            if value is None:
+                self.conn.execute("DELETE FROM crawl_state WHERE key=?", (key,))
+            else:
+                self.conn.execute(
+                    "INSERT INTO crawl_state (key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (key, value),
+                )
 
     # -- runs and frontier ----------------------------------------------------------
 
@@ -96,18 +97,20 @@ class RunsAndFrontier:
             return Run(cur.lastrowid, now, night, full, False, resumed=False)
 
     def mark_discovery_done(self, run_id: int) -> None:
-        self.conn.execute("UPDATE runs SET discovery_done=1 WHERE id=?", (run_id,))
+        with self.transaction(durable=False):
+            self.conn.execute("UPDATE runs SET discovery_done=1 WHERE id=?", (run_id,))
 
     def finish_run(self, run_id: int, finished_at: str, summary_json: str) -> None:
-        self.conn.execute(
-            "UPDATE runs SET finished_at=?, summary=? WHERE id=?",
-            (finished_at, summary_json, run_id),
-        )
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished_at=?, summary=? WHERE id=?",
+                (finished_at, summary_json, run_id),
+            )
 
     def add_to_frontier(self, run_id: int, items: Iterable[tuple[str, str, str]]) -> int:
         """Add (url, kind, reason) items not already in this run's frontier."""
         added = 0
-        with self.transaction():
+        with self.transaction(durable=False):
             for url, kind, reason in items:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO frontier (run_id, url, kind, reason)"
@@ -132,12 +135,13 @@ class RunsAndFrontier:
 
     def set_state(self, run_id: int, url: str, state: str, *, outcome: str | None = None,
                   error: str | None = None, has_reference: bool | None = None) -> None:
-        self.conn.execute(
-            "UPDATE frontier SET state=?, outcome=COALESCE(?, outcome), error=?,"
-            " has_reference=COALESCE(?, has_reference) WHERE run_id=? AND url=?",
-            (state, outcome, error, None if has_reference is None else int(has_reference),
-             run_id, url),
-        )
+        with self.transaction(durable=False):
+            self.conn.execute(
+                "UPDATE frontier SET state=?, outcome=COALESCE(?, outcome), error=?,"
+                " has_reference=COALESCE(?, has_reference) WHERE run_id=? AND url=?",
+                (state, outcome, error, None if has_reference is None else int(has_reference),
+                 run_id, url),
+            )
 
     def run_outcomes(self, run_id: int) -> dict[str, int]:
         rows = self.conn.execute(

@@ -109,6 +109,7 @@ class PageStore(RunsAndFrontier):
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
+        self._durable = True
         self._depth = 0
         with self.transaction():
             for statement in (SCHEMA + FRONTIER_SCHEMA).split(";"):
@@ -125,9 +126,17 @@ class PageStore(RunsAndFrontier):
         self.close()
 
     @contextmanager
-    def transaction(self):
-        """One atomic unit; nested calls join the outer transaction."""
+    def transaction(self, durable: bool = True):
+        """One atomic unit; nested calls join the outer transaction.
+
+        `durable=False` is for bookkeeping that can be redone (frontier states, flags):
+        no fsync of its own. WAL is sequential, so the next durable commit (a raw page)
+        makes it durable too; a power cut in between only repeats idempotent work.
+        """
         if self._depth == 0:
+            if durable != self._durable:
+                self.conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+                self._durable = durable
             self.conn.execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
@@ -253,12 +262,12 @@ class PageStore(RunsAndFrontier):
         return {r["url"]: _known(r) for r in rows}
 
     def note_discovered(self, urls: Iterable[str], kind: str, when: str) -> None:
-        with self.transaction():
+        with self.transaction(durable=False):
             for url in urls:
                 self._touch_url(url, kind, when)
 
     def record_failure(self, url: str, kind: str, error: str, when: str) -> None:
-        with self.transaction():
+        with self.transaction(durable=False):
             self._touch_url(url, kind, when)
             self.conn.execute(
                 "UPDATE urls SET failures=failures+1, last_error=? WHERE url=?",
@@ -266,6 +275,10 @@ class PageStore(RunsAndFrontier):
             )
 
     def mark_loaded(self, url: str, sha256: str | None) -> None:
+        with self.transaction(durable=False):
+            self._mark_loaded(url, sha256)
+
+    def _mark_loaded(self, url: str, sha256: str | None) -> None:
         self.conn.execute(
             "UPDATE urls SET loaded_sha256=COALESCE(?, loaded_sha256), failures=0,"
             " last_error=NULL WHERE url=?",

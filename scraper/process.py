@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.load import Provenance, load_response, mark_removed, mark_seen, utc_now
+from db.load import (
+    Provenance,
+    load_response,
+    mark_removed,
+    mark_seen,
+    response_key,
+    utc_now,
+)
 from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
 from parsers import parse_response
 from scraper.fetch import FetchResult, Fetcher
@@ -76,10 +83,12 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
 async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:
     """Unchanged on the site; load the stored copy if the archive does not have it."""
     known = ctx.store.known(url)
-    async with _archive_turn(ctx):
-        in_archive = mark_seen(ctx.archive, url, now)
-    if in_archive and known and known.loaded_sha256 == known.latest_sha256:
+    if known and known.latest_sha256 and archived_sha256(ctx.archive, url) == known.latest_sha256:
+        async with _archive_turn(ctx):
+            mark_seen(ctx.archive, url, now)
         return _done(ctx, PageOutcome(url, "unchanged"))
+    # the archive lacks this content (a kill or power cut after the raw store commit,
+    # a parse that failed last time, a fresh archive): load it from the raw store
     page = ctx.store.latest(url)
     if page is None:
         return _failed(ctx, url, "not modified, but no stored copy to load", now)
@@ -100,7 +109,7 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
         if ctx.attachments and response.attachments:
             await _sync_attachments(ctx, page.url, response.attachments)
     outcome = PageOutcome(page.url, status, has_reference=response.reference is not None)
-    with ctx.store.transaction():
+    with ctx.store.transaction(durable=False):
         ctx.store.mark_loaded(page.url, page.sha256)
         return _done(ctx, outcome)
 
@@ -131,10 +140,17 @@ async def _removed(ctx: PageContext, url: str, result: FetchResult, now: str, *,
     return _failed(ctx, url, f"HTTP {result.status}: not found, nothing archived", now)
 
 
+def archived_sha256(archive: sqlite_utils.Database, url: str) -> str | None:
+    row = archive.conn.execute(
+        "SELECT content_sha256 FROM responses WHERE id = ?", (response_key(url),)
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _failed(ctx: PageContext, url: str, error: str, now: str, *,
             has_reference: bool | None = None) -> PageOutcome:
     log.debug("failed: %s: %s", url, error)  # listed once at the end of the run
-    with ctx.store.transaction():
+    with ctx.store.transaction(durable=False):
         if ctx.run_id is not None or ctx.store.known(url) is not None:
             # remembered so the next run retries it; a one-off `foilog fetch` of an
             # unknown URL (a typo) is not added to the nightly schedule

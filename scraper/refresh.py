@@ -32,6 +32,10 @@ def open_archive(settings: Settings) -> sqlite_utils.Database:
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(settings.db_path)
     ensure_schema(db)
+    # The archive can be rebuilt from the raw store (which is FULL, see db/pages.py):
+    # a load lost to a power cut is found missing on the next visit and reloaded
+    # (scraper.process._seen), so the archive need not fsync every response.
+    db.conn.execute("PRAGMA synchronous=NORMAL")
     return db
 
 

@@ -206,3 +206,22 @@ async def test_a_sitemap_index_adds_pages_the_lister_does_not_show(hostile, tmp_
     summary = await run(settings_for(hostile.base_url, tmp_path))
     assert summary["new"] == 2 and summary["sitemap_new"] == 1
     assert hostile.log.count(hidden) == 1 and hostile.log.count("/sitemap-1.xml.gz") == 1
+
+
+async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(manifest, mirror, tmp_path):
+    settings = settings_for(mirror.base_url, tmp_path, recent_days=100_000)  # revisit all
+    await run(settings)
+    path = manifest["responses"][3]["url_path"]
+    before = archived(settings.db_path, path)
+    conn = sqlite3.connect(settings.db_path)
+    with conn:  # as if a power cut had undone this page's load (the archive is NORMAL)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM responses WHERE id = ?", (before["id"],))
+    conn.close()
+    mark = len(mirror.request_log)
+    summary = await run(settings)
+    assert summary["new"] == 1 and summary["failed"] == 0
+    page_requests = [s for _, t, s in mirror.request_log[mark:] if t == path]
+    assert page_requests == [304]  # reloaded from the raw store, not refetched
+    after = archived(settings.db_path, path)
+    assert (after["reference"], after["content_sha256"]) == (before["reference"], before["content_sha256"])

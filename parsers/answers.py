@@ -27,6 +27,11 @@ _DISCLOSES = re.compile(r"\b(?:disclose|release|provide|find (?:below|attached)|
 _WITHHOLDS = re.compile(
     r"neither|not (?:to )?(?:disclose|release|provide)|refus|exempt|not held|unable|cost|vexatious", re.IGNORECASE
 )
+_ANSWER_LABEL = re.compile(
+    r"^(?:(?:Response|Answer|Reply)s?\s?(?:to\s)?(?:(?:questions?|Q)\s?)?\.?\s?|A(?=\d))(\d{1,2})"
+    r"(?:\s?(?:-|–|—|to|&|and)\s?(\d{1,2}))?\s?[:.\-–—)]\s*(.*)$",
+    re.IGNORECASE,
+)
 RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
 TABLE_SPLIT = " | "
@@ -71,7 +76,9 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
-        found = _answer_marker(line, by_number, by_text, order, last_index if trust_sequence else -2, context)
+        found = _answer_label(line, order) or _answer_marker(
+            line, by_number, by_text, order, last_index if trust_sequence else -2, context
+        )
         if found is None:
             head = read_label(line) if group is not None else None
             if head is not None and head.kind in ("numbered", "dotted"):
@@ -80,18 +87,19 @@ def read_answers(
                 if not RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
-        number, inline, label = found
+        numbers, inline, label = found
         if label is not None and label.kind == "prefixed":
             trust_sequence = False
-        last_index = order.index(number)
+        last_index = order.index(numbers[-1])
         context = _context(label, context)
         if group is not None and (group.answer or inline is not None):
             _flush(group, answers)
             group = None
         if group is None:
             group = _Group()
-        group.numbers.append(number)
-        group.skip.update(_key(text) for text in by_number[number].lines)
+        for number in numbers:
+            group.numbers.append(number)
+            group.skip.update(_key(text) for text in by_number[number].lines)
         if inline is not None:
             group.answer.append(inline)
     if group is not None:
@@ -103,8 +111,8 @@ def read_answers(
 
 def _answer_marker(
     line: str, by_number: dict, by_text: dict, order: list[str], last_index: int, context: str
-) -> tuple[str, str | None, Label | None] | None:
-    """(question number, in-line answer or None, label) when `line` restates or answers a question."""
+) -> tuple[list[str], str | None, Label | None] | None:
+    """([question number], in-line answer or None, label) when `line` restates or answers a question."""
     cells = line.split(TABLE_SPLIT) if TABLE_SPLIT in line else None
     head = cells[0].strip() + " -" if cells else line
     label = read_label(head)
@@ -115,18 +123,32 @@ def _answer_marker(
         sequential = order.index(number) == last_index + 1
         if label.kind in ("prefixed",) or restated or sequential:
             if cells and len(cells) >= 3 and _restates(cells[1], by_number[number].lines):
-                return number, " | ".join(c.strip() for c in cells[2:]) or None, label
-            return number, None if (restated or not text) else text, label
+                return [number], " | ".join(c.strip() for c in cells[2:]) or None, label
+            return [number], None if (restated or not text) else text, label
         return None
     if cells and len(cells) >= 2:
         number = by_text.get(_key(cells[0])) or _next_if_restated(cells[0], by_number, order, last_index)
         if number is not None:
-            return number, " | ".join(c.strip() for c in cells[1:]) or None, None
+            return [number], " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
     number = by_text.get(_key(line))
     if number is None and line.endswith("?"):
         number = _next_if_restated(line, by_number, order, last_index)
-    return (number, None, None) if number is not None else None
+    return ([number], None, None) if number is not None else None
+
+
+def _answer_label(line: str, order: list[str]) -> tuple[list[str], str | None, Label] | None:
+    """ "Answer 1: 45", "Response to question 2 -", "Response 1 – 7:" (one answer for 1 to 7)."""
+    m = _ANSWER_LABEL.match(line)
+    if m is None or m.group(1) not in order:
+        return None
+    first = order.index(m.group(1))
+    last = order.index(m.group(2)) if m.group(2) in order else first
+    if last < first:
+        return None
+    numbers = [n for n in order[first : last + 1] if m.group(2) or n == m.group(1)]
+    label = Label("prefixed", int(m.group(1)), text=m.group(3).strip())
+    return numbers, label.text or None, label
 
 
 def _next_if_restated(text: str, by_number: dict, order: list[str], last_index: int) -> str | None:

@@ -296,3 +296,24 @@ def test_disclosure_before_the_reasons() -> None:
              "Q1 - How many cars?", "45", "Q2 - Names of drivers?", "Exempt, see below.",
              "Reason for decision", "Section 40(2) applies to the names."]
     assert answers(lines) == {"1": "45", "2": "Exempt, see below."}
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (["Response 1 – 3:", "None of these are held."], {"1": "None of these are held.", "2": "None of these are held.",
+                                                        "3": "None of these are held."}),
+        (["Response:", "Answer 1: 45", "Answer 2: 12", "Answer 3: 7"], {"1": "45", "2": "12", "3": "7"}),
+        (["Response:", "Response to question 2 - 12"], {"1": None, "2": "12", "3": None}),
+        (["Response:", "A1: 45", "A3: 7"], {"1": "45", "2": None, "3": "7"}),
+    ],
+)
+def test_answer_labels(reply: list[str], expected: dict) -> None:
+    lines = ["Request:", "1. How many cars?", "2. How many vans?", "3. How many bikes?", *reply]
+    assert answers(lines) == expected
+
+
+def test_answer_text_starting_with_a_number_is_not_a_label() -> None:
+    lines = ["Request:", "1. How many cars?", "2. How many vans?", "Response:", "Answer 1: 45",
+             "A 2-year plan is in place.", "Answer 2: 12"]
+    assert answers(lines) == {"1": "45\nA 2-year plan is in place.", "2": "12"}

@@ -68,7 +68,9 @@ _DUTY_EXCLUDED = re.compile(
     r"|(?:neither|not) (?:to )?confirm(?:ing)? (?:n?or|or) deny(?:ing)? whether",
     re.IGNORECASE,
 )
-_NOT_AN_INDICATION = re.compile(r"not be taken as (?:an )?(?:indication|confirmation)|does or does not exist", re.IGNORECASE)
+_NOT_AN_INDICATION = re.compile(
+    r"not be taken as (?:an |necessarily )?(?:indicat|confirm)|(?:does|do|exists?) or (?:does|do) not exist", re.IGNORECASE
+)
 _REFUSED = re.compile(
     r"decided not to (?:disclose|release|provide)|(?:is|are) exempt|(?:withhold|withheld|refuse|refused) (?:the|this|all|your)"
     r"|Refusal Notice|unable to (?:disclose|provide|release)|not (?:able|in a position) to (?:disclose|provide|release)",

@@ -119,6 +119,9 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
 def fetch_command(url, site, db_path, pages_path) -> None:
     """Add or refresh one response page now (same pipeline as refresh).
 
+    Exit 0 done; 1 the page failed (404, not HTML, unparseable; raw bytes kept);
+    2 not a response page of the configured site (--site), or unreachable; 4 locked.
+
     \b
     Example:
         foilog fetch https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/

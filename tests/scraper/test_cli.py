@@ -49,7 +49,9 @@ def test_refresh_json_is_one_object_on_stdout(manifest, mirror, tmp_path):
     assert "0 new, 0 changed, 0 removed" in plain.stdout
 
 
-def test_a_refresh_killed_mid_run_and_restarted_equals_a_clean_run(manifest, mirror, tmp_path):
+@pytest.mark.parametrize("kill_after", [3, 40], ids=["during-discovery", "during-pages"])
+def test_a_refresh_killed_mid_run_and_restarted_equals_a_clean_run(kill_after, manifest, mirror,
+                                                                   tmp_path):
     asyncio_run(refresh(settings_for(mirror.base_url, tmp_path / "clean")))
     killed = tmp_path / "killed"
     mark = len(mirror.request_log)
@@ -57,7 +59,7 @@ def test_a_refresh_killed_mid_run_and_restarted_equals_a_clean_run(manifest, mir
                              "--rate", "40", "--concurrency", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
     deadline = time.monotonic() + 60
-    while len(mirror.request_log) - mark < 40 and time.monotonic() < deadline:
+    while len(mirror.request_log) - mark < kill_after and time.monotonic() < deadline:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)

@@ -66,6 +66,7 @@ _OF_OTHER_DOCUMENT = re.compile(
     r"(?!(?:2000\s)?Act\b|Freedom\b|FOI|Information Act)[A-Za-z]",
     re.IGNORECASE,
 )
+_UNDER_ANOTHER_ACT = re.compile(r"\s?\)?,?\s?(?:under|by virtue of|in accordance with)\s", re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
 _FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
 
@@ -91,7 +92,7 @@ def find_citations(text: str) -> list[Citation]:
             return found
         group = _read_group(text, match)
         pos = group[-1].end if group else match.end()
-        if not group or _is_other_act(text, match.start(), group[-1].end):
+        if not group or _is_other_act(text, match.start(), group[-1].end, group[-1].section):
             continue
         found.extend(c for c in group if c.section in RELIED_ON)
 
@@ -137,9 +138,11 @@ def _normal_part(part: str) -> str:
     return part.lower()  # "(A)" -> "(a)", "(II)" -> "(ii)"
 
 
-def _is_other_act(text: str, start: int, end: int) -> bool:
+def _is_other_act(text: str, start: int, end: int, section: int) -> bool:
     if _FOIA_AFTER.match(text, end):
         return False
+    if section == 44 and _UNDER_ANOTHER_ACT.match(text, end):
+        return False  # s.44 relies on another Act: "Section 44(1)(a) under the Contempt of Court Act"
     if _OTHER_AFTER.match(text, end) or _OF_OTHER_DOCUMENT.match(text, end):
         return True
     window = text[max(0, start - 120) : start]

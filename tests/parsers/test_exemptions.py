@@ -260,6 +260,8 @@ def test_passing_mention_with_a_list_needs_reliance() -> None:
         ("The store at S31 8AB, Sheffield", []),
         ("SE14 and SW18 and SO15", []),
         ("Section 21 notices served by landlords", []),
+        ("exempt by virtue of Section 44(1)(a) under the Contempt of Court Act 1981", [44]),
+        ("stop and search under Section 44 of the Terrorism Act 2000", []),
     ],
 )
 def test_citation_scanner(text: str, expected: list[int]) -> None:

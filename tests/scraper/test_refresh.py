@@ -225,3 +225,28 @@ async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(manif
     assert page_requests == [304]  # reloaded from the raw store, not refetched
     after = archived(settings.db_path, path)
     assert (after["reference"], after["content_sha256"]) == (before["reference"], before["content_sha256"])
+
+
+async def test_a_page_the_parser_chokes_on_is_kept_failed_and_loaded_next_run(
+        manifest, mirror, tmp_path, monkeypatch):
+    import scraper.process
+
+    path = manifest["responses"][4]["url_path"]
+    real_parse = scraper.process.parse_response
+
+    def parser_with_a_bug(body, url):  # stands in for a parser bug on one page
+        if url.endswith(path):
+            raise IndexError("list index out of range")
+        return real_parse(body, url)
+
+    monkeypatch.setattr(scraper.process, "parse_response", parser_with_a_bug)
+    settings = settings_for(mirror.base_url, tmp_path)
+    first = await run(settings)
+    assert first["failed"] == 1 and first["exit_code"] == EXIT_SOME_FAILED
+    assert first["failures"][0]["error"] == "parse failed: IndexError: list index out of range"
+    assert archived(settings.db_path, path) == {}
+    assert PageStore(settings.pages_path).latest(mirror.url(path)) is not None  # raw kept
+    monkeypatch.setattr(scraper.process, "parse_response", real_parse)  # the fix ships
+    second = await run(settings)
+    assert second["failed"] == 0 and second["new"] == 1
+    assert archived(settings.db_path, path)["reference"] == manifest["responses"][4]["reference"]

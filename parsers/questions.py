@@ -81,7 +81,7 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
     questions: list[Asked] = []
     bullets: list[str] = []
     open_q: Asked | None = None
-    clarified = clarified_list = False
+    clarified = clarified_list = headed = False
     run: list[str] | None = None  # unmarked lines after "... the following:" (a <ul> flattened)
     runs: list[list[str]] = []
     for line in request_lines:
@@ -97,10 +97,12 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
         if not clarified and run is None and _LIST_INTRO.search(line) and not _QUOTE_INTRO.search(line):
             run = []
         if RANGE_HEADING.match(line):
-            open_q = None
+            open_q, headed = None, True
             continue
         label = _table_label(line) if TABLE_SPLIT in line else read_label(line)
         number = None
+        if headed and label is not None and label.kind in ("letter", "roman"):
+            label = None  # "Questions 1-6 relate to ..." then "a. ...": not parts of a question
         if label is not None and label.kind != "bullet":
             if not clarified or (questions and label.kind in ("numbered", "prefixed") and label.letter is None):
                 number = seq.accept(label, strict=label.kind != "prefixed")
@@ -109,6 +111,7 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
         if number is not None and clarified_list:
             number = None
         if number is not None:
+            headed = False
             open_q = Asked(number, [label.text] if label.text else [])
             questions.append(open_q)
             continue

@@ -45,6 +45,7 @@ _PUBLISHED_META = (
     'meta[name="dc.date" i]', 'meta[name="date" i]', 'meta[name="publish-date" i]',
     'meta[name="publication_date" i]',
 )
+_SNIFF_CHARS = 4096
 _TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
 _SITE_WORDS = ("police", "constabulary", "service", "gov.uk", "met")
 
@@ -65,6 +66,9 @@ def _parse(html: str | bytes, url: str) -> Response:
     warnings = list(warnings)
     if not text.strip():
         return _empty(url, tuple(warnings) + ("empty page",))
+    if "<" not in text[:_SNIFF_CHARS] or text.startswith("%PDF"):
+        # A document or error text served in place of the page: parsed, but flagged.
+        warnings.append("not an HTML page")
     tree = LexborHTMLParser(text)
     base = base_for(tree, url)
     meta_published, head_title = _meta_published(tree), _head_title(tree)

@@ -226,3 +226,12 @@ def test_published_as_label_and_value(meta: str) -> None:
     record = parse_response(f"<main><h1>T</h1>{meta}<p>Reference: 01.FOI.24.000005</p><p>Body.</p></main>", "https://x/")
     assert record.published == "2024-08-12"
     assert record.body_text == "Reference: 01.FOI.24.000005\nBody."
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n<</Type /Catalog>>", b"Service Unavailable", "plain text page"])
+def test_not_html_is_flagged(data) -> None:
+    assert "not an HTML page" in parse_response(data, "https://x/").warnings
+
+
+def test_html_is_not_flagged() -> None:
+    assert "not an HTML page" not in parse_response("<p>Hello</p>", "https://x/").warnings

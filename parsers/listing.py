@@ -42,7 +42,10 @@ def parse_listing(html: str | bytes, url: str, site: SiteDefinition) -> ListingP
     tree = LexborHTMLParser(text)
     base = base_for(tree, url)
     items = _items(tree, base, site)
-    warnings = () if items else ("no items found",)
+    warnings = ("no items found",) if not items else ()
+    if items and not any(item.date for item in items):
+        # The crawler uses listed dates to decide what changed: their loss is a shape change.
+        warnings += ("no item dates found",)
     return ListingPage(url=url, items=tuple(items), next_url=_next_url(tree, base, url), warnings=warnings)
 
 

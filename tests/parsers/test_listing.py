@@ -69,6 +69,7 @@ def test_other_site_definition() -> None:
     path = "/foi-ai/north-yorkshire-police/disclosure-log/2024/x-request/"
     page = parse_listing(f'<a href="{path}">X</a><a href="{D1}">mps</a>', NORTH_YORKSHIRE.base_url + "/l/", NORTH_YORKSHIRE)
     assert [i.url for i in page.items] == [NORTH_YORKSHIRE.base_url + path]
+    assert page.warnings == ("no item dates found",)
 
 
 def test_sitemap() -> None:

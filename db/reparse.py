@@ -7,11 +7,13 @@ reported with its URL and the error.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, transaction
 from parsers import parse_response
 from parsers.sites import site_for
@@ -51,7 +53,13 @@ def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
         with transaction(db):
             for page in chunk:
                 _reparse_page(db, page, counts, errors)
-    return {**counts, "errors": errors}
+    # Stored attachment copies are re-extracted too when the extractors changed.
+    attachments = reextract_attachments(db, page_store, _now())
+    return {**counts, "attachments": attachments, "errors": errors}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _reparse_page(db: sqlite_utils.Database, page: StoredPageLike, counts: dict,

@@ -223,6 +223,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for version in sorted(MIGRATIONS):
         _apply(db, version)
     sync_catalogue(db)
+    # The attachment tables belong to db/attachments.py; created here too so Datasette
+    # shows them (and their canned query works) before the first download.
+    from db.attachments import ensure_attachment_tables
+
+    ensure_attachment_tables(db)
 
 
 def current_version(db: sqlite_utils.Database) -> int:

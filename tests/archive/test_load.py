@@ -43,7 +43,10 @@ def test_schema_is_idempotent_wal_and_versioned(tmp_path):
     assert {"responses", "questions", "exemptions", "response_exemptions", "links",
             "attachments", "crawl_runs"} <= set(database.table_names())
     assert set(database.view_names()) == {
-        "responses_with_exemptions", "exemption_counts_by_month", "outcome_counts_by_month"}
+        "responses_with_exemptions", "exemption_counts_by_month", "outcome_counts_by_month",
+        "attachment_table_rows"}
+    assert {"attachment_sheets", "attachment_rows", "attachment_state"} <= set(
+        database.table_names())
     assert database.execute("select count(*) from schema_version").fetchone()[0] == 1
 
 

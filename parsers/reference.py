@@ -27,6 +27,8 @@ _MPS = re.compile(
     r"(?:(?P<force>\d{1,2})\s*[./\-\s]\s*)?(?P<kind>FOI|EIR)\s*[./\-\s]\s*(?P<year>\d{2})\s*[./\-\s]\s*(?P<serial>\d{3,7})\b",
     re.I,
 )
+# The requester's own reference, or another body's, is not the page's.
+_THEIRS = re.compile(r"(?:your|their|ico|case)\b", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./\-_]{0,39}")
 
 
@@ -35,7 +37,7 @@ def find_reference(lines: list[str], title: str | None = None, force_prefix: str
     top = lines[:TOP_LINES]
     for i, line in enumerate(top):
         label = _LABEL.match(line)
-        if label is None:
+        if label is None or _THEIRS.match(line):
             continue
         rest = line[label.end():].strip()
         if not rest and i + 1 < len(lines):

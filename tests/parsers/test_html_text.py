@@ -118,6 +118,8 @@ def test_last_updated_line_is_not_body_text() -> None:
     (["I write about our notices under reference numbers 01/FOI/21/018884 and 01/FOI/21/019463."], "01", None),
     (["Request:", "1. In your response 01/FOI/22/023740 you said..."], "01", None),
     (["With reference to your email of 3 May"], "01", None),
+    (["Your reference: ABC/123", "Our reference: 01/FOI/22/026147"], "01", "01.FOI.22.026147"),
+    (["ICO reference: IC-12345-X1Y2"], "01", None),
 ])
 def test_find_reference(lines_: list[str], prefix: str | None, ref: str | None) -> None:
     assert find_reference(lines_, None, prefix) == ref

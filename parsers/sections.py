@@ -70,6 +70,8 @@ _REPLY_CUE = re.compile(
     r"|information (?:is|was) not held|no (?:relevant )?information (?:is |was )?held",
     re.IGNORECASE,
 )
+_FIRST_QUESTION = re.compile(r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])", re.IGNORECASE)
+_ONE = re.compile(r"^\(?1\s?[.):\-–•/]")
 _REASONS = re.compile(r"^Reasons? for (?:the |my |our )?decision\b", re.IGNORECASE)
 _DISCLOSURE = re.compile(
     r"^(?:Disclosure\s*[:\-–]?\s*$|Disclosure of information\b"
@@ -145,7 +147,7 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
     if decision < 0:
         decision = _first(lines, _DECISION_WEAK, start)
     if decision < 0 and reply_cue is not None:
-        decision = _first(lines, reply_cue, start)
+        decision = _first_reply_cue(lines, reply_cue, start)
     if decision < 0:
         decision = len(lines)
     closing = _first(lines, _CLOSING, decision)
@@ -157,6 +159,19 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
         # The answers may come before the reasons ("Disclosure" ... "Reason for decision").
         disclosure = _first(lines, _DISCLOSURE, decision, reasons if reasons >= 0 else closing)
     return Parts(start, decision, reasons, disclosure, closing)
+
+
+def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int:
+    """The first reply line; a restated "Q1 -" counts only once the request had its own 1."""
+    asked_one = False
+    for i in range(max(start, 0), len(lines)):
+        line = lines[i]
+        if cue.search(line):
+            if not _FIRST_QUESTION.match(line) or asked_one:
+                return i
+        if _FIRST_QUESTION.match(line) or _ONE.match(line):
+            asked_one = True
+    return -1
 
 
 def _request_start(lines: tuple[str, ...]) -> int:

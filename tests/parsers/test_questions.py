@@ -318,3 +318,10 @@ def test_answer_text_starting_with_a_number_is_not_a_label() -> None:
     lines = ["Request:", "1. How many cars?", "2. How many vans?", "Response:", "Answer 1: 45",
              "A 2-year plan is in place.", "Answer 2: 12"]
     assert answers(lines) == {"1": "45\nA 2-year plan is in place.", "2": "12"}
+
+
+def test_request_labelled_q1_without_decision_marker() -> None:
+    lines = [NOTE, "Q1. How many cars?", "Q2. How many vans?", "Q1 - How many cars?", "45", "Q2 - How many vans?", "12"]
+    request, questions, _ = parse_questions(lines)
+    assert request == "Q1. How many cars?\nQ2. How many vans?"
+    assert {q.number: q.answer for q in questions} == {"1": "45", "2": "12"}

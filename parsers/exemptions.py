@@ -10,13 +10,18 @@ earlier refusal or another Act, nor the complaint-rights boilerplate, which cite
 - in the disclosure (the answers), only a mention that says it is relied on: "This is
   exempt ... under S40(2)", "withheld under Section 31", or "S40(2) Personal
   Information"; a restated question about "Section 35 dispersal orders" is not.
+When the page has an exemption list, a section it does not list counts only with the
+same reliance words or its name ("I have also applied Section 38(1)(a)"), so "the ICO's
+guidance on section 30" is not read as reliance. With no decision found at all, only
+mentions with reliance words count.
 
 One `Exemption` per provision and NCND flag: s.31(1) relied on and s.31(3) NCND are two
 entries. Each carries the citation and subsection of its most telling mention: the
 first one in an exemption list, else the first with a subsection, else the first.
 A mention's NCND flag comes from the provision (s.24(2), s.31(3), s.40(5)...), from
 sitting in an NCND list, or, for a bare "Section 23", from a sentence that says
-"neither confirm nor deny".
+"neither confirm nor deny"; a page that never speaks of confirming or denying flags
+nothing (its "Section 42(2) - Legal Professional Privilege" is the plain exemption).
 """
 from __future__ import annotations
 

@@ -110,3 +110,19 @@ def test_mutated_mirror_pages() -> None:
             _check(mutated)
             count += 1
     assert count >= 300
+
+
+@pytest.mark.skipif(not MIRROR_PAGES, reason="mirror not built")
+def test_mirror_page_nested_and_bloated() -> None:
+    """A real page inside 10,000 divs, and with a 1 MB attribute: same text comes out."""
+    page = MIRROR_PAGES[0].read_bytes().decode("utf-8", errors="replace")
+    url = "https://www.met.police.uk/" + MIRROR_PAGES[0].parent.relative_to(MIRROR).as_posix() + "/"
+    plain = _check(page, url)
+    head, body_tag, rest = page.partition("<body")
+    body_tag, _, rest = (body_tag + rest).partition(">")
+    nested = f"{head}{body_tag}>{'<div>' * 10_000}{rest}"
+    bloated = f'{head}{body_tag} data-x="{"y" * 1_000_000}">{rest}'
+    assert len(nested) >= len(page) + 50_000 and len(bloated) > len(page) + 1_000_000
+    for variant in (nested, bloated):
+        record = _check(variant, url)
+        assert record.body_text == plain.body_text and record.reference == plain.reference

@@ -92,6 +92,7 @@ class KnownUrl:
     loaded_sha256: str | None
     removed_at: str | None
     failures: int
+    last_fetched_at: str | None = None
 
 
 def sha256_hex(body: bytes) -> str:
@@ -299,5 +300,5 @@ def _known(row: sqlite3.Row) -> KnownUrl:
         url=row["url"], kind=row["kind"], first_seen=row["first_seen"], etag=row["etag"],
         last_modified=row["last_modified"], latest_sha256=row["latest_sha256"],
         loaded_sha256=row["loaded_sha256"], removed_at=row["removed_at"],
-        failures=row["failures"],
+        failures=row["failures"], last_fetched_at=row["last_fetched_at"],
     )

@@ -39,13 +39,23 @@ def _settings(**options) -> Settings:
     return settings
 
 
+class _StderrNow(logging.Handler):
+    """Writes to whatever sys.stderr is now: the rich progress bar swaps it to keep log
+    lines above the bar; a StreamHandler would hold the old stream and tear the bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
 def _run(coroutine_factory):
     """Run one library coroutine; turn the operator-facing failures into exit codes."""
     from scraper.fetch import SiteUnreachable
     from scraper.lock import LockHeld
     from scraper.single import BadInput
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    handler = _StderrNow()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return asyncio.run(coroutine_factory())

@@ -30,6 +30,8 @@ class SiteChangedShape(Exception):
 class Discovery:
     new_urls: list[str] = field(default_factory=list)
     sitemap_urls: list[str] = field(default_factory=list)
+    # known pages whose sitemap <lastmod> is newer than our last fetch: revisit tonight
+    sitemap_changed: list[str] = field(default_factory=list)
     lister_requests: int = 0
     lister_items: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -163,15 +165,26 @@ async def _read_sitemap(fetcher: Fetcher, store: PageStore, site: SiteDefinition
     except Exception as exc:  # noqa: BLE001
         into.warnings.append(f"sitemap {url} could not be read ({type(exc).__name__}: {exc})")
         return []
-    known = set(store.known_urls("page")) | set(into.sitemap_urls)
-    listed = dict.fromkeys(canonical_page_url(i.url) for i in items if is_disclosure_item(i, site))
-    fresh = [u for u in listed if u not in known]
+    known = store.known_urls("page")
+    listed = {canonical_page_url(i.url): i.date for i in items if is_disclosure_item(i, site)}
+    fresh = [u for u in listed if u not in known and u not in into.sitemap_urls]
+    into.sitemap_changed.extend(
+        u for u, lastmod in listed.items()
+        if u in known and _newer(lastmod, known[u].last_fetched_at)
+    )
     with store.transaction():
         # stored together with what it taught us, so a kill cannot lose the new URLs
         store.store(url, 200, result.headers, result.body, now, kind="sitemap")
         store.note_discovered(fresh, "page", now)
     into.sitemap_urls.extend(fresh)
     return children
+
+
+def _newer(lastmod: str | None, fetched_at: str | None) -> bool:
+    """A sitemap date on or after the day we last fetched the page (ISO dates compare as text)."""
+    if not lastmod or not fetched_at or not lastmod[:4].isdigit():
+        return False
+    return lastmod[:10] >= fetched_at[:10]  # same day: a conditional GET settles it
 
 
 def _gunzip(body: bytes, limit: int = 50 * 1024 * 1024) -> bytes:

@@ -108,13 +108,15 @@ async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: 
     with store.transaction():
         store.add_to_frontier(run.id, [(u, "page", "listing") for u in discovery.new_urls])
         store.add_to_frontier(run.id, [(u, "page", "sitemap") for u in discovery.sitemap_urls])
+        store.add_to_frontier(run.id, [(u, "page", "lastmod") for u in discovery.sitemap_changed])
         store.add_to_frontier(run.id, [(u, "page", reason) for u, reason in due])
         store.mark_discovery_done(run.id)
     for warning in discovery.warnings:
         log.warning("%s", warning)
-    log.info("discovery: %d new from the lister (%d lister requests), %d from the sitemap,"
-             " %d due for a revisit", len(discovery.new_urls), discovery.lister_requests,
-             len(discovery.sitemap_urls), len(due))
+    log.info("discovery: %d new from the lister (%d lister requests), %d new and %d updated"
+             " (lastmod) from the sitemap, %d due for a revisit", len(discovery.new_urls),
+             discovery.lister_requests, len(discovery.sitemap_urls),
+             len(discovery.sitemap_changed), len(due))
     return shape_error
 
 

@@ -250,3 +250,35 @@ async def test_a_page_the_parser_chokes_on_is_kept_failed_and_loaded_next_run(
     second = await run(settings)
     assert second["failed"] == 0 and second["new"] == 1
     assert archived(settings.db_path, path)["reference"] == manifest["responses"][4]["reference"]
+
+
+async def test_a_sitemap_lastmod_brings_an_old_page_forward(hostile, tmp_path):
+    from datetime import datetime, timezone
+
+    from tests.scraper.conftest import Reply, html_page
+
+    lister = "/foi-ai/af/accessing-information/published-items/"
+    page = DETAIL.format("old-page")
+    hostile.routes[lister] = Reply(200, (
+        f'<html><body><main><ul><li><a href="{page}">Old</a></li></ul></main></body></html>'
+    ).encode(), {"Content-Type": "text/html"})
+
+    def sitemap(lastmod: str) -> Reply:
+        return Reply(200, (
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{hostile.base_url}{page}</loc><lastmod>{lastmod}</lastmod></url></urlset>"
+        ).encode(), {"Content-Type": "application/xml"})
+
+    hostile.routes["/sitemap.xml"] = sitemap("2019-05-01")
+    hostile.routes[page] = Reply(200, html_page("Reference 01.FOI.19.000001 first"),
+                                 {"Content-Type": "text/html"})
+    # nothing is "recent" and the monthly slice never comes round: only lastmod can help
+    settings = settings_for(hostile.base_url, tmp_path, recent_days=0, revisit_slice=10**9)
+    assert (await run(settings))["new"] == 1
+    hostile.routes[page] = Reply(200, html_page("Reference 01.FOI.19.000001 corrected"),
+                                 {"Content-Type": "text/html"})
+    quiet = await run(settings)  # the sitemap did not change: the page is not revisited
+    assert hostile.log.count(page) == 1 and quiet["changed"] == 0
+    hostile.routes["/sitemap.xml"] = sitemap(datetime.now(timezone.utc).date().isoformat())
+    summary = await run(settings)
+    assert summary["changed"] == 1 and hostile.log.count(page) == 2

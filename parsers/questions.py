@@ -82,20 +82,10 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
     bullets: list[str] = []
     open_q: Asked | None = None
     clarified = clarified_list = headed = False
-    run: list[str] | None = None  # unmarked lines after "... the following:" (a <ul> flattened)
-    runs: list[list[str]] = []
     for line in request_lines:
-        if run is not None and (read_label(line) is not None or line.endswith(":") or _POSTAMBLE.match(line)
-                                or CLARIFICATION.match(line) or RANGE_HEADING.match(line)):
-            runs.append(run)
-            run = None
-        elif run is not None:
-            run.append(line)
         if CLARIFICATION.match(line):
             clarified, open_q = True, None
             continue
-        if not clarified and run is None and _LIST_INTRO.search(line) and not _QUOTE_INTRO.search(line):
-            run = []
         if RANGE_HEADING.match(line):
             open_q, headed = None, True
             continue
@@ -126,12 +116,31 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
         return questions
     if bullets and _bullets_are_questions(bullets):
         return [Asked(str(i), [text]) for i, text in enumerate(bullets, 1)]
-    if run:
-        runs.append(run)
-    for items in runs:
+    for items in _unmarked_lists(request_lines):
         if _bullets_are_questions(items):
             return [Asked(str(i), [text]) for i, text in enumerate(items, 1)]
     return []
+
+
+def _unmarked_lists(request_lines: list[str]) -> list[list[str]]:
+    """Runs of plain lines after "... please provide:" (a `<ul>` flattened without bullets)."""
+    runs: list[list[str]] = []
+    run: list[str] | None = None
+    for line in request_lines:
+        if CLARIFICATION.match(line):
+            break
+        ends_run = (read_label(line) is not None or line.endswith(":") or _POSTAMBLE.match(line)
+                    or RANGE_HEADING.match(line))
+        if run is not None and ends_run:
+            runs.append(run)
+            run = None
+        elif run is not None:
+            run.append(line)
+        if run is None and _LIST_INTRO.search(line) and not _QUOTE_INTRO.search(line):
+            run = []
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _bullets_are_questions(bullets: list[str]) -> bool:

@@ -115,6 +115,10 @@ _CHROME_PATTERNS = re.compile(
     r"|your cookie (?:preferences|settings) (?:have|has) been (?:saved|updated)"
     r"|this (?:site|website|service) is (?:a|in) beta\b"
     r"|you can manage your preferences and cookie settings\b"
+    r"|we'?d like to set (?:some )?(?:additional|analytics|optional|non-essential) cookies\b"
+    r"|for more information on how we use cookies\b"
+    r"|your feedback (?:helps|will help) us (?:make things better|improve)\b"
+    r"|sorry, there was a (?:technical )?problem\. please try again\.?$"
     r"|quickly exit this (?:site|page)\b)"
 )
 _CHROME_PATTERN_MAX_LEN = 400

@@ -141,6 +141,9 @@ def test_reference_mentioned_deep_in_the_text_is_not_the_pages() -> None:
     ("Leave this site Freedom of information request reference no: 01.FOI.24.036818",
      "Freedom of information request reference no: 01.FOI.24.036818"),
     ("If the link fails please try again.", "If the link fails please try again."),
+    ("We\u2019d like to set additional cookies to understand how you use the site.", ""),
+    ("For more information on how we use cookies, see our cookie policy.", ""),
+    ("Your feedback helps us improve this site.", ""),
     ("We use cookies in our investigations? No.", "We use cookies in our investigations? No."),
     ("Yes", "Yes"),
 ])

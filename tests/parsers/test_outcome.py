@@ -130,3 +130,21 @@ def test_any_page_keeps_the_contract(lines: list[str]) -> None:
 )
 def test_statement_wordings(statement: str, expected: str) -> None:
     assert decide([NOTE, "1. How many?", "Decision", statement])[0] == expected
+
+
+def test_samples_outcome_where_stated() -> None:
+    """Samples whose (cut) text states the MPS decision in its standard words."""
+    from tests.parsers.test_exemptions import _samples
+
+    checked = right = 0
+    for _, lines, _ in _samples():
+        text = " ".join(lines)
+        if "decided to disclose some of the requested information" in text:
+            expected = "partial"
+        elif "disclose the located information to you in full" in text:
+            expected = "full"
+        else:
+            continue
+        checked += 1
+        right += decide(lines)[0] == expected
+    assert checked >= 30 and right == checked

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 _RANGE = r"(?!\s?(?:[-–—]|to\b|and\b|&)\s?\d)"
 _PREFIXED = re.compile(
     r"^(?:Q(?:uestion|u)?|Request|Part|Point|Item)(?!s\b)\s?(?:No\.?\s?)?\.?\s?"
-    r"(\d{1,2})" + _RANGE + r"(?:\.(\d{1,2}))?(?:([a-zA-Z])|\s?\(([a-zA-Z])\))?(?:\s?\(([ivx]{1,4})\))?"
+    r"(\d{1,2})" + _RANGE + r"(?:\.(\d{1,2}))?(?:\.?([a-zA-Z])|\s?\(([a-zA-Z])\))?(?:\s?\(([ivx]{1,4})\))?"
     r"(?![\w])\s?(?:[.:)\-–—•/]+\s?)?(.*)$",
     re.IGNORECASE,
 )
@@ -27,6 +27,15 @@ _NUMBERED = re.compile(
     r"^\(?(\d{1,2})([a-z])?(?:\s?\(([a-z])\))?\s*"
     r"(?:\)\s?[.:\-–]?|\.(?!\d)|:(?!\d)|[-–—](?!\s*\d)|•|/(?!\d))\s*(.*)$"
 )
+# "1.a)", "1.a.", "1a)": a lettered part written with its question's number.
+_NUMBER_LETTER = re.compile(r"^\(?(\d{1,2})\.?([a-z])[.)]\s*(.*)$")
+# "Question One:", "Q Two -".
+_WORD_NUMBER = re.compile(
+    r"^(?:Question|Q)\s(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b\s?[:.)\-–—]\s*(.*)$",
+    re.IGNORECASE,
+)
+_WORD_VALUES = {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 _LETTER = re.compile(r"^\(?([a-zA-Z])(?:\)\s?\.?|\.(?![a-zA-Z]\.))\s*(.*)$")
 _ROMAN = re.compile(r"^\(?(i{1,4}|iv|vi{0,3}|ix|x)(?:\)\s?\.?|\.)\s+(.*)$")
 _BULLET = re.compile(r"^(?:[•·●▪◦▸➢✓*]|[-–—](?=\s+\D))\s*(.*)$")
@@ -52,6 +61,12 @@ def read_label(line: str) -> Label | None:
         sub = int(m.group(2)) if m.group(2) else None
         letter = (m.group(3) or m.group(4) or "").lower() or None
         return Label("prefixed", int(m.group(1)), sub, letter, m.group(5), m.group(6).strip())
+    m = _WORD_NUMBER.match(line)
+    if m:
+        return Label("prefixed", _WORD_VALUES[m.group(1).lower()], text=m.group(2).strip())
+    m = _NUMBER_LETTER.match(line)
+    if m:
+        return Label("numbered", int(m.group(1)), letter=m.group(2), text=m.group(3).strip())
     m = _DOTTED.match(line)
     if m:
         return Label("dotted", int(m.group(1)), int(m.group(2)), text=m.group(3).strip())

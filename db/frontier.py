@@ -120,10 +120,6 @@ class RunsAndFrontier:
                 added += cur.rowcount
         return added
 
-    def in_frontier(self, run_id: int) -> set[str]:
-        rows = self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))
-        return {r["url"] for r in rows}
-
     def open_items(self, run_id: int) -> list[FrontierItem]:
         """Items still to do (pending, or stored but not yet loaded), in insertion order."""
         rows = self.conn.execute(

@@ -86,7 +86,7 @@ async def discover_listing(
             _lister_failed(result, first=len(walked) == 1, into=into)
             return
         store.store(url, 200, result.headers, result.body, now, kind="listing")
-        page = _parse_listing_page(result, site, first=len(walked) == 1)
+        page = _parse_listing_page(result, site)
         items = [i for i in page.items if is_disclosure_item(i, site)]
         into.lister_items += len(items)
         listed = dict.fromkeys(canonical_page_url(i.url) for i in items)
@@ -104,7 +104,7 @@ async def discover_listing(
         )
 
 
-def _parse_listing_page(result: FetchResult, site: SiteDefinition, *, first: bool):
+def _parse_listing_page(result: FetchResult, site: SiteDefinition):
     try:
         return parse_listing(result.body, result.final_url, site)
     # The parser's own errors are named; any error on the lister means its markup moved.

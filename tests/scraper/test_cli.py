@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from foilog.fixture_site import serve_mirror
 from scraper.lock import CrawlLock
 from scraper.refresh import refresh
 from tests.scraper.conftest import DETAIL, Reply, archive_rows, html_page, settings_for

@@ -1,7 +1,6 @@
 """`refresh` against the real fixture mirror on loopback (rate 0, 4 in flight)."""
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import httpx

@@ -80,9 +80,18 @@ def asyncio_run(coro):
 def test_a_second_refresh_on_the_same_archive_exits_4(mirror, tmp_path):
     with CrawlLock(tmp_path / "foi.db"):
         proc = foilog(*refresh_args(mirror, tmp_path))
+        as_json = foilog(*refresh_args(mirror, tmp_path, "--json"))
     assert proc.returncode == 4
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: another refresh")
     assert mirror.request_log == []
+    assert as_json.returncode == 4 and json.loads(as_json.stdout)["exit_code"] == 4
+
+
+def test_bad_configuration_exits_2(tmp_path):
+    proc = foilog("refresh", "--site", "ftp://example.org", "--db", tmp_path / "foi.db")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: --site must be an http(s) URL")
+    zero = foilog("refresh", "--concurrency", "0", "--db", tmp_path / "foi.db")
+    assert zero.returncode == 2 and "--concurrency" in zero.stderr
 
 
 def test_default_site_without_network_exits_2_with_one_line(tmp_path):

@@ -76,12 +76,12 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
+        head = None if TABLE_SPLIT in line else read_label(line)
         found = _answer_label(line, order) or _answer_marker(
-            line, by_number, by_text, order, last_index if trust_sequence else -2, context
+            line, head, by_number, by_text, order, last_index if trust_sequence else -2, context
         )
         if found is None:
-            head = read_label(line) if group is not None else None
-            if head is not None and head.kind in ("numbered", "dotted"):
+            if group is not None and head is not None and head.kind in ("numbered", "dotted"):
                 trust_sequence = False
             if group is not None and not (not group.answer and _repeats_question(line, group, by_number)):
                 if not RANGE_HEADING.match(line):
@@ -110,12 +110,14 @@ def read_answers(
 
 
 def _answer_marker(
-    line: str, by_number: dict, by_text: dict, order: list[str], last_index: int, context: str
+    line: str, label: Label | None, by_number: dict, by_text: dict, order: list[str], last_index: int,
+    context: tuple[str, str],
 ) -> tuple[list[str], str | None, Label | None] | None:
-    """([question number], in-line answer or None, label) when `line` restates or answers a question."""
+    """([question number], in-line answer or None, label) when `line` restates or answers a
+    question; `label` is the line's own label (None for a table row, read from its first cell)."""
     cells = line.split(TABLE_SPLIT) if TABLE_SPLIT in line else None
-    head = cells[0].strip() + " -" if cells else line
-    label = read_label(head)
+    if cells:
+        label = read_label(cells[0].strip() + " -")
     number = _resolve(label, context) if label is not None else None
     if number is not None and number in by_number:
         text = " | ".join(c.strip() for c in cells[1:]) if cells else label.text
@@ -131,7 +133,7 @@ def _answer_marker(
         if number is not None:
             return [number], " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
-    number = by_text.get(_key(line))
+    number = by_text.get(_key(line)) if by_text and len(line) >= 12 else None
     if number is None and line.endswith("?"):
         number = _next_if_restated(line, by_number, order, last_index)
     return ([number], None, None) if number is not None else None

@@ -38,8 +38,6 @@ _LIST_HEADER = re.compile(
     r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE,
 )
-# Cheap test before the sentence split: no "S" followed by a digit, no citation.
-_MAYBE_CITATION = re.compile(r"[Ss][A-Za-z.]{0,8}\s?\d")
 _LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
 _NCND_WORDING = re.compile(
     r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
@@ -139,7 +137,7 @@ def _from_text(
     added_keyword: bool = False,
 ) -> list[_Mention]:
     """`cue_only`: "" any mention, "any" reliance words or the exemption's name, "words" words only."""
-    if not text or not _MAYBE_CITATION.search(text):
+    if not text or not find_citations(text):
         return []
     mentions: list[_Mention] = []
     for sentence in _sentences(text):

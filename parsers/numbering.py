@@ -40,6 +40,7 @@ _LETTER = re.compile(r"^\(?([a-zA-Z])(?:\)\s?\.?|\.(?![a-zA-Z]\.))\s*(.*)$")
 _ROMAN = re.compile(r"^\(?(i{1,4}|iv|vi{0,3}|ix|x)(?:\)\s?\.?|\.)\s+(.*)$")
 _BULLET = re.compile(r"^(?:[•·●▪◦▸➢✓*]|[-–—](?=\s+\D))\s*(.*)$")
 _YEAR_AFTER_Q = re.compile(r"^(?:19|20)\d\d\b|^/")
+_LABEL_INITIALS = frozenset("QqRrPpIiivx")
 _ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iiii": 4, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 
 
@@ -56,6 +57,8 @@ class Label:
 def read_label(line: str) -> Label | None:
     """The label a line starts with, if any (no sequence check yet)."""
     line = line.lstrip("“”\"‘’'«")  # a quoted original request: “1. Please provide ...
+    if len(line) > 1 and line[0].isalpha() and line[0] not in _LABEL_INITIALS and line[1] not in ".)":
+        return None  # prose ("The ...", "Section ...") can start no label: most lines stop here
     m = _PREFIXED.match(line)
     if m and not (line[:1] in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):
         sub = int(m.group(2)) if m.group(2) else None

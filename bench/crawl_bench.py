@@ -34,7 +34,7 @@ def refresh(base_url: str, workdir: Path, fresh: bool) -> dict:
             f"foilog refresh exited {child.returncode}: {child.stderr.strip()[-800:] or child.stdout[-800:]}"
         )
     return {"summary": child.json, "wall_s": child.wall_s, "maxrss_mb": child.maxrss_mb,
-            "returncode": child.returncode}
+            "cpu_s": child.cpu_s, "returncode": child.returncode}
 
 
 def raw_fetch(base_url: str, manifest: dict, workdir: Path) -> dict:
@@ -46,7 +46,7 @@ def raw_fetch(base_url: str, manifest: dict, workdir: Path) -> dict:
                        "--concurrency", str(CONCURRENCY)])
     if child.returncode != 0 or child.json is None:
         raise RuntimeError(f"raw fetch exited {child.returncode}: {child.stderr.strip()[-800:]}")
-    return {"wall_s": child.wall_s, **child.json}
+    return {"wall_s": child.wall_s, "cpu_s": child.cpu_s, **child.json}
 
 
 def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
@@ -80,6 +80,9 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
         "crawl_wall_s": round(run_big["wall_s"], 2),
         "crawl_raw_fetch_wall_s": round(raw["wall_s"], 2),
         "crawl_peak_rss_mb_big": round(run_big["maxrss_mb"], 1),
+        # CPU time per page: less disturbed than wall time by other load on the machine.
+        "crawl_cpu_ms_per_page": round(1000 * run_big["cpu_s"] / big["count"], 2),
+        "crawl_raw_fetch_cpu_ms_per_page": round(1000 * raw["cpu_s"] / big["count"], 2),
         "crawl_requests": seen["requests"],
         "crawl_summary": run_big["summary"],
     })
@@ -90,7 +93,7 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
     return out
 
 
-def no_change_refresh(work: Path, n: int, log=print) -> dict:
+def no_change_refresh(work: Path, n: int, log=print, after_build: bool = False) -> dict:
     """A nightly refresh when nothing changed, on an n-response archive in steady state.
 
     The archive is built by a real refresh. Straight after it every page is "first
@@ -98,7 +101,8 @@ def no_change_refresh(work: Path, n: int, log=print) -> dict:
     90 days every night; an archive gathered over years is mostly older than that. So
     before the measured run the raw store's `urls.first_seen` is set to each page's
     listing date (2019-2025), as if each had been archived when it was published.
-    The run straight after the build is measured too (`..._after_build`).
+    With `after_build`, the run straight after the build is measured too (every page
+    revisited: slow, so not in the default run).
     """
     site = ensure_mirror(work / f"site-{n}", n)
     workdir = work / f"noop-{n}"
@@ -106,8 +110,9 @@ def no_change_refresh(work: Path, n: int, log=print) -> dict:
         build = refresh(mirror.base_url, workdir, fresh=True)
         mirror.count()
         _check_complete(build, site["count"], log)
-        after_build = refresh(mirror.base_url, workdir, fresh=False)
-        seen_after_build = mirror.count()
+        if after_build:
+            first = refresh(mirror.base_url, workdir, fresh=False)
+            first["requests"] = mirror.count()["requests"]
         backdated = _backdate_first_seen(workdir / "pages.db", mirror.base_url, site)
         noop = refresh(mirror.base_url, workdir, fresh=False)
         seen = mirror.count()
@@ -120,13 +125,15 @@ def no_change_refresh(work: Path, n: int, log=print) -> dict:
         "refresh_noop_s": round(noop["wall_s"], 2),
         "refresh_noop_summary": noop["summary"],
         "refresh_noop_backdated_urls": backdated,
-        "refresh_noop_requests_after_build": seen_after_build["requests"],
-        "refresh_noop_s_after_build": round(after_build["wall_s"], 2),
         "refresh_noop_build_s": round(build["wall_s"], 2),
+        "refresh_noop_build_pages_per_s": round(site["count"] / build["wall_s"], 1),
+        "crawl_peak_rss_mb_noop_build": round(build["maxrss_mb"], 1),
     }
+    if after_build:
+        out["refresh_noop_requests_after_build"] = first["requests"]
+        out["refresh_noop_s_after_build"] = round(first["wall_s"], 2)
     log(f"  no-change refresh of {n}: {noop['wall_s']:.1f}s, {seen['requests']} requests {kinds}; "
-        f"straight after the build: {after_build['wall_s']:.1f}s, {seen_after_build['requests']} requests; "
-        f"building it took {build['wall_s']:.1f}s")
+        f"building it took {build['wall_s']:.1f}s, peak RSS {build['maxrss_mb']:.0f} MB")
     return out
 
 

@@ -62,6 +62,7 @@ class ChildRun:
     returncode: int
     wall_s: float
     maxrss_mb: float
+    cpu_s: float  # user + system time of the child itself
     stdout: str
     stderr: str
     json: dict | None = field(default=None)
@@ -92,7 +93,8 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) 
     out_path.unlink()
     err_path.unlink()
     # Linux reports ru_maxrss in KiB.
-    return ChildRun(argv, proc.returncode, wall, usage.ru_maxrss / 1024, stdout, stderr, last_json(stdout))
+    return ChildRun(argv, proc.returncode, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+                    stdout, stderr, last_json(stdout))
 
 
 def last_json(text: str) -> dict | None:

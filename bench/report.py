@@ -26,7 +26,7 @@ ROWS = (
     ("crawl_peak_rss_mb_5k", "Crawl peak RSS, large mirror", " MB", "≤ 150 MB, flat (≤ +15%)",
      lambda r: r["crawl_peak_rss_mb_5k"] <= 150
      and r["crawl_peak_rss_mb_5k"] <= 1.15 * r["crawl_peak_rss_mb_1k"]),
-    ("refresh_noop_requests", "No-change refresh, requests (lister/sitemap)", "", "≤ 3 lister requests",
+    ("refresh_noop_requests", "No-change refresh, requests (lister)", "", "≤ 3 lister requests",
      lambda r: r["refresh_noop_lister_requests"] <= 3),
     ("refresh_noop_s", "No-change refresh, seconds", " s", "—", None),
     ("fts_p50_ms", "Search p50 (Datasette JSON)", " ms", "—", None),

@@ -137,22 +137,18 @@ def _from_text(
     added_keyword: bool = False,
 ) -> list[_Mention]:
     """`cue_only`: "" any mention, "any" reliance words or the exemption's name, "words" words only."""
-    if not text or not find_citations(text):
-        return []
+    citations = find_citations(text) if text else []
     mentions: list[_Mention] = []
-    for sentence in _sentences(text):
-        citations = find_citations(sentence)
-        if not citations:
-            continue
+    for start, end in _sentence_spans(text, citations):
+        sentence = text[start:end]
+        here = [c for c in citations if start <= c.start < end]
         if not listed and _NOT_RELIED.search(sentence):
             continue
-        if cue_only == "words" and not _RELIANCE_CUE.search(sentence):
-            continue
-        if cue_only == "any" and not _relied_on_in_answer(sentence, citations):
+        relied = listed or _relied_on(text, start, end, here)
+        if (cue_only == "words" and not _RELIANCE_CUE.search(sentence)) or (cue_only == "any" and not relied):
             continue
         ncnd_sentence = _NCND_WORDING.search(sentence) is not None
-        relied = listed or _relied_on_in_answer(sentence, citations)
-        for citation in citations:
+        for citation in here:
             ncnd = force_ncnd or (
                 page_ncnd
                 and (
@@ -166,17 +162,27 @@ def _from_text(
     return mentions
 
 
-def _relied_on_in_answer(sentence: str, citations: list[Citation]) -> bool:
-    if _RELIANCE_CUE.search(sentence):
+def _relied_on(text: str, sentence_start: int, sentence_end: int, citations: list[Citation]) -> bool:
+    """The sentence says the provision is relied on, or names it right after the citation."""
+    first = citations[0]
+    if _RELIANCE_CUE.search(text, sentence_start, sentence_end):
         return True
-    after = sentence[citations[0].end : citations[0].end + 80].lower()
-    return any(word in after for word in NAME_WORDS.get(citations[0].section, ()))
+    after = text[first.end : min(first.end + 80, sentence_end)].lower()
+    return any(word in after for word in NAME_WORDS.get(first.section, ()))
 
 
-def _sentences(text: str) -> list[str]:
+def _sentence_spans(text: str, citations: list[Citation]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` that holds a citation."""
+    if not citations:
+        return []
     if len(text) < 40:
-        return [text]
-    return _SENTENCE_END.split(text)
+        return [(0, len(text))]
+    spans, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        spans.append((start, boundary.start()))
+        start = boundary.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if any(a <= c.start < b for c in citations)]
 
 
 def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:

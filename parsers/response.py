@@ -115,12 +115,14 @@ def _read_content(tree, warnings: list[str]) -> _Content:
         content.remove_link_lists(root)
     lines = _clean_lines(text_lines(root)) if root is not None else []
     body = tree.body
-    if not fallback and body is not None and content.root_looks_short(_chars(lines), root, body, _ROOT_MIN_SHARE):
+    root_chars = _chars(lines, h1)
+    if not fallback and body is not None and content.root_looks_short(root_chars, root, body, _ROOT_MIN_SHARE):
         # An empty `main`, or one holding only the title: read the whole body instead.
         content.remove_chrome(tree, root, scope=body)
         content.remove_link_lists(body, keep=root)
         body_lines = _clean_lines(text_lines(body))
-        if _chars(body_lines) > 2 * _chars(lines):
+        body_chars = _chars(body_lines, h1)
+        if body_chars > 2 * root_chars or (root_chars == 0 and body_chars > 0):
             lines, root = body_lines, body
             warnings.append("content root had little text; used body")
     return _Content(root=root, lines=lines, h1=h1, time_published=time_published)
@@ -162,8 +164,9 @@ def _clean_lines(raw: list[str]) -> list[str]:
     return drop_chrome_lines(raw)
 
 
-def _chars(lines: list[str]) -> int:
-    return sum(len(line) for line in lines)
+def _chars(lines: list[str], title: str | None = None) -> int:
+    """Characters of text, not counting the title line (a `main` holding only the h1 is empty)."""
+    return sum(len(line) for line in lines if line != title)
 
 
 def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import Response, parse_response
+from tests.parsers.pages import LAYOUTS, page, seed_lines
 
 URL = "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/x/"
 MIRROR = Path(__file__).resolve().parents[2] / "fixtures" / "site"
@@ -126,3 +127,20 @@ def test_mirror_page_nested_and_bloated() -> None:
     for variant in (nested, bloated):
         record = _check(variant, url)
         assert record.body_text == plain.body_text and record.reference == plain.reference
+
+
+_WORDS = st.sampled_from([
+    "Yes", "the", "police", "request", "information", "Section", "40(2)", "\u201cquoted\u201d", "it\u2019s", "caf\u00e9",
+    "A&E", "<b>", "x<y", "\u00a3450", "\u2013", "Q1", "1.", "a)", "cookies", "this", "we", "use", "your", "held",
+    "exempt", "NCND", "\u00e9t\u00e9", "\u0928\u092e\u0938\u094d\u0924\u0947", "\U0001f46e", "Reference",
+])
+_LINES = st.lists(st.lists(_WORDS, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_LINES, st.sampled_from(LAYOUTS))
+def test_content_round_trips_through_any_layout(lines: list[str], layout: str) -> None:
+    """Whatever the response says, its lines come back exactly, chrome gone, in every layout."""
+    chrome, _ = seed_lines("000")
+    record = _check(page(layout, "Title", lines, chrome), URL)
+    assert record.body_text.split("\n") == lines

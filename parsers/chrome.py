@@ -51,13 +51,21 @@ NAMED_SELECTOR = ",".join(
         "skip-to", "quick-exit", "quickexit", "exit-site", "leave-site", "hide-page", "safety-exit",
         "beta-banner", "phase-banner", "site-banner", "feedback", "page-helpful", "helpful",
         "share-", "-share", "sharing", "sharethis", "addthis", "social-", "print-page",
-        "back-to-top", "backtotop", "sidebar", "navbar", "nav-", "-nav", "menu", "masthead",
-        "site-header", "site-footer", "page-footer", "related",
+        "back-to-top", "backtotop",
     )
     for attr in ("class", "id")
 ) + (',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
      # Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
      ",#ccc,#ccc-overlay,.cc-window,.cc-banner")
+# Words that usually mean navigation but also turn up on content wrappers
+# ("accordion-menu", "related-questions"): removed only when mostly links.
+NAVISH_SELECTOR = ",".join(
+    f'[{attr}*="{word}" i]'
+    for word in ("sidebar", "navbar", "nav-", "-nav", "menu", "masthead", "site-header", "site-footer",
+                 "page-footer", "related")
+    for attr in ("class", "id")
+)
+NAVISH_LINK_SHARE = 0.5
 # Classes that hide content visually; their text is never part of the response.
 HIDDEN_CLASSES = frozenset((
     "hidden", "is-hidden", "d-none", "hide", "visually-hidden", "sr-only", "govuk-visually-hidden",

@@ -63,6 +63,16 @@ def remove_chrome(tree, root, scope=None) -> None:
     for node in scope.css(chrome.HIDDEN_SELECTOR):
         if _removable(node, keep) and not _collapsed_content(node):
             _detach(node)
+    for node in scope.css(chrome.NAVISH_SELECTOR):
+        if _removable(node, keep) and _link_share(node) >= chrome.NAVISH_LINK_SHARE:
+            _detach(node)
+
+
+def _link_share(node) -> float:
+    text = len(node.text(deep=True).strip())
+    if not text:
+        return 1.0
+    return sum(len(a.text(deep=True).strip()) for a in node.css("a[href]")) / text
 
 
 def _collapsed_content(node) -> bool:
@@ -96,8 +106,7 @@ def remove_link_lists(scope, keep=None) -> None:
         if len(links) < _MENU_MIN_LINKS or node.css_first("h1") is not None:
             continue
         text = len(node.text(deep=True).strip())
-        link_text = sum(len(a.text(deep=True).strip()) for a in links)
-        if text and link_text >= _MENU_LINK_SHARE * text and not any(
+        if text and _link_share(node) >= _MENU_LINK_SHARE and not any(
                 _is_document(a.attributes.get("href") or "") for a in links):
             _detach(node)
 

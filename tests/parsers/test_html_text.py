@@ -240,3 +240,10 @@ def test_not_html_is_flagged(data) -> None:
 
 def test_html_is_not_flagged() -> None:
     assert "not an HTML page" not in parse_response("<p>Hello</p>", "https://x/").warnings
+
+
+def test_navigation_words_on_content_wrappers() -> None:
+    html = ('<main><h1>T</h1><div class="accordion-menu"><p>Q1 - How many?</p><p>There were 12.</p></div>'
+            '<div class="related-links"><h2>Related</h2><ul><li><a href="/a">Other response one</a></li>'
+            '<li><a href="/b">Other response two</a></li></ul></div></main>')
+    assert parse_response(html, "https://x/").body_text == "Q1 - How many?\nThere were 12."

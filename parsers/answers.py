@@ -203,16 +203,24 @@ def _questions_in_reply(lines: list[str], start: int, end: int) -> list[tuple[st
     seq = Sequence()
     found: list[list] = []  # [number, text, answer lines]
     for i in range(start, end):
-        label = read_label(lines[i])
+        line = lines[i]
+        cells = line.split(TABLE_SPLIT) if TABLE_SPLIT in line else None
+        label = read_label(cells[0].strip() + " -") if cells and len(cells) >= 3 else read_label(line)
         number = None
-        if label is not None and label.kind == "prefixed":
+        if cells and len(cells) >= 3 and label is not None and label.kind in ("prefixed", "numbered", "dotted"):
+            # A table "1 | How many cars? | 45" holding both the questions and the answers.
+            number = seq.accept(label, strict=False) if not label.text.strip("- ") else None
+            if number is not None:
+                found.append([number, cells[1].strip(), [" | ".join(c.strip() for c in cells[2:])]])
+                continue
+        elif cells is None and label is not None and label.kind == "prefixed":
             number = seq.accept(label, strict=False)
-        elif label is not None and found and label.kind in ("letter",):
+        elif cells is None and label is not None and found and label.kind in ("letter",):
             number = seq.accept(label)
         if number is not None:
             found.append([number, label.text, []])
         elif found:
-            found[-1][2].append(lines[i])
+            found[-1][2].append(line)
     result = []
     pending: list[list] = []
     for number, text, answer in found:

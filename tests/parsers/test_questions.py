@@ -329,3 +329,10 @@ def test_request_labelled_q1_without_decision_marker() -> None:
     request, questions, _ = parse_questions(lines)
     assert request == "Q1. How many cars?\nQ2. How many vans?"
     assert {q.number: q.answer for q in questions} == {"1": "45", "2": "12"}
+
+
+def test_questions_and_answers_in_one_table() -> None:
+    lines = [NOTE, "I have today decided to disclose the located information to you in full.",
+             "No. | Question | Answer", "1 | How many cars? | 45", "2 | How many vans? | 12"]
+    _, questions, _ = parse_questions(lines)
+    assert [(q.number, q.text, q.answer) for q in questions] == [("1", "How many cars?", "45"), ("2", "How many vans?", "12")]

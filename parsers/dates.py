@@ -16,7 +16,7 @@ MONTHS = {
     "december": 12, "dec": 12,
 }
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
-_SEG_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH_WORD})[-_ ]*(?P<y>(?:19|20)\d\d)")
+_SEG_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_MONTH_WORD})(?P<y2>(?:19|20)\d\d)")
 _SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])")
 _SEG_MONTH = re.compile(rf"{_MONTH_WORD}|0?[1-9]|1[0-2]")
 _YEAR_IN_SEG = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -43,7 +43,10 @@ def month_from_url(url: str) -> str | None:
         return None
     segments = [unquote(s).lower() for s in parts.path.split("/") if s]
     for i, seg in enumerate(segments):
-        match = _SEG_MONTH_YEAR.fullmatch(seg) or _SEG_YEAR_MONTH.fullmatch(seg)
+        match = _SEG_MONTH_YEAR.fullmatch(seg)
+        if match:
+            return _month(match.group("y") or match.group("y2"), match.group("m") or match.group("m2"))
+        match = _SEG_YEAR_MONTH.fullmatch(seg)
         if match:
             return _month(match.group("y"), match.group("m"))
         if _SEG_MONTH.fullmatch(seg) and i > 0:

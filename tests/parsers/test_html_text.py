@@ -74,6 +74,10 @@ def test_decode_html(data: bytes, text: str, warning: str | None) -> None:
     ("https://www.met.police.uk/foi-ai/metropolitan-police/d/may-2022/protests-on-march-2022/", "2022-05"),
     ("http://127.0.0.1:8765/foi-ai/metropolitan-police/disclosure-2024/MARCH-2024/x", "2024-03"),
     ("file:///tmp/disclosure-2024/august-2024/x/index.html", None),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/08-2024/x/", "2024-08"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august2024/x/", "2024-08"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/2024-08/x/", "2024-08"),
+    ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/13-2024/x/", None),
     ("not a url", None),
 ])
 def test_month_from_url(url: str, month: str | None) -> None:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
-from parsers.chrome import drop_chrome_lines, strip_chrome_text
+from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
     is_updated_line, month_from_url, parse_date, published_from_line, published_label_and_date,
 )
@@ -231,10 +231,22 @@ def _h1_title(tree, root) -> str | None:
     site_names = _site_names(tree)
     for candidates in (root.css("h1") if root is not None else [], tree.css("h1")):
         for node in candidates:
-            text = strip_chrome_text(clean_line(node.text(deep=True)))
+            text = strip_chrome_text(clean_line(_visible_text(node)))
             if text and text.lower() not in site_names:
                 return text
     return None
+
+
+_INVISIBLE = ",".join(["." + name for name in sorted(HIDDEN_CLASSES)] + [HIDDEN_SELECTOR])
+
+
+def _visible_text(node) -> str:
+    """Text without screen-reader-only parts ("<span class=visually-hidden>Page title:</span>")."""
+    text = node.text(deep=True)
+    for hidden in node.css(_INVISIBLE):
+        if hidden.mem_id != node.mem_id:
+            text = text.replace(hidden.text(deep=True), " ", 1)
+    return text
 
 
 def _site_names(tree) -> set[str]:

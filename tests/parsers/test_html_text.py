@@ -251,3 +251,8 @@ def test_navigation_words_on_content_wrappers() -> None:
             '<div class="related-links"><h2>Related</h2><ul><li><a href="/a">Other response one</a></li>'
             '<li><a href="/b">Other response two</a></li></ul></div></main>')
     assert parse_response(html, "https://x/").body_text == "Q1 - How many?\nThere were 12."
+
+
+def test_title_without_screen_reader_text() -> None:
+    html = '<main><h1><span class="visually-hidden">Page title: </span>Dogs <em>seized</em></h1><p>x</p></main>'
+    assert parse_response(html, "https://x/").title == "Dogs seized"

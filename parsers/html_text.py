@@ -174,7 +174,21 @@ def _list_context(node, tag: str) -> list:
         return [False, "", 0]
     attrs = node.attributes
     start = _int_or(attrs.get("start"), 1)
-    return [True, (attrs.get("type") or "1").strip()[:1], start]
+    kind = (attrs.get("type") or "1").strip()[:1]
+    style = _LIST_STYLE.search(attrs.get("style") or "")
+    if style:
+        # Word and rich-text editors set the numbering style in CSS, not `type`.
+        kind = _STYLE_KINDS.get(style.group(1).lower(), kind)
+        if kind == "none":
+            return [False, "", 0]
+    return [True, kind, start]
+
+
+_LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
+_STYLE_KINDS = {
+    "lower-alpha": "a", "lower-latin": "a", "upper-alpha": "A", "upper-latin": "A", "lower-roman": "i",
+    "upper-roman": "I", "decimal": "1", "none": "none",
+}
 
 
 def _start_item(out: _LineBuilder, node, lists: list) -> None:

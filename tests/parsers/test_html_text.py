@@ -29,6 +29,8 @@ def lines(html: str) -> list[str]:
     ("<ol type=i><li>x</li><li>y</li><li>z</li><li>w</li></ol>", ["i. x", "ii. y", "iii. z", "iv. w"]),
     ("<ol><li>1. already</li><li>Q2 - also</li><li>2a) this</li></ol>", ["1. already", "Q2 - also", "2a) this"]),
     ("<ol><li><p>para in li</p></li></ol>", ["1. para in li"]),
+    ('<ol style="list-style-type: lower-alpha"><li>x</li><li>y</li></ol>', ["a. x", "b. y"]),
+    ('<ol style="list-style: none"><li>x</li></ol>', ["x"]),
     ("<table><tr><th>Year</th><th>Count</th></tr><tr><td>2023</td><td>5</td></tr></table>",
      ["Year | Count", "2023 | 5"]),
     ("<table><tr><td><p>a</p><p>b</p></td><td>c</td></tr></table>", ["a b | c"]),

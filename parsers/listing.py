@@ -26,6 +26,7 @@ DOC_TYPES = ("Disclosure log", "Publication scheme", "FOI request", "Policy", "P
 _CONTAINER_TAGS = frozenset(("li", "article", "tr", "div", "section", "dd"))
 _MAX_CONTAINER_UP = 6
 _MAX_CONTAINER_CHARS = 2000
+_CARD_BLOCKS = "h1, h2, h3, h4, h5, h6, p, div, time, dl"
 # Link texts that are not titles: the title is then the item's heading.
 _GENERIC_LINK_TEXT = frozenset(("read more", "more", "view", "view details", "find out more", "continue reading",
                                 "details", "open", "see more", "read full response", "\u2192", "\u00bb"))
@@ -88,18 +89,27 @@ def _items(tree, base: str, site: SiteDefinition) -> list[ListingItem]:
         item_url = _detail_url(anchor.attributes.get("href") or "", base, site)
         if item_url is None:
             continue
-        title = clean_line(anchor.text(deep=True)) or clean_line(anchor.attributes.get("title") or "") or None
+        title = _anchor_title(anchor)
         if item_url in found:
             if found[item_url].title is None and title:
                 found[item_url] = ListingItem(item_url, title, found[item_url].date, found[item_url].doc_type)
             continue
         container = _container(anchor, base, site)
+        if container is None and anchor.css_first(_CARD_BLOCKS) is not None:
+            container = anchor  # the whole card is the link
         if container is not None and (title is None or title.lower() in _GENERIC_LINK_TEXT):
             heading = container.css_first("h1, h2, h3, h4, h5, h6, strong")
             title = clean_line(heading.text(deep=True)) if heading is not None else title
         date, doc_type = _container_facts(container, title)
         found[item_url] = ListingItem(url=item_url, title=title or None, date=date, doc_type=doc_type)
     return list(found.values())
+
+
+def _anchor_title(anchor) -> str | None:
+    """The link's title: its heading when the whole card is the link, else its text."""
+    heading = anchor.css_first("h1, h2, h3, h4, h5, h6")
+    node = heading if heading is not None and heading.mem_id != anchor.mem_id else anchor
+    return clean_line(node.text(deep=True)) or clean_line(anchor.attributes.get("title") or "") or None
 
 
 def _detail_url(href: str, base: str, site: SiteDefinition) -> str | None:

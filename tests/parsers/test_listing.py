@@ -168,3 +168,12 @@ def test_sitemap_index_children() -> None:
     assert sitemap_children(xml, BASE + "/sitemap.xml") == [BASE + "/sitemap-1.xml", BASE + "/sitemap-2.xml?a=1&b=2"]
     assert sitemap_children("<urlset><url><loc>x</loc></url></urlset>", BASE) == []
     assert parse_sitemap(xml, BASE + "/sitemap.xml", MPS) == []
+
+
+def test_whole_card_is_the_link() -> None:
+    html = (f'<div class="grid"><a class="card" href="{D1}"><h3>Live video streaming</h3>'
+            f'<p>Disclosure log</p><p>3 August 2024</p></a><a class="card" href="{D2}"><h3>Dogs</h3>'
+            f'<p>9 July 2022</p></a></div>')
+    items = parse_listing(html, LISTER, MPS).items
+    assert [(i.title, i.date, i.doc_type) for i in items] == [
+        ("Live video streaming", "2024-08-03", "Disclosure log"), ("Dogs", "2022-07-09", None)]

@@ -26,6 +26,8 @@ DOC_TYPES = ("Disclosure log", "Publication scheme", "FOI request", "Policy", "P
 _CONTAINER_TAGS = frozenset(("li", "article", "tr", "div", "section", "dd"))
 _MAX_CONTAINER_UP = 6
 _MAX_CONTAINER_CHARS = 2000
+# "Updated 5 June 2024 | Published 3 May 2024": the published date is the item's.
+_PUBLISHED_NEAR = re.compile(r"published\W{0,3}(.{0,40})", re.I)
 _CARD_BLOCKS = "h1, h2, h3, h4, h5, h6, p, div, time, dl"
 # Link texts that are not titles: the title is then the item's heading.
 _GENERIC_LINK_TEXT = frozenset(("read more", "more", "view", "view details", "find out more", "continue reading",
@@ -135,7 +137,8 @@ def _container_facts(container, title: str | None) -> tuple[str | None, str | No
     text = clean_line(container.text(deep=True, separator=" "))
     if title:
         text = text.replace(title, " ")
-    date = date or parse_date(text)
+    published = _PUBLISHED_NEAR.search(text)
+    date = date or (parse_date(published.group(1)) if published else None) or parse_date(text)
     lowered = text.lower()
     doc_type = next((label for label in DOC_TYPES if label.lower() in lowered), None)
     return date, doc_type

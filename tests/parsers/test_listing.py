@@ -177,3 +177,8 @@ def test_whole_card_is_the_link() -> None:
     items = parse_listing(html, LISTER, MPS).items
     assert [(i.title, i.date, i.doc_type) for i in items] == [
         ("Live video streaming", "2024-08-03", "Disclosure log"), ("Dogs", "2022-07-09", None)]
+
+
+def test_published_date_preferred_over_updated() -> None:
+    html = f'<ul><li><a href="{D1}">Live</a> <span>Updated 5 June 2024</span> <span>Published: 3 May 2024</span></li></ul>'
+    assert parse_listing(html, LISTER, MPS).items[0].date == "2024-05-03"

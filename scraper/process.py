@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sqlite3
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -23,6 +24,7 @@ from db.load import (
 )
 from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
 from parsers import parse_response
+from scraper.discover import canonical_page_url
 from scraper.fetch import FetchResult, Fetcher
 
 log = logging.getLogger("foilog.refresh")
@@ -63,6 +65,9 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
         last_modified=known.last_modified if trust_cache else None,
     )
     now = utc_now()
+    moved_to = _moved_to(ctx, url, result)
+    if moved_to is not None:
+        return await _moved(ctx, url, moved_to, result, now)
     if result.error is not None:
         return _failed(ctx, url, result.error, now)
     if result.status in (404, 410):
@@ -78,6 +83,34 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
     if not page.new_version and trust_cache:
         return await _seen(ctx, url, now)
     return await _parse_and_load(ctx, page)
+
+
+def _moved_to(ctx: PageContext, url: str, result: FetchResult) -> str | None:
+    """The other response page this URL now redirects to, if any."""
+    if result.error is not None or result.final_url == url:
+        return None
+    target = canonical_page_url(result.final_url)
+    site = ctx.fetcher.settings.site
+    if target == url or not site.is_detail_path(urlsplit(target).path):
+        return None
+    return target
+
+
+async def _moved(ctx: PageContext, url: str, target: str, result: FetchResult,
+                 now: str) -> PageOutcome:
+    """A renamed page: archived under its new address; the old one marked removed.
+
+    Keeping the body under the old URL would give the archive two rows for one
+    response once the lister shows the new address.
+    """
+    log.info("moved: %s -> %s", url, target)
+    ctx.store.store(url, 301, {}, b"", now)  # the old address: known, never a new version
+    async with _archive_turn(ctx):
+        mark_removed(ctx.archive, url, now)
+    outcome = await refresh_page(ctx, target)  # once more, through the whole pipeline
+    _set_state(ctx, url, FAILED if outcome.outcome == "failed" else DONE,
+               outcome=outcome.outcome, error=outcome.error)
+    return outcome
 
 
 async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:

@@ -281,3 +281,33 @@ async def test_a_sitemap_lastmod_brings_an_old_page_forward(hostile, tmp_path):
     hostile.routes["/sitemap.xml"] = sitemap(datetime.now(timezone.utc).date().isoformat())
     summary = await run(settings)
     assert summary["changed"] == 1 and hostile.log.count(page) == 2
+
+
+async def test_a_renamed_page_is_archived_once_under_its_new_address(hostile, tmp_path):
+    from tests.scraper.conftest import Reply, html_page
+
+    lister = "/foi-ai/af/accessing-information/published-items/"
+    old, new = DETAIL.format("old-slug"), DETAIL.format("new-slug")
+
+    def listing(path):
+        return Reply(200, f'<html><body><main><ul><li><a href="{path}">A page</a></li></ul>'
+                          f'</main></body></html>'.encode(), {"Content-Type": "text/html"})
+
+    body = html_page("Reference 01.FOI.24.000042")
+    hostile.routes[lister] = listing(old)
+    hostile.routes[old] = Reply(200, body, {"Content-Type": "text/html"})
+    settings = settings_for(hostile.base_url, tmp_path, recent_days=100_000)  # revisit all
+    assert (await run(settings))["new"] == 1
+    hostile.routes[old] = Reply(301, b"", {"Location": new})
+    hostile.routes[new] = Reply(200, body, {"Content-Type": "text/html"})
+    hostile.routes[lister] = listing(new)
+    summary = await run(settings)
+    assert summary["failed"] == 0
+    rows = {r[0]: r for r in archive_rows(settings.db_path)}
+    assert set(rows) == {"metropolitan-police/disclosure-2025/may-2025/old-slug",
+                         "metropolitan-police/disclosure-2025/may-2025/new-slug"}
+    assert rows["metropolitan-police/disclosure-2025/may-2025/old-slug"][3] is not None
+    assert rows["metropolitan-police/disclosure-2025/may-2025/new-slug"][3] is None
+    again = await run(settings)  # the old address keeps redirecting: nothing new
+    assert again["new"] == 0 and again["failed"] == 0
+    assert len(archive_rows(settings.db_path)) == 2

@@ -103,3 +103,15 @@ def test_seed_002_semantics(layout: str, use_lists: bool) -> None:
     assert "exempt" in questions["6"].answer
     assert {e.section for e in record.exemptions} == {40}
     assert record.outcome == "partial" and record.ncnd is False
+
+
+def test_semantic_parsers_get_the_contract_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They read the content lines without the h1 title and the Published line."""
+    import parsers.semantic
+
+    seen: list[list[str]] = []
+    real = parsers.semantic.analyse
+    monkeypatch.setattr(parsers.semantic, "analyse", lambda lines: (seen.append(list(lines)), real(lines))[1])
+    record, content = _parse("000", "main")
+    assert seen == [content]
+    assert record.published == "2024-08-12" and record.title == TITLE

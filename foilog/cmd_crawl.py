@@ -6,7 +6,6 @@ line on stderr and an exit code (see EXIT_CODES_HELP), never a traceback.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import sys
@@ -25,21 +24,18 @@ from scraper.report import (
 )
 
 
-def _fail(message: str, code: int, as_json: bool = False) -> None:
+def _fail(message: str, code: int) -> None:
     click.echo(f"error: {message}", err=True)
-    if as_json:  # automation reads stdout: it gets an object even when nothing ran
-        click.echo(json.dumps({"error": message, "exit_code": code}))
     sys.exit(code)
 
 
-def _settings(as_json: bool = False, **options) -> Settings:
+def _settings(**options) -> Settings:
     settings = Settings.from_env(**options)
     parts = urlsplit(settings.site.base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        _fail(f"--site must be an http(s) URL, got {settings.site.base_url!r}", EXIT_UNREACHABLE,
-              as_json)
+        _fail(f"--site must be an http(s) URL, got {settings.site.base_url!r}", EXIT_UNREACHABLE)
     if settings.rate < 0 or settings.concurrency < 1:
-        _fail("--rate must be >= 0 and --concurrency >= 1", EXIT_UNREACHABLE, as_json)
+        _fail("--rate must be >= 0 and --concurrency >= 1", EXIT_UNREACHABLE)
     return settings
 
 
@@ -51,7 +47,7 @@ class _StderrNow(logging.Handler):
         print(self.format(record), file=sys.stderr)
 
 
-def _run(coroutine_factory, as_json: bool = False):
+def _run(coroutine_factory):
     """Run one library coroutine; turn the operator-facing failures into exit codes."""
     from scraper.fetch import SiteUnreachable
     from scraper.lock import LockHeld
@@ -64,21 +60,21 @@ def _run(coroutine_factory, as_json: bool = False):
     try:
         return asyncio.run(coroutine_factory())
     except LockHeld as exc:
-        _fail(str(exc), EXIT_LOCKED, as_json)
+        _fail(str(exc), EXIT_LOCKED)
     except SiteUnreachable as exc:
-        _fail(f"{exc}; nothing changed", EXIT_UNREACHABLE, as_json)
+        _fail(f"{exc}; nothing changed", EXIT_UNREACHABLE)
     except BadInput as exc:
-        _fail(str(exc), EXIT_UNREACHABLE, as_json)
+        _fail(str(exc), EXIT_UNREACHABLE)
     except sqlite3.OperationalError as exc:
         # disk full, read-only file or directory, unopenable path: each response is
         # one transaction, so the one being written was rolled back whole
         _fail(f"cannot write the database ({exc}); the page being written was rolled "
-              "back, everything before it is kept", EXIT_UNREACHABLE, as_json)
+              "back, everything before it is kept", EXIT_UNREACHABLE)
     except OSError as exc:  # a data directory that cannot be created or written
         _fail(f"cannot write {exc.filename or 'the data directory'} ({exc.strerror or exc})",
-              EXIT_UNREACHABLE, as_json)
+              EXIT_UNREACHABLE)
     except KeyboardInterrupt:
-        _fail("interrupted; the next refresh resumes this run", 130, as_json)
+        _fail("interrupted; the next refresh resumes this run", 130)
 
 
 site_option = click.option("--site", default=None, metavar="URL",
@@ -112,9 +108,9 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
     from scraper.progress import Progress
     from scraper.refresh import refresh
 
-    settings = _settings(as_json, site=site, db_path=db_path, pages_path=pages_path,
+    settings = _settings(site=site, db_path=db_path, pages_path=pages_path,
                          full=full, rate=rate, concurrency=concurrency)
-    summary = _run(lambda: refresh(settings, progress=Progress()), as_json)
+    summary = _run(lambda: refresh(settings, progress=Progress()))
     if summary["shape_changed"]:
         click.echo(f"error: {summary['shape_changed']}", err=True)
     for failure in summary["failures"][:10]:

@@ -69,7 +69,7 @@ def parse_questions(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[
 
 def _request_lines(lines: list[str], parts: Parts) -> list[str]:
     chosen = lines[parts.request_start : parts.decision]
-    if chosen:
+    if chosen and parts.request_shares_marker:
         first = request_marker_rest(chosen[0])
         chosen = ([first] if first else []) + chosen[1:]
     return chosen

@@ -115,6 +115,7 @@ class Parts:
     reasons: int
     disclosure: int
     closing: int  # first line of closing boilerplate (len(lines) when none)
+    request_shares_marker: bool = False  # "Request: 1) The number ..." - drop "Request:"
 
     @property
     def reply_start(self) -> int:
@@ -142,7 +143,7 @@ def split_parts(lines: list[str]) -> Parts:
 
 @lru_cache(maxsize=16)
 def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
-    start = _request_start(lines)
+    start, shares = _request_start(lines)
     decision = _first(lines, _DECISION_STRONG, start)
     if decision < 0:
         decision = _first(lines, _DECISION_WEAK, start)
@@ -158,7 +159,7 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
     if disclosure < 0:
         # The answers may come before the reasons ("Disclosure" ... "Reason for decision").
         disclosure = _first(lines, _DISCLOSURE, decision, reasons if reasons >= 0 else closing)
-    return Parts(start, decision, reasons, disclosure, closing)
+    return Parts(start, decision, reasons, disclosure, closing, shares)
 
 
 def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int:
@@ -174,24 +175,25 @@ def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int
     return -1
 
 
-def _request_start(lines: tuple[str, ...]) -> int:
+def _request_start(lines: tuple[str, ...]) -> tuple[int, bool]:
+    """First request line, and whether that line still begins with its marker."""
     for i, line in enumerate(lines):
         inline = _NOTE_INLINE.search(line)
         if inline is not None and inline.start() > 0:
-            return i if line[inline.end() :].strip() else i + 1
+            return (i, True) if line[inline.end() :].strip() else (i + 1, False)
         if _REQUEST_MARKER.match(line):
             # A marker line that also holds the request ("Request: 1) The number ...")
             # starts the request itself; a bare marker starts it on the next line.
             if _SALUTATION.match(line):
-                return i + 1
+                return i + 1, False
             rest = line.split(":", 1)[1].strip() if ":" in line else ""
-            return i if rest else i + 1
+            return (i, True) if rest else (i + 1, False)
         if _DECISION_STRONG.match(line):
             break
     i = 0
     while i < len(lines) and _HEADER_LINE.match(lines[i]):
         i += 1
-    return i
+    return i, False
 
 
 def request_marker_rest(line: str) -> str:

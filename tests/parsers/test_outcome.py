@@ -148,3 +148,17 @@ def test_samples_outcome_where_stated() -> None:
         checked += 1
         right += decide(lines)[0] == expected
     assert checked >= 30 and right == checked
+
+
+def test_every_sample_cut_mid_word_parses() -> None:
+    """The samples stop after ~2,000 characters, often mid-word: all three readers cope."""
+    from tests.parsers.test_exemptions import _samples
+
+    for name, lines, _ in _samples():
+        request, questions, _ = parse_questions(lines)
+        outcome, ncnd, _ = decide_outcome(lines, find_exemptions(lines)[0], questions)
+        assert outcome in OUTCOMES, name
+        marker = next((i for i, line in enumerate(lines) if line.startswith("I note you seek access")), None)
+        if marker is not None and marker + 1 < len(lines) and not lines[marker + 1].startswith("I have today decided"):
+            assert request.startswith(lines[marker + 1][:30]), name
+            assert questions, name

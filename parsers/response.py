@@ -32,6 +32,7 @@ from parsers.dates import (
 )
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line, text_lines
+from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.record import Response
 from parsers.reference import find_reference
@@ -69,6 +70,9 @@ def _parse(html: str | bytes, url: str) -> Response:
     if "<" not in text[:_SNIFF_CHARS] or text.startswith("%PDF"):
         # A document or error text served in place of the page: parsed, but flagged.
         warnings.append("not an HTML page")
+    text, flattened = limit_nesting(text)
+    if flattened:
+        warnings.append(f"tags nested deeper than {MAX_DEPTH} flattened")
     tree = LexborHTMLParser(text)
     base = base_for(tree, url)
     meta_published, head_title = _meta_published(tree), _head_title(tree)

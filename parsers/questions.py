@@ -29,6 +29,7 @@ _POSTAMBLE = re.compile(
     r"|I would appreciate|Under Section 16\b|I understand that (?:the|you)|Note:|NB\b)",
     re.IGNORECASE,
 )
+_LONE_NUMBER = re.compile(r"^\d{1,2}\.?$")
 # A line that introduces a list: "... please provide:", "I would like the following information".
 _LIST_INTRO = re.compile(
     r"(?::|\bthe following(?: information| questions| data| details)?|\bplease (?:provide|tell me|supply)(?: me)?(?: with)?)"
@@ -90,6 +91,8 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
             open_q, headed = None, True
             continue
         label = _table_label(line) if TABLE_SPLIT in line else read_label(line)
+        if label is None and _LONE_NUMBER.match(line):
+            label = Label("numbered", int(line.rstrip(".")))  # "1" on its own line, the question below
         number = None
         if headed and label is not None and label.kind in ("letter", "roman"):
             label = None  # "Questions 1-6 relate to ..." then "a. ...": not parts of a question

@@ -117,6 +117,7 @@ NUMBERING = [
     (["1. a", "1.a) x", "1.b) y", "2. b"], ["1", "1a", "1b", "2"]),
     (["Q1. a", "Q1.a - x", "Q2. b"], ["1", "1a", "2"]),
     (["Question One: a", "Question Two: b"], ["1", "2"]),
+    (["1", "How many cars?", "2", "How many vans?"], ["1", "2"]),
     (["Q1.The first", "Q2.The second"], ["1", "2"]),
 ]
 

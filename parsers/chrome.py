@@ -114,7 +114,8 @@ _CHROME_WHOLE_LINES = (
     "Quick exit", "Exit this site", "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
     "Did you find this page useful?", "Did you find what you were looking for?", "Help us improve this page",
     "Is there anything wrong with this page?", "Rate this page",
-    "Yes No", "Hide this page", "Close", "Menu", "Search",
+    "Yes No", "Hide this page", "Close", "Menu", "Search", "Manage cookies", "Cookie preferences",
+    "Change cookie settings", "Set cookie preferences", "View cookies", "Hide cookie message",
 )
 # Looser patterns for chrome lines whose wording may drift on the live site; anchored
 # at the start and only applied to short lines.
@@ -127,7 +128,9 @@ _CHROME_PATTERNS = re.compile(
     r"|for more information on how we use cookies\b"
     r"|your feedback (?:helps|will help) us (?:make things better|improve)\b"
     r"|sorry, there was a (?:technical )?problem\. please try again\.?$"
-    r"|quickly exit this (?:site|page)\b)"
+    r"|quickly exit this (?:site|page)\b"
+    r"|cookies on (?:the )?[\w .'-]{0,60}(?:website|site)$"
+    r"|you(?:'ve| have) (?:accepted|rejected) (?:additional|analytics|all|optional) cookies\b)"
 )
 _CHROME_PATTERN_MAX_LEN = 400
 
@@ -142,7 +145,9 @@ _SENTENCES = tuple(sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, k
 _WHOLE_LINES = frozenset(normalise_for_match(s) for s in _CHROME_WHOLE_LINES)
 # Fast rejection: a line can only hold chrome if it starts or ends with a word that
 # some chrome sentence starts or ends with (most content lines fail both).
-_FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES)) | {"we", "your", "this", "you", "quickly"}
+_FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES)) | {
+    "we", "we'd", "your", "this", "you", "you've", "quickly", "cookies", "for", "sorry",  # _CHROME_PATTERNS
+}
 _LAST_WORDS = frozenset(s.split()[-1] for s in _SENTENCES)
 
 

@@ -150,6 +150,10 @@ def test_reference_mentioned_deep_in_the_text_is_not_the_pages() -> None:
     ("We\u2019d like to set additional cookies to understand how you use the site.", ""),
     ("For more information on how we use cookies, see our cookie policy.", ""),
     ("Your feedback helps us improve this site.", ""),
+    ("Cookies on the Metropolitan Police website", ""),
+    ("You\u2019ve accepted additional cookies. You can change your cookie settings at any time.", ""),
+    ("Cookies on the website were used by the suspect to track victims",
+     "Cookies on the website were used by the suspect to track victims"),
     ("We use cookies in our investigations? No.", "We use cookies in our investigations? No."),
     ("Yes", "Yes"),
 ])

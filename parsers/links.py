@@ -38,7 +38,8 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
         url = resolve(attrs.get("href") or "", base_url)
         if url is None or _strip_fragment(url) == page and "#" in url:
             continue
-        text = clean_line(anchor.text(deep=True)) or clean_line(attrs.get("title") or attrs.get("aria-label") or "")
+        text = clean_line(anchor.text(deep=True)) or clean_line(
+            attrs.get("aria-label") or attrs.get("title") or _image_alt(anchor))
         if url in seen:
             index = seen[url]
             if not links[index].text and text:
@@ -74,6 +75,11 @@ def outside_attachments(body, root, base_url: str, known: tuple[Link, ...]) -> t
         links.append(Link(text=text, url=url))
         attachments.append(Attachment(title=text or _filename(url), url=url, type=kind))
     return tuple(links), tuple(attachments)
+
+
+def _image_alt(anchor) -> str:
+    image = anchor.css_first("img[alt]")
+    return (image.attributes.get("alt") or "") if image is not None else ""
 
 
 def resolve(href: str, base_url: str) -> str | None:

@@ -170,7 +170,8 @@ def test_links_and_attachments() -> None:
     <a href="/SysSiteAssets/foi-media/metropolitan-police/blob">blob</a>
     <a href="https://example.org/page">Elsewhere</a> <a href="https://example.org/page">dup</a>
     <a href="mailto:foi@example.org">Email us</a> <a href="javascript:void(0)">JS</a> <a href="#top">Top</a>
-    <a href="tel:101">call</a> <a href="">empty</a></p></main></body></html>"""
+    <a href="tel:101">call</a> <a href="">empty</a>
+    <a href="/img-link"><img src="chart.png" alt="Chart of stops"></a></p></main></body></html>"""
     record = parse_response(html, "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/p/")
     urls = [link.url for link in record.links]
     assert urls == [
@@ -179,7 +180,9 @@ def test_links_and_attachments() -> None:
         "https://www.met.police.uk/SysSiteAssets/foi-media/metropolitan-police/blob",
         "https://example.org/page",
         "mailto:foi@example.org",
+        "https://www.met.police.uk/img-link",
     ]
+    assert record.links[-1].text == "Chart of stops"
     assert record.links[3].text == "Elsewhere"
     assert [(a.title, a.type) for a in record.attachments] == [("The data", "xlsx"), ("PDF", "pdf"), ("blob", "unknown")]
 

@@ -7,8 +7,10 @@ the wordings overlap: a cost-limit or vexatious refusal, an invalid request, the
 "disclose some of" / "the majority" / "partial Refusal Notice" (partial), "disclose the
 located information to you in full" (full), "not held" (not_held), "neither confirm nor
 deny" with nothing disclosed (ncnd), "decided not to disclose" / "exempt" (refused).
-When the statement says none of these, the exemptions decide (s.12 -> cost_limit,
-s.14 -> vexatious, only NCND provisions -> ncnd), else `unknown`.
+When the statement says none of these, the exemptions and answers decide (s.12 ->
+cost_limit, s.14 -> vexatious, only NCND provisions -> ncnd, other exemptions ->
+partial or refused, answers all "not held" -> not_held, answers and nothing withheld ->
+full), else `unknown`.
 
 `ncnd` is true when an exemption relied on is an NCND provision, or the reply itself
 says the MPS will "neither confirm nor deny"; "This should not be taken as an indication
@@ -41,8 +43,13 @@ _PARTIAL = re.compile(
 )
 _FULL = re.compile(
     r"\b(?:disclos|provid|releas)\w*\b[^.]{0,80}?\bin full\b|full disclosure|disclose all (?:of )?the"
-    r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))"
-    r"|(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
+    r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))",
+    re.IGNORECASE,
+)
+# "Please find below ..." says something was disclosed, not that everything was: full
+# only when no exemption was relied on.
+_DISCLOSED = re.compile(
+    r"(?:information|answers?) (?:is|are) (?:provided )?(?:below|as follows)"
     r"|please find (?:below|attached) (?:the |our )?(?:information|response|answers)",
     re.IGNORECASE,
 )
@@ -105,6 +112,8 @@ def _statement(lines: list[str], parts) -> str:
         return ""
     stops = [i for i in (parts.reasons, parts.disclosure, parts.closing) if i > parts.decision]
     end = min(stops + [parts.decision + _DECISION_LINES])
+    if end == parts.disclosure and end < len(lines) and len(lines[end].split()) >= 5:
+        end += 1  # "Decision" / "Please find below the information you requested."
     return " ".join(lines[parts.decision : end])
 
 
@@ -125,7 +134,7 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
         return "full"
     if _NOT_HELD.search(text):
         return "not_held"
-    if _HELD.search(text):
+    if _HELD.search(text) or _DISCLOSED.search(text):
         return "partial" if sections else "full"
     if _NCND.search(text) or _DUTY_EXCLUDED.search(text):
         return "ncnd"
@@ -147,4 +156,6 @@ def _from_exemptions(exemptions: tuple[Exemption, ...], questions: tuple[Questio
         return "partial" if answered else "refused"
     if answered and all(_NOT_HELD.search(q.answer or "") for q in answered):
         return "not_held"
+    if answered and not ncnd:
+        return "full"  # every question answered from what is held, nothing withheld
     return "unknown"

@@ -162,3 +162,9 @@ def test_every_sample_cut_mid_word_parses() -> None:
         if marker is not None and marker + 1 < len(lines) and not lines[marker + 1].startswith("I have today decided"):
             assert request.startswith(lines[marker + 1][:30]), name
             assert questions, name
+
+
+def test_please_find_below_with_an_exemption_is_partial() -> None:
+    head = [NOTE, "1. How many?", "2. Names?", "Decision", "Please find below the information you requested."]
+    assert decide(head + ["Q1 - How many?", "45"])[0] == "full"
+    assert decide(head + ["Q2 - Names?", "The names are exempt under Section 40(2)."])[0] == "partial"

@@ -174,22 +174,18 @@ def _chars(lines: list[str], title: str | None = None) -> int:
 
 
 def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:
-    """Lines without the h1 title line, "Published: ..." and "Last updated: ..." lines; and the date."""
+    """Lines without the h1 title line(s), "Published: ..." and "Last updated: ..." lines; and the date."""
     published = None
     out = []
-    title_dropped = h1 is None
-    skip_next = False
+    skip = _title_lines(lines, h1)
     for i, line in enumerate(lines):
-        if skip_next:
-            skip_next = False
-            continue
-        if not title_dropped and i < 5 and line == h1:
-            title_dropped = True
+        if i in skip:
             continue
         date = published_from_line(line) if len(line) < 100 else None
         if date is None and len(line) < 30 and i + 1 < len(lines):
             date = published_label_and_date(line, lines[i + 1])
-            skip_next = date is not None
+            if date is not None:
+                skip.add(i + 1)
         if date:
             published = published or date
             continue
@@ -197,6 +193,21 @@ def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], 
             continue
         out.append(line)
     return out, published
+
+
+def _title_lines(lines: list[str], h1: str | None) -> set[int]:
+    """Indexes of the h1's line near the top (or of the lines a `<br>` split it into)."""
+    if h1 is None:
+        return set()
+    for start in range(min(5, len(lines))):
+        joined = ""
+        for end in range(start, min(start + 4, len(lines))):
+            joined = f"{joined} {lines[end]}" if joined else lines[end]
+            if joined == h1:
+                return set(range(start, end + 1))
+            if len(joined) >= len(h1):
+                break
+    return set()
 
 
 def _head(tree):
@@ -246,10 +257,11 @@ _INVISIBLE = ",".join(["." + name for name in sorted(HIDDEN_CLASSES)] + [HIDDEN_
 
 def _visible_text(node) -> str:
     """Text without screen-reader-only parts ("<span class=visually-hidden>Page title:</span>")."""
-    text = node.text(deep=True)
+    # The h1's own text lines, joined: a `<br>` in a heading is a space, not nothing.
+    text = " ".join(text_lines(node))
     for hidden in node.css(_INVISIBLE):
         if hidden.mem_id != node.mem_id:
-            text = text.replace(hidden.text(deep=True), " ", 1)
+            text = text.replace(clean_line(hidden.text(deep=True)), " ", 1)
     return text
 
 

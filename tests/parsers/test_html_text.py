@@ -265,3 +265,10 @@ def test_navigation_words_on_content_wrappers() -> None:
 def test_title_without_screen_reader_text() -> None:
     html = '<main><h1><span class="visually-hidden">Page title: </span>Dogs <em>seized</em></h1><p>x</p></main>'
     assert parse_response(html, "https://x/").title == "Dogs seized"
+
+
+def test_title_split_by_br() -> None:
+    html = "<main><h1>Live video<br>streaming</h1><p>Reference: 01.FOI.24.000007</p><p>Body.</p></main>"
+    record = parse_response(html, "https://x/")
+    assert record.title == "Live video streaming"
+    assert record.body_text == "Reference: 01.FOI.24.000007\nBody."

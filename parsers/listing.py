@@ -181,17 +181,27 @@ def _next_url(tree, base: str, page_url: str) -> str | None:
 
 
 def _page_number_link(anchors: list, base: str, page_url: str) -> str | None:
+    """The link to page current+1 of the same lister (`?page=N` or `/page/N/`)."""
     current = _page_of(page_url) or 1
-    path = urlsplit(page_url).path
+    lister = _lister_path(page_url)
     for anchor in anchors:
         found = resolve(anchor.attributes.get("href") or "", base)
-        if found and _page_of(found) == current + 1 and urlsplit(found).path == path:
+        if found and _page_of(found) == current + 1 and _lister_path(found) == lister:
             return found
     return None
 
 
+_PATH_PAGE = re.compile(r"/page/(\d{1,6})/?$")
+
+
 def _page_of(url: str) -> int | None:
-    for key, value in parse_qsl(urlsplit(url).query):
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
         if key.lower() in ("page", "p", "pg") and value.isdigit():
             return int(value)
-    return None
+    match = _PATH_PAGE.search(parts.path)
+    return int(match.group(1)) if match else None
+
+
+def _lister_path(url: str) -> str:
+    return _PATH_PAGE.sub("/", urlsplit(url).path).rstrip("/")

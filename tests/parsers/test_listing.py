@@ -50,6 +50,8 @@ def test_items_from_a_table_lister() -> None:
     ('<a href="/l/?page=6">\u00bb</a>', BASE + "/l/?page=6"),
     ('<a href="/l/?page=1">1</a><a href="/l/?page=2">2</a><a href="/l/?page=3">3</a>', BASE + "/l/?page=3"),
     ('<a href="/l/?page=1">1</a>', None),
+    ('<a href="/l/page/2/">2</a><a href="/l/page/3/">3</a>', BASE + "/l/page/3/"),
+    ('<a href="/other/?page=3">3</a>', None),
 ])
 def test_next_url(pager: str, expected: str | None) -> None:
     page = parse_listing(f"<html><head></head><body><main>{pager}</main></body></html>", BASE + "/l/?page=2", MPS)

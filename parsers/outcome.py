@@ -84,6 +84,10 @@ _REFUSED = re.compile(
     re.IGNORECASE,
 )
 _DECISION_LINES = 6
+_WITHHELD_WORDS = re.compile(
+    r"exempt|withh[oe]ld|refus|confirm or deny|confirm nor deny|places two duties|appropriate limit|vexatious",
+    re.IGNORECASE,
+)
 
 
 def decide_outcome(
@@ -156,6 +160,6 @@ def _from_exemptions(exemptions: tuple[Exemption, ...], questions: tuple[Questio
         return "partial" if answered else "refused"
     if answered and all(_NOT_HELD.search(q.answer or "") for q in answered):
         return "not_held"
-    if answered and not ncnd:
-        return "full"  # every question answered from what is held, nothing withheld
+    if answered and not ncnd and not any(_WITHHELD_WORDS.search(q.answer or "") for q in answered):
+        return "full"  # questions answered from what is held, nothing withheld
     return "unknown"

@@ -65,9 +65,10 @@ _DECISION_WEAK = re.compile(
 )
 # Lines that can only belong to the reply: they bound a request with no decision marker.
 _REPLY_CUE = re.compile(
-    r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])"
-    r"|by virtue of the following|exempt from disclosure|Refusal Notice|neither confirm nor deny"
-    r"|information (?:is|was) not held|no (?:relevant )?information (?:is |was )?held",
+    r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)]"
+    r"|(?:This|The) (?:information|data) (?:is|was) (?:exempt|not held)|(?:The )?MPS (?:can )?neither confirm"
+    r"|No (?:relevant )?information (?:is |was )?held)"
+    r"|\bby virtue of the following exemptions?\b",
     re.IGNORECASE,
 )
 _FIRST_QUESTION = re.compile(r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])", re.IGNORECASE)

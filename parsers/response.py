@@ -56,7 +56,7 @@ def parse_response(html: str | bytes, url: str) -> Response:
     url = url if isinstance(url, str) else str(url)
     try:
         return _parse(html, url)
-    except (SelectolaxError, ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+    except (SelectolaxError, ValueError, TypeError, AttributeError, LookupError, ArithmeticError, RuntimeError,
             MemoryError) as exc:
         # Last resort, reported not hidden: the record says the parser failed and why.
         return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))

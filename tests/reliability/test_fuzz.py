@@ -124,27 +124,35 @@ def test_hypothesis_any_code_point_including_surrogates(text):
 PROBE = """
 import sys, time
 from parsers import parse_response
-depth = int(sys.argv[1])
-page = b"<html><body><main>" + b"<div>" * depth + b"<p>Reference: 01.FOI.24.000001</p>"
-started = time.perf_counter()
-parse_response(page, %r)
-print(time.perf_counter() - started)
+URL = %r
+worst = (0.0, None)
+def page(unit, depth):
+    return b"<html><body><main>" + unit * depth + b"<p>Reference: 01.FOI.24.000001</p>"
+for unit in (b"<div>", b"<li>", b"<b>", b"<table>", b"<ol><li>", b"<div><span>", b"<p><i>"):
+    shallow = parse_response(page(unit, 1), URL).reference
+    for depth in (25_000, 100_000):
+        started = time.perf_counter()
+        record = parse_response(page(unit, depth), URL)
+        elapsed = time.perf_counter() - started
+        # depth changes nothing a reader sees (the text is the same)
+        assert record.reference == shallow, (unit, depth, record.warnings)
+        worst = max(worst, (elapsed, f"{depth} x {unit.decode()}"))
+print(worst[0], worst[1])
 """ % URL
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: parse time explodes with nesting depth (lexbor's tree building; measured 0.13 s "
-    "at 10,000 nested <div>s, ~2-3 s at 20,000, over 15 s at 50,000 = 250 KB, far under "
-    "the 20 MB page limit) and parse_response has no bound; the refresh parses on its "
-    "event loop, so one such page stalls the whole run"))
-def test_a_deeply_nested_page_far_under_the_size_limit_parses_within_the_bound():
+def test_deeply_nested_pages_parse_within_the_bound():
+    """100,000 levels (0.5-1 MB, well under the 20 MB page limit) of several container
+    kinds: parse time must not explode with depth (lexbor's tree building is quadratic
+    in depth; the parser flattens deep nesting first)."""
     import subprocess
     import sys
 
     try:  # in a subprocess: the alarm cannot interrupt lexbor's C code
-        proc = subprocess.run([sys.executable, "-c", PROBE, "25000"], capture_output=True,
-                              text=True, timeout=8)
+        proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                              timeout=60)
     except subprocess.TimeoutExpired:
-        pytest.fail("parse of 25,000 nested <div>s (125 KB) did not finish within 8 s")
+        pytest.fail("deeply nested pages did not parse within 60 s")
     assert proc.returncode == 0, proc.stderr[-1000:]
-    assert float(proc.stdout) < PAGE_BOUND_S, f"{float(proc.stdout):.1f}s"
+    seconds, case = proc.stdout.split(" ", 1)
+    assert float(seconds) < PAGE_BOUND_S, f"{float(seconds):.1f}s for {case}"

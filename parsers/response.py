@@ -51,15 +51,28 @@ _TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
 _SITE_WORDS = ("police", "constabulary", "service", "gov.uk", "met")
 
 
+# Bugs we report in the record rather than raise: the raw page is kept, and a later
+# parser version can be re-run over it (`foilog reparse`).
+_INTERNAL_ERRORS = (SelectolaxError, ValueError, TypeError, AttributeError, LookupError, ArithmeticError,
+                    RuntimeError, MemoryError)
+
+
 def parse_response(html: str | bytes, url: str) -> Response:
     """Parse one response page. Never raises; problems become `warnings`."""
     url = url if isinstance(url, str) else str(url)
     try:
         return _parse(html, url)
-    except (SelectolaxError, ValueError, TypeError, AttributeError, LookupError, ArithmeticError, RuntimeError,
-            MemoryError) as exc:
+    except _INTERNAL_ERRORS as exc:
         # Last resort, reported not hidden: the record says the parser failed and why.
         return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))
+
+
+def _semantic_fields(lines: list[str]) -> tuple:
+    """The semantic parsers' fields; if they fail, empty ones and a warning, page fields kept."""
+    try:
+        return semantic.analyse(lines)
+    except _INTERNAL_ERRORS as exc:
+        return "", (), (), "unknown", False, [f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300]]
 
 
 def _parse(html: str | bytes, url: str) -> Response:
@@ -86,7 +99,7 @@ def _parse(html: str | bytes, url: str) -> Response:
         warnings.append("no reference found")
     if not lines:
         warnings.append("no text content found")
-    request_text, questions, exemptions, outcome, ncnd, more = semantic.analyse(lines)
+    request_text, questions, exemptions, outcome, ncnd, more = _semantic_fields(lines)
     warnings.extend(more)
     links, attachments = _links(tree, found.root, base)
     return Response(

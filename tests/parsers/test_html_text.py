@@ -272,3 +272,16 @@ def test_title_split_by_br() -> None:
     record = parse_response(html, "https://x/")
     assert record.title == "Live video streaming"
     assert record.body_text == "Reference: 01.FOI.24.000007\nBody."
+
+
+def test_a_failing_semantic_parser_keeps_the_page_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parsers.semantic
+
+    def broken(lines):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(parsers.semantic, "analyse", broken)
+    record = parse_response("<main><h1>T</h1><p>Reference: 01.FOI.24.000008</p></main>", "https://x/")
+    assert record.reference == "01.FOI.24.000008" and record.title == "T"
+    assert record.outcome == "unknown" and record.questions == ()
+    assert any(w.startswith("internal semantic parser error: IndexError") for w in record.warnings)

@@ -212,12 +212,13 @@ def _drop_discussion(mentions: list[_Mention]) -> list[_Mention]:
     NCND provision (s.40(5) discussed after a list holding s.40(2)) is kept.
     """
     listed = {(m.citation.section, m.citation.subsection.startswith("A")) for m in mentions if m.listed}
+    listed_ncnd = {m.citation.section for m in mentions if m.listed and m.ncnd}
     kept = []
     for m in mentions:
         c = m.citation
         if m.listed or (c.section, c.subsection.startswith("A")) not in listed:
             kept.append(m)
-        elif m.ncnd and not any(k.listed and k.ncnd and k.citation.section == c.section for k in mentions) and is_ncnd_provision(c.section, c.subsection):
+        elif m.ncnd and c.section not in listed_ncnd and is_ncnd_provision(c.section, c.subsection):
             kept.append(m)
     return kept
 

@@ -24,7 +24,7 @@ from parsers.sections import CLARIFICATION, Parts, request_marker_rest, split_pa
 # Closing remarks of a request: they end the open question's text.
 _POSTAMBLE = re.compile(
     r"^(?:For the avoidance of doubt|Where (?:questions|possible|the)|I look forward|Thank|Many thanks|Kind regards"
-    r"|Regards|Yours\b|If (?:any|this|possible|you|it)\b|I would (?:like|prefer|be grateful) (?:the|all|this|to receive)"
+    r"|Regards|Yours\b|If (?:any|this)\b|If (?:you (?:are unable|cannot|need|require|have any)|it is not possible)|I would (?:like|prefer|be grateful) (?:the|all|this|to receive)"
     r"|Please (?:provide|send|supply) (?:the|this|all)?\s?(?:data|information|response)? ?(?:in|as|electronically|by)\b"
     r"|I would appreciate|Under Section 16\b|I understand that (?:the|you)|Note:|NB\b)",
     re.IGNORECASE,

@@ -337,3 +337,12 @@ def test_questions_and_answers_in_one_table() -> None:
              "No. | Question | Answer", "1 | How many cars? | 45", "2 | How many vans? | 12"]
     _, questions, _ = parse_questions(lines)
     assert [(q.number, q.text, q.answer) for q in questions] == [("1", "How many cars?", "45"), ("2", "How many vans?", "12")]
+
+
+def test_question_text_keeps_its_own_clarifications_but_not_closing_remarks() -> None:
+    lines = [NOTE, "1. How many hearings were there?", "If possible, please break this down by year.",
+             "2. How much did they cost?", "If this request would exceed the cost limit, please answer question 1 only.",
+             "Many thanks", DECIDE]
+    _, questions, _ = parse_questions(lines)
+    assert questions[0].text == "How many hearings were there?\nIf possible, please break this down by year."
+    assert questions[1].text == "How much did they cost?"

@@ -32,6 +32,11 @@ _ANSWER_LABEL = re.compile(
     r"(?:\s?(?:-|–|—|to|&|and)\s?(\d{1,2}))?\s?[:.\-–—)]\s*(.*)$",
     re.IGNORECASE,
 )
+_ANSWER_SENTENCE = re.compile(
+    r"^(?:In (?:response|relation|answer|regards?|reply) to|With (?:regards?|reference|respect) to|Regarding|Turning to"
+    r"|As (?:for|regards))\s(?:your\s)?(?:question|Q|part|point)\s?(\d{1,2}[a-z]?)\b(?!\s?(?:-|–|and|&|to)\s?\d)",
+    re.IGNORECASE,
+)
 RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
 TABLE_SPLIT = " | "
@@ -77,8 +82,10 @@ def read_answers(
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
         head = None if TABLE_SPLIT in line else read_label(line)
-        found = _answer_label(line, order) or _answer_marker(
-            line, head, by_number, by_text, order, last_index if trust_sequence else -2, context
+        found = (
+            _answer_label(line, order)
+            or (_answer_in_sentence(line, order) if parts.disclosure >= 0 else None)
+            or _answer_marker(line, head, by_number, by_text, order, last_index if trust_sequence else -2, context)
         )
         if found is None:
             if group is not None and head is not None and head.kind in ("numbered", "dotted"):
@@ -151,6 +158,15 @@ def _answer_label(line: str, order: list[str]) -> tuple[list[str], str | None, L
     numbers = [n for n in order[first : last + 1] if m.group(2) or n == m.group(1)]
     label = Label("prefixed", int(m.group(1)), text=m.group(3).strip())
     return numbers, label.text or None, label
+
+
+def _answer_in_sentence(line: str, order: list[str]) -> tuple[list[str], str, None] | None:
+    """ "In response to question 2, the MPS holds ..." in the disclosure: the line answers Q2."""
+    m = _ANSWER_SENTENCE.match(line)
+    if m is None:
+        return None
+    number = m.group(1).lower()
+    return ([number], line, None) if number in order else None
 
 
 def _next_if_restated(text: str, by_number: dict, order: list[str], last_index: int) -> str | None:

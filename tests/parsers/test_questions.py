@@ -346,3 +346,10 @@ def test_question_text_keeps_its_own_clarifications_but_not_closing_remarks() ->
     _, questions, _ = parse_questions(lines)
     assert questions[0].text == "How many hearings were there?\nIf possible, please break this down by year."
     assert questions[1].text == "How much did they cost?"
+
+
+def test_answers_that_name_their_question_in_a_sentence() -> None:
+    lines = [NOTE, "1. How many cars?", "2. How many vans?", "I have today decided to disclose the located information to you in full.",
+             "Disclosure", "In response to question 1, the MPS has 45 cars.", "With regards to Q2, there are 12 vans.", "They are leased."]
+    assert answers(lines) == {"1": "In response to question 1, the MPS has 45 cars.",
+                              "2": "With regards to Q2, there are 12 vans.\nThey are leased."}

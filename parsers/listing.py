@@ -19,6 +19,7 @@ from parsers.dates import parse_date
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line
 from parsers.links import base_for, resolve
+from parsers.nesting import limit_nesting
 from parsers.record import ListingItem, ListingPage
 from parsers.sites import SiteDefinition
 
@@ -42,6 +43,7 @@ def parse_listing(html: str | bytes, url: str, site: SiteDefinition) -> ListingP
     text = decode_html(html)[0] if isinstance(html, (bytes, bytearray, memoryview)) else (html or "")
     if not text.strip():
         return ListingPage(url=url, items=(), warnings=("empty page",))
+    text, _ = limit_nesting(text)  # quadratic tree building otherwise (see parsers.nesting)
     tree = LexborHTMLParser(text)
     base = base_for(tree, url)
     items = _items(tree, base, site)

@@ -46,3 +46,15 @@ def test_unclosed_comment_and_script_are_linear() -> None:
     started = time.process_time()
     limit_nesting(page)
     assert time.process_time() - started < 2
+
+
+def test_listing_flattens_too() -> None:
+    from parsers import parse_listing
+    from parsers.sites import MPS
+
+    href = "/foi-ai/metropolitan-police/disclosure-2024/august-2024/x/"
+    page = "<main>" + "<blockquote>" * 50_000 + f"<a href='{href}'>X</a>"
+    started = time.process_time()
+    listing = parse_listing(page, MPS.base_url + "/l/", MPS)
+    assert time.process_time() - started < 5
+    assert [i.url for i in listing.items] == [MPS.base_url + href]

@@ -62,6 +62,10 @@ _RELIANCE_CUE = re.compile(
     re.IGNORECASE,
 )
 _NOT_RELIED = re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(
+    r"\b(?:would|could|may|might)\s(?:also\s|not\s)?(?:apply|be\s(?:engaged|applied|relied|cited|considered))\b|\bif\s(?:it|they)\swere\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -71,6 +75,7 @@ class _Mention:
     listed: bool
     ncnd: bool
     relied: bool = False  # the sentence says it is relied on (or names the exemption)
+    conditional: bool = False  # "... section 30 would apply if ...": a possibility, not reliance
 
 
 def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
@@ -90,7 +95,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     if any(m.listed for m in mentions):
         # With an exemption list on the page, another section mentioned in passing ("the
         # ICO's guidance on section 30") counts only when the sentence says it is relied on.
-        mentions = [m for m in mentions if m.listed or m.relied]
+        mentions = [m for m in mentions if m.listed or (m.relied and not m.conditional)]
     exemptions = _merge(mentions)
     if not any(m.listed for m in mentions) and _has_list_header(lines, start, end):
         warnings.append("an exemption list was announced but no section was read from it")
@@ -148,6 +153,7 @@ def _from_text(
         if (cue_only == "words" and not _RELIANCE_CUE.search(sentence)) or (cue_only == "any" and not relied):
             continue
         ncnd_sentence = _NCND_WORDING.search(sentence) is not None
+        conditional = _CONDITIONAL.search(sentence) is not None
         for citation in here:
             ncnd = force_ncnd or (
                 page_ncnd
@@ -158,7 +164,7 @@ def _from_text(
             )
             if added_keyword and citation.text.startswith(_BARE_PREFIX):  # the citation as written
                 citation = replace(citation, text=citation.text[len(_BARE_PREFIX) :])
-            mentions.append(_Mention(citation, listed, ncnd, relied))
+            mentions.append(_Mention(citation, listed, ncnd, relied, conditional))
     return mentions
 
 

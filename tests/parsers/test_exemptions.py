@@ -280,3 +280,9 @@ def test_samples_precision_and_recall(capsys: pytest.CaptureFixture) -> None:
     with capsys.disabled():
         print(f"\nreal samples with a list: {tp + fn} sections listed; precision {precision:.3f} recall {recall:.3f}")
     assert precision >= 0.98 and recall >= 0.98
+
+
+def test_a_possibility_is_not_reliance_when_a_list_says_what_was_relied_on() -> None:
+    lines = [NOTE, "1. a", HEAD, "Section 31(1)(a)(b) - Law Enforcement", "Reason for decision",
+             "Section 30 would apply if there were an ongoing investigation, but there is none."]
+    assert sections(lines) == {(31, False)}

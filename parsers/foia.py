@@ -15,7 +15,8 @@ repeated requests).
 
 Section 22A (research) has no int of its own. It is stored as section 22 with a
 subsection that starts with "A" (`Section 22A(1)(a)` -> section 22, subsection
-"A(1)(a)"), and `lookup(22, "A...")` returns its own heading "Research". Filtering on
+"A(1)(a)"), `lookup(22, "A...")` returns its own heading "Research", and
+`provision(22, "A(1)(a)")` gives the label "22A" (`PROVISIONS` is keyed by that label). Filtering on
 `section = 22` therefore finds both future-publication exemptions, which is what a
 researcher asking "was this held back for publication?" wants.
 """
@@ -106,6 +107,16 @@ NAME_WORDS: dict[int, tuple[str, ...]] = {
     41: ("confidence",), 42: ("legal professional privilege", "legal privilege"), 43: ("commercial",),
     44: ("prohibition",),
 }
+
+
+# Every provision by its label, s.22A included: for an archive table that needs one row
+# per provision ("22A" apart from "22"), and for `provision()` below.
+PROVISIONS: dict[str, FoiaSection] = {**{str(k): v for k, v in CATALOGUE.items()}, "22A": SECTION_22A}
+
+
+def provision(section: int, subsection: str = "") -> str:
+    """The provision's label: "31", or "22A" for section 22 with subsection "A...". """
+    return "22A" if section == 22 and subsection.startswith("A") else str(section)
 
 
 def lookup(section: int, subsection: str = "") -> FoiaSection | None:

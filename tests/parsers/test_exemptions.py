@@ -286,3 +286,11 @@ def test_a_possibility_is_not_reliance_when_a_list_says_what_was_relied_on() -> 
     lines = [NOTE, "1. a", HEAD, "Section 31(1)(a)(b) - Law Enforcement", "Reason for decision",
              "Section 30 would apply if there were an ongoing investigation, but there is none."]
     assert sections(lines) == {(31, False)}
+
+
+def test_provision_labels() -> None:
+    from parsers.foia import PROVISIONS, provision
+
+    assert provision(22, "A(1)(a)") == "22A" and provision(22, "(1)(a)") == "22" and provision(31, "") == "31"
+    assert PROVISIONS["22A"].name == "Research" and PROVISIONS["22"].name == "Information intended for future publication"
+    assert set(PROVISIONS) == {str(s) for s in CATALOGUE} | {"22A"}

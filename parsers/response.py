@@ -48,7 +48,7 @@ _PUBLISHED_META = (
 )
 _SNIFF_CHARS = 4096
 _TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
-_SITE_WORDS = ("police", "constabulary", "service", "gov.uk", "met")
+_SITE_WORDS = frozenset(("police", "constabulary", "service", "gov.uk", "met"))
 
 
 # Bugs we report in the record rather than raise: the raw page is kept, and a later
@@ -297,7 +297,7 @@ def _strip_site_suffix(title: str | None) -> str | None:
     for sep in _TITLE_SEPARATORS:
         if sep in title:
             head, _, tail = title.rpartition(sep)
-            if head.strip() and (sep == " | " or any(w in tail.lower() for w in _SITE_WORDS)):
+            if head.strip() and (sep == " | " or _SITE_WORDS & set(tail.lower().split())):
                 return head.strip()
     return title
 

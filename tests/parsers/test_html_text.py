@@ -192,6 +192,8 @@ def test_title_from_head_when_no_h1() -> None:
     assert record.title == "Taser use - 2023"
     record = parse_response("<title>Taser use - Metropolitan Police Service</title><p>x</p>", "https://x/")
     assert record.title == "Taser use"
+    record = parse_response("<title>Helmet cameras - Methods</title><p>x</p>", "https://x/")
+    assert record.title == "Helmet cameras - Methods"
 
 
 def test_published_from_meta_and_time() -> None:

@@ -71,7 +71,7 @@ class _LineBuilder:
             return
         line = clean_line("".join(self.buf))
         self.buf = []
-        if not line or line == "|":
+        if not line.strip("| "):  # an empty table row is " |  | "
             return
         if self.prefix is not None:
             if not _ALREADY_NUMBERED.match(line):

@@ -34,6 +34,7 @@ def lines(html: str) -> list[str]:
     ("<table><tr><th>Year</th><th>Count</th></tr><tr><td>2023</td><td>5</td></tr></table>",
      ["Year | Count", "2023 | 5"]),
     ("<table><tr><td><p>a</p><p>b</p></td><td>c</td></tr></table>", ["a b | c"]),
+    ("<table><tr><td>a</td><td>b</td></tr><tr><td>&nbsp;</td><td> </td><td></td></tr></table>", ["a | b"]),
     ("<table><tr><td>only cell</td></tr><tr><td><p>layout</p><p>rows</p></td></tr></table>",
      ["only cell", "layout", "rows"]),
     ("<pre>line 1\nline 2</pre>", ["line 1", "line 2"]),

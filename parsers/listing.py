@@ -140,10 +140,26 @@ def _container_facts(container, title: str | None) -> tuple[str | None, str | No
     if title:
         text = text.replace(title, " ")
     published = _PUBLISHED_NEAR.search(text)
-    date = date or (parse_date(published.group(1)) if published else None) or parse_date(text)
+    date = date or (parse_date(published.group(1)) if published else None) or _date_field(container, title)
+    date = date or parse_date(text)
     lowered = text.lower()
     doc_type = next((label for label in DOC_TYPES if label.lower() in lowered), None)
     return date, doc_type
+
+
+def _date_field(container, title: str | None) -> str | None:
+    """A date that is a field of its own (a short element), not one inside a summary."""
+    for node in container.css(_DATE_FIELDS):
+        text = clean_line(node.text(deep=True))
+        if len(text) <= _DATE_FIELD_CHARS and (not title or title not in text):
+            found = parse_date(text)
+            if found:
+                return found
+    return None
+
+
+_DATE_FIELDS = "time, span, small, p, dd, td, li, div, em, strong"
+_DATE_FIELD_CHARS = 60
 
 
 def _container(anchor, base: str, site: SiteDefinition):

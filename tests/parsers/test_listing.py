@@ -184,3 +184,9 @@ def test_whole_card_is_the_link() -> None:
 def test_published_date_preferred_over_updated() -> None:
     html = f'<ul><li><a href="{D1}">Live</a> <span>Updated 5 June 2024</span> <span>Published: 3 May 2024</span></li></ul>'
     assert parse_listing(html, LISTER, MPS).items[0].date == "2024-05-03"
+
+
+def test_date_field_beats_a_date_in_the_summary() -> None:
+    html = (f'<ul><li><a href="{D1}">Stops</a><p>Stop and search figures between 1 January 2021 and 31 March'
+            f' 2022 for each borough.</p><span class="date">4 May 2022</span></li></ul>')
+    assert parse_listing(html, LISTER, MPS).items[0].date == "2022-05-04"

@@ -67,7 +67,8 @@ def _reference_at_start(text: str, force_prefix: str | None) -> str | None:
     if token is None:
         return None
     value = token.group(0).rstrip("./-_")
-    if not any(ch.isdigit() for ch in value):
+    # A reference has a few digits at least ("75/24"); "Ref: 2" is a stray number.
+    if sum(ch.isdigit() for ch in value) < 3:
         return None
     return value
 

@@ -215,7 +215,8 @@ def test_ol_prefix_only_when_unnumbered(item: str, expected: str) -> None:
 
 @pytest.mark.parametrize("line, ref", [
     ("Request number: 000123/24", "000123/24"), ("FOI No. 2024/55", "2024/55"),
-    ("Request notice 2024 was sent", None), ("Request: 1. How many", None),
+    ("Request notice 2024 was sent", None), ("Request: 1. How many", None), ("Ref: 2", None),
+    ("Reference: Q1", None),
 ])
 def test_reference_number_labels(line: str, ref: str | None) -> None:
     assert find_reference([line], None, None) == ref

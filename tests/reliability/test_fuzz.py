@@ -156,3 +156,33 @@ def test_deeply_nested_pages_parse_within_the_bound():
     assert proc.returncode == 0, proc.stderr[-1000:]
     seconds, case = proc.stdout.split(" ", 1)
     assert float(seconds) < PAGE_BOUND_S, f"{float(seconds):.1f}s for {case}"
+
+
+LISTING_PROBE = """
+import sys, time
+from parsers import parse_listing
+from parsers.sites import MPS
+worst = 0.0
+for unit in (b"<div>", b"<ol>", b"<li>", b"<table>"):
+    page = (b"<html><body>" + unit * 100_000 + b"<main>"
+            + b"<p><a href='/foi-ai/metropolitan-police/disclosure-2024/may-2024/x/'>x</a></p>" * 2000)
+    started = time.perf_counter()
+    parse_listing(page, MPS.base_url + MPS.lister_path, MPS)
+    worst = max(worst, time.perf_counter() - started)
+print(worst)
+"""
+
+
+def test_a_deeply_nested_lister_page_parses_within_the_bound():
+    """The lister is parsed during discovery, on the refresh's event loop: a broken
+    lister page must not stall it either (was a bug: fixed in f069324)."""
+    import subprocess
+    import sys
+
+    try:  # in a subprocess: the alarm cannot interrupt lexbor's C code
+        proc = subprocess.run([sys.executable, "-c", LISTING_PROBE], capture_output=True,
+                              text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("deeply nested lister pages did not parse within 30 s")
+    assert proc.returncode == 0, proc.stderr[-1000:]
+    assert float(proc.stdout) < PAGE_BOUND_S, f"{float(proc.stdout):.1f}s"

@@ -26,6 +26,7 @@ from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
 from parsers import parse_response
 from scraper.discover import canonical_page_url
 from scraper.fetch import FetchResult, Fetcher
+from scraper.parse_pool import ParsePool
 
 log = logging.getLogger("foilog.refresh")
 
@@ -40,6 +41,9 @@ class PageContext:
     # while it writes, so archive writes take turns
     archive_lock: asyncio.Lock | None = None
     attachments: bool = True
+    # refresh parses in a child process with a time limit (scraper.parse_pool);
+    # None parses inline (one-page commands)
+    parse_pool: ParsePool | None = None
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,11 @@ async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:
 
 async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
     try:
-        response = parse_response(page.body, page.url)
-    # A parser bug on one page must not stop the run: the raw page is kept, the
+        if ctx.parse_pool is not None:
+            response = await ctx.parse_pool.parse(page.body, page.url)
+        else:
+            response = parse_response(page.body, page.url)
+    # A parser bug (or a page the parser spins on: ParseTimeout) on one page must not stop the run: the raw page is kept, the
     # failure counted and reported, and the page retried next run.
     except Exception as exc:  # noqa: BLE001
         error = f"parse failed: {type(exc).__name__}: {exc}"

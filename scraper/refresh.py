@@ -20,6 +20,7 @@ from foilog.settings import Settings
 from scraper.discover import Discovery, SiteChangedShape, discover_listing, discover_sitemap
 from scraper.fetch import Fetcher
 from scraper.lock import CrawlLock
+from scraper.parse_pool import ParsePool
 from scraper.plan import night_number, plan_revisits
 from scraper.process import PageContext, PageOutcome, refresh_page
 from scraper.progress import Progress
@@ -67,8 +68,12 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
         shape_error = await discover(fetcher, store, settings, run, now, discovery,
                                      response_dates(archive))
     items = store.open_items(run.id)
-    ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock())
-    await fetch_pages(ctx, items, settings.concurrency, progress or Progress(enabled=False))
+    pool = ParsePool()
+    ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock(), parse_pool=pool)
+    try:
+        await fetch_pages(ctx, items, settings.concurrency, progress or Progress(enabled=False))
+    finally:
+        pool.close()
     summary = summarise(settings, store, fetcher, run, discovery, started, clock, shape_error)
     record_crawl_run(archive, summary)
     store.finish_run(run.id, summary["finished_at"], summary_json(summary))

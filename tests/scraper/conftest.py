@@ -138,3 +138,24 @@ def html_page(text: str = "hello") -> bytes:
 
 def gzipped(data: bytes) -> bytes:
     return gzip.compress(data)
+
+
+# Module-level, so a spawned parse child can import them by name.
+
+def parser_with_a_bug(body: bytes, url: str):
+    """The real parser, except on the URL named in FOILOG_TEST_BAD_URL (a stand-in bug)."""
+    import os
+
+    from parsers import parse_response
+
+    if url.endswith(os.environ.get("FOILOG_TEST_BAD_URL", "\0")):
+        raise IndexError("list index out of range")
+    return parse_response(body, url)
+
+
+def sleepy_parse(body: bytes, url: str) -> str:
+    """Spins for `body` seconds: a page the parser cannot finish in time."""
+    import time
+
+    time.sleep(float(body))
+    return url

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import httpx
+import pytest
 
 from db.pages import PageStore
 from foilog.fixture_site import serve_mirror
@@ -228,24 +230,19 @@ async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(manif
 
 async def test_a_page_the_parser_chokes_on_is_kept_failed_and_loaded_next_run(
         manifest, mirror, tmp_path, monkeypatch):
-    import scraper.process
+    import scraper.parse_pool
+    from tests.scraper.conftest import parser_with_a_bug
 
     path = manifest["responses"][4]["url_path"]
-    real_parse = scraper.process.parse_response
-
-    def parser_with_a_bug(body, url):  # stands in for a parser bug on one page
-        if url.endswith(path):
-            raise IndexError("list index out of range")
-        return real_parse(body, url)
-
-    monkeypatch.setattr(scraper.process, "parse_response", parser_with_a_bug)
+    monkeypatch.setenv("FOILOG_TEST_BAD_URL", path)  # read in the parse child
+    monkeypatch.setattr(scraper.parse_pool, "parse_response", parser_with_a_bug)
     settings = settings_for(mirror.base_url, tmp_path)
     first = await run(settings)
     assert first["failed"] == 1 and first["exit_code"] == EXIT_SOME_FAILED
     assert first["failures"][0]["error"] == "parse failed: IndexError: list index out of range"
     assert archived(settings.db_path, path) == {}
     assert PageStore(settings.pages_path).latest(mirror.url(path)) is not None  # raw kept
-    monkeypatch.setattr(scraper.process, "parse_response", real_parse)  # the fix ships
+    monkeypatch.undo()  # the fix ships
     second = await run(settings)
     assert second["failed"] == 0 and second["new"] == 1
     assert archived(settings.db_path, path)["reference"] == manifest["responses"][4]["reference"]
@@ -311,3 +308,19 @@ async def test_a_renamed_page_is_archived_once_under_its_new_address(hostile, tm
     again = await run(settings)  # the old address keeps redirecting: nothing new
     assert again["new"] == 0 and again["failed"] == 0
     assert len(archive_rows(settings.db_path)) == 2
+
+
+async def test_a_parse_that_never_ends_is_cut_off_and_the_pool_recovers():
+    from scraper.parse_pool import ParsePool, ParseTimeout
+    from tests.scraper.conftest import sleepy_parse
+
+    pool = ParsePool(timeout=1.0, function=sleepy_parse)
+    try:
+        assert await pool.parse(b"0", "warm-up") == "warm-up"  # child started
+        started = time.monotonic()
+        with pytest.raises(ParseTimeout, match="longer than 1s"):
+            await pool.parse(b"30", "spins")
+        assert time.monotonic() - started < 5
+        assert await pool.parse(b"0", "next page") == "next page"
+    finally:
+        pool.close()

@@ -2,10 +2,13 @@
 
 Generic on purpose (the lister's markup is unknown and will change): an item is any
 link whose absolute URL is on the site's host and whose path `site.is_detail_path()`
-accepts. Its title is the link text; its date and document type are read from the
-nearest container that holds only that item (an `li`, `article`, `tr`, or a `div`
-with few links). The next page is `rel=next`, a "Next"/"›"/"»" link, or the link to
-`page=` current + 1.
+accepts (first occurrence kept, `main` first). Its title is the link text (the card's
+heading when the link is a whole card or says only "Read more"); its date and document
+type are read from the nearest container that holds only that item (an `li`,
+`article`, `tr`, or a `div` with few links): `<time datetime>`, else a "Published"
+date, else a short date field, else any date outside the title. The next page is
+`rel=next`, a "Next"/"›"/"»" link, or the link to page current + 1 (`?page=N` or
+`/page/N/`). Sitemaps: `parse_sitemap` for `<urlset>`, `sitemap_children` for an index.
 """
 from __future__ import annotations
 

@@ -16,8 +16,10 @@ import re
 
 # Always junk, wherever they are.
 JUNK_SELECTOR = ",".join((
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
-    "embed", "button", "select", "textarea", "input", "link", "meta",
+    "script", "style", "noscript", "template", "svg", "canvas",
+    "button", "select", "textarea", "input", "link", "meta",
+    # (iframe/object/embed stay: their text is skipped, but a PDF shown in the page
+    # is a released document, and an object's fallback link is a link.)
 ))
 # Interactive regions: chrome unless they hold much of the page (a `<form>`
 # wrapping a whole ASP.NET page).

@@ -47,6 +47,12 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
             continue
         seen[url] = len(links)
         links.append(Link(text=text, url=url))
+    for embedded in node.css("iframe[src], embed[src], object[data]"):
+        attrs = embedded.attributes
+        url = resolve(attrs.get("src") or attrs.get("data") or "", base_url)
+        if url and url not in seen and attachment_type(url):
+            seen[url] = len(links)
+            links.append(Link(text=clean_line(attrs.get("title") or attrs.get("aria-label") or ""), url=url))
     attachments = tuple(
         Attachment(title=link.text or _filename(link.url), url=link.url, type=kind)
         for link in links

@@ -289,3 +289,11 @@ def test_a_failing_semantic_parser_keeps_the_page_fields(monkeypatch: pytest.Mon
     assert record.reference == "01.FOI.24.000008" and record.title == "T"
     assert record.outcome == "unknown" and record.questions == ()
     assert any(w.startswith("internal semantic parser error: IndexError") for w in record.warnings)
+
+
+def test_embedded_documents_are_attachments() -> None:
+    html = ('<main><p>Reference: 01.FOI.24.000009</p><iframe src="/SysSiteAssets/a/policy.pdf" title="Policy">'
+            '</iframe><object data="/docs/b.pdf"><a href="/docs/b.pdf">Download the PDF</a></object></main>')
+    record = parse_response(html, "https://www.met.police.uk/x/")
+    assert [(a.title, a.type) for a in record.attachments] == [("Download the PDF", "pdf"), ("Policy", "pdf")]
+    assert record.body_text == "Reference: 01.FOI.24.000009"

@@ -98,7 +98,7 @@ def lists(lines: list[str]) -> str:
                 out.append('<ol type="a">')
             else:
                 out.append("</li>")
-            out.append(f"<li>{esc(let.group(2))}")
+            out.append(f'<li value="{ord(let.group(1)) - 96}">{esc(let.group(2))}')
             state = "sub"
         else:
             if state == "sub":

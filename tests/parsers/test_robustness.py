@@ -144,3 +144,23 @@ def test_content_round_trips_through_any_layout(lines: list[str], layout: str) -
     chrome, _ = seed_lines("000")
     record = _check(page(layout, "Title", lines, chrome), URL)
     assert record.body_text.split("\n") == lines
+
+
+_ITEM_WORDS = st.sampled_from(["the", "police", "How", "many", "Section", "40(2)", "held", "2023", "caf\u00e9", "x"])
+_ITEM = st.tuples(st.sampled_from(["", "num", "let"]), st.integers(1, 30), st.sampled_from("abcdefgh"),
+                  st.lists(_ITEM_WORDS, min_size=1, max_size=6).map(" ".join))
+
+
+def _numbered(item: tuple) -> str:
+    kind, number, letter, text = item
+    return f"{number}. {text}" if kind == "num" else f"{letter}. {text}" if kind == "let" else text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ITEM.map(_numbered), min_size=1, max_size=12),
+       st.sampled_from(["main", "div_content", "banner_in_main", "empty_main"]))
+def test_numbered_lines_round_trip_through_ordered_lists(lines: list[str], layout: str) -> None:
+    """Questions stored as <ol>/<ol type=a> (numbers only in the markup) come back numbered."""
+    chrome, _ = seed_lines("000")
+    record = _check(page(layout, "Title", lines, chrome, use_lists=True), URL)
+    assert record.body_text.split("\n") == lines

@@ -17,7 +17,7 @@ import re
 
 MAX_DEPTH = 1000
 SCAN_ABOVE_TAGS = 5000
-_TAG_OR_COMMENT = re.compile(r"<!--|<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?=[\s/>])[^>]*>")
+
 _RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"))
 # Void and self-closing-by-context tags never deepen the tree.
 _FLAT = frozenset((
@@ -27,6 +27,13 @@ _FLAT = frozenset((
 ))
 
 
+# Only tags that can deepen the tree are matched at all (flat ones such as the
+# thousands of `<td>`s of a big table are skipped inside the regex engine).
+_TAG_OR_COMMENT = re.compile(
+    r"<!--|<(/?)(?!(?:" + "|".join(sorted(_FLAT, key=len, reverse=True)) + r")[\s/>])"
+    r"([A-Za-z][A-Za-z0-9]{0,15})(?=[\s/>])[^>]*>",
+    re.I,
+)
 # Tags that carry meaning for the parser (content root, chrome landmarks, tables,
 # headings, links): kept past the limit while they themselves nest sanely, so a
 # page wrapped in thousands of divs still has its `main`, `nav` and `footer`.

@@ -145,7 +145,7 @@ _PIECES = st.sampled_from(["<a href='", D1, D2, "'>", "</a>", "<li>", "</li>", "
                            "<loc>", "</loc>", "<url>", "</url>", "<lastmod>", "&amp;", "\x00"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=50).map("".join))
 def test_listing_never_raises(data: str) -> None:
     page = parse_listing(data, LISTER, MPS)

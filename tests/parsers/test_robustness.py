@@ -33,19 +33,19 @@ _TAGS = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<main>", "</main>", 
 _HTMLISH = st.lists(st.one_of(_TAGS, st.text(max_size=40)), max_size=60).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_HTMLISH)
 def test_htmlish_strings(data: str) -> None:
     _check(data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes(data: bytes) -> None:
     _check(data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text(max_size=300), st.text(max_size=100))
 def test_arbitrary_text_and_url(data: str, url: str) -> None:
     _check(data, url)
@@ -137,7 +137,7 @@ _WORDS = st.sampled_from([
 _LINES = st.lists(st.lists(_WORDS, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=15)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(_LINES, st.sampled_from(LAYOUTS))
 def test_content_round_trips_through_any_layout(lines: list[str], layout: str) -> None:
     """Whatever the response says, its lines come back exactly, chrome gone, in every layout."""
@@ -156,7 +156,7 @@ def _numbered(item: tuple) -> str:
     return f"{number}. {text}" if kind == "num" else f"{letter}. {text}" if kind == "let" else text
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(st.lists(_ITEM.map(_numbered), min_size=1, max_size=12),
        st.sampled_from(["main", "div_content", "banner_in_main", "empty_main"]))
 def test_numbered_lines_round_trip_through_ordered_lists(lines: list[str], layout: str) -> None:

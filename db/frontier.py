@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     url TEXT NOT NULL,
     kind TEXT NOT NULL,
-    reason TEXT NOT NULL,              -- listing | sitemap | lastmod | revisit | retry
+    reason TEXT NOT NULL,              -- listing | sitemap | lastmod | revisit | retry | attachments
     state TEXT NOT NULL DEFAULT 'pending',  -- pending -> stored -> done | failed
     outcome TEXT,                      -- new | changed | unchanged | removed | failed
     has_reference INTEGER,             -- 1/0 when a body was parsed this run

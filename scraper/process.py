@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from db.attachments import listed_attachments
 from db.load import (
     Provenance,
     load_response,
@@ -123,6 +124,11 @@ async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:
     if known and known.latest_sha256 and archived_sha256(ctx.archive, url) == known.latest_sha256:
         async with _archive_turn(ctx):
             mark_seen(ctx.archive, url, now)
+            # a file can be replaced, withdrawn or have failed to download last time
+            # while the page linking to it stays the same: re-check them (conditionally)
+            listed = listed_attachments(ctx.archive, url) if ctx.attachments else ()
+            if listed:
+                await _sync_attachments(ctx, url, listed)
         return _done(ctx, PageOutcome(url, "unchanged"))
     # the archive lacks this content (a kill or power cut after the raw store commit,
     # a parse that failed last time, a fresh archive): load it from the raw store

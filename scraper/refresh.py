@@ -66,7 +66,8 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
     shape_error = None
     if not run.discovery_done:
         shape_error = await discover(fetcher, store, settings, run, now, discovery,
-                                     response_dates(archive))
+                                     response_dates(archive),
+                                     pages_with_attachment_trouble(archive))
     items = store.open_items(run.id)
     pool = ParsePool()
     ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock(), parse_pool=pool)
@@ -89,9 +90,25 @@ def response_dates(archive: sqlite_utils.Database) -> dict[str, str]:
     return {url: date for url, date in rows}
 
 
+def pages_with_attachment_trouble(archive: sqlite_utils.Database) -> list[str]:
+    """Live responses with an attachment not yet downloaded or whose last download
+    failed (not off-site, not gone): their pages are revisited so the files are retried."""
+    if not archive["attachment_state"].exists():
+        return []
+    rows = archive.conn.execute(
+        "SELECT DISTINCT r.url FROM attachments a JOIN responses r ON r.id = a.response_id"
+        " LEFT JOIN attachment_state s ON s.attachment_id = a.id"
+        " WHERE a.removed_at IS NULL AND r.removed_at IS NULL"
+        " AND COALESCE(s.offsite, 0) = 0 AND s.gone_since IS NULL"
+        " AND (s.fetch_error IS NOT NULL OR a.sha256 IS NULL) ORDER BY r.url"
+    )
+    return [url for (url,) in rows]
+
+
 async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: Run,
                    now: datetime, discovery: Discovery,
-                   dated: dict[str, str] | None = None) -> str | None:
+                   dated: dict[str, str] | None = None,
+                   attachment_retries: list[str] = ()) -> str | None:
     """Fill this run's frontier: lister, sitemap, then the revisits due tonight.
 
     Returns the shape-change message when the lister yields nothing; the known pages
@@ -115,6 +132,7 @@ async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: 
         store.add_to_frontier(run.id, [(u, "page", "sitemap") for u in discovery.sitemap_urls])
         store.add_to_frontier(run.id, [(u, "page", "lastmod") for u in discovery.sitemap_changed])
         store.add_to_frontier(run.id, [(u, "page", reason) for u, reason in due])
+        store.add_to_frontier(run.id, [(u, "page", "attachments") for u in attachment_retries])
         store.mark_discovery_done(run.id)
     for warning in discovery.warnings:
         log.warning("%s", warning)

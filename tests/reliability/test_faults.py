@@ -74,9 +74,6 @@ def test_a_request_failing_every_attempt_exits_1_and_the_next_run_completes(
     assert raw_store_problems(tmp_path / "pages.db") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a failed attachment download is never retried while its page is unchanged: "
-    "scraper/process.py _seen() does not re-check db.attachments.listed_attachments()"))
 def test_an_attachment_failing_every_attempt_is_fetched_by_the_next_run(
         mirror, clean_run, tmp_path):
     # the response page itself is fine; its CSV fails more than one run's 5 attempts

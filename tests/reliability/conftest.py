@@ -39,7 +39,8 @@ FINGERPRINT_QUERIES = {
     "links": "SELECT response_id, position, text, url FROM links",
     "attachments": "SELECT response_id, position, url, title, type, bytes, sha256,"
                    " content_type, removed_at, text, error FROM attachments",
-    "attachment_state": "SELECT a.response_id, a.url, s.http_status, s.fetch_error,"
+    # http_status is the last answer (200, or 304 on a later re-check): not content
+    "attachment_state": "SELECT a.response_id, a.url, s.fetch_error,"
                         " s.offsite, s.page_version, s.truncated, s.pages, s.notes"
                         " FROM attachment_state s JOIN attachments a ON a.id = s.attachment_id",
     "attachment_sheets": "SELECT a.response_id, a.url, s.position, s.sheet, s.header,"

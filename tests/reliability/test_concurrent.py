@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from tests.reliability.conftest import (
     FOILOG,
@@ -30,10 +31,10 @@ REQUESTS = 2000
 SEARCHES = ("police", "facial recognition", "taser", "section 40", "drones", "vehicle")
 
 
-def request_mix(ids: list[str]) -> list[str]:
+def request_mix(ids: list[str], n: int) -> list[str]:
     """Table pages, the search canned query, response pages and JSON, in rotation."""
     paths = []
-    for i in range(REQUESTS):
+    for i in range(n):
         rid = ids[i % len(ids)]
         term = quote(SEARCHES[i % len(SEARCHES)])
         paths.append([
@@ -57,6 +58,16 @@ def edit_pages(mirror, paths: list[str], round_: int) -> None:
 
 
 def test_two_thousand_requests_all_200_while_refresh_writes(mirror, tmp_path):
+    readers_and_a_writer(mirror, tmp_path, REQUESTS)
+
+
+@pytest.mark.soak
+def test_soak_twenty_thousand_requests_while_refresh_writes(mirror, tmp_path):
+    """make soak: ten times the requests, so many refreshes overlap them."""
+    readers_and_a_writer(mirror, tmp_path, 10 * REQUESTS)
+
+
+def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
     first = foilog(*refresh_args(mirror.base_url, tmp_path))
     assert first.returncode == 0, first.stderr[-2000:]
     db = tmp_path / "foi.db"
@@ -89,7 +100,7 @@ def test_two_thousand_requests_all_200_while_refresh_writes(mirror, tmp_path):
         wait_for_port(port, server)
         writing = threading.Thread(target=writer)
         writing.start()
-        paths = request_mix(ids)
+        paths = request_mix(ids, n)
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(reader, [paths[i::4] for i in range(4)]))
         done.set()
@@ -104,7 +115,7 @@ def test_two_thousand_requests_all_200_while_refresh_writes(mirror, tmp_path):
         server_err = server.stderr.read().decode(errors="replace")
         server.stderr.close()
     errors = [(p, s) for p, s in statuses if s != 200]
-    assert len(statuses) == REQUESTS and errors == [], errors[:10]
+    assert len(statuses) == n and errors == [], errors[:10]
     assert writer_runs and all(r["code"] == 0 for r in writer_runs), writer_runs
     assert sum(r["changed"] for r in writer_runs) >= 40  # the writer really wrote
     assert "Traceback" not in server_err, server_err[-2000:]

@@ -62,40 +62,52 @@ def check_one(data, listing: bool) -> str | None:
     return None
 
 
-def run_shard(shard: int) -> dict:
-    """Mutations shard, shard + WORKERS, ...: each page meets each kind several times."""
+def run_shard(job: tuple[int, int, int]) -> dict:
+    """Mutations shard, shard + WORKERS, ... of `total`: each page meets each kind often."""
+    shard, total, seed = job
     pages = [p.read_bytes() for p in mirror_pages()]
     failures, slowest, count = [], (0.0, None), 0
-    for i in range(shard, MUTATIONS, WORKERS):
+    for i in range(shard, total, WORKERS):
         page_index = i % len(pages)
         kind = KINDS[(i // len(pages)) % len(KINDS)]
-        data = mutate(pages[page_index], kind, SEED + i)
+        data = mutate(pages[page_index], kind, seed + i)
         started = time.perf_counter()
         problem = check_one(data, listing=i % 10 == 0)
         elapsed = time.perf_counter() - started
         count += 1
         if elapsed > slowest[0]:
-            slowest = (elapsed, (page_index, kind, SEED + i))
+            slowest = (elapsed, (page_index, kind, seed + i))
         if problem:
-            failures.append((page_index, kind, SEED + i, problem))
+            failures.append((page_index, kind, seed + i, problem))
     return {"count": count, "failures": failures, "slowest": slowest}
 
 
-@pytest.mark.skipif(not mirror_pages(), reason="mirror not built")
-def test_ten_thousand_mutated_mirror_pages_parse_without_error_or_hang():
+def fuzz(total: int, seed: int, deadline_s: float) -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(WORKERS) as pool:
-        pending = pool.map_async(run_shard, range(WORKERS))
+        pending = pool.map_async(run_shard, [(shard, total, seed) for shard in range(WORKERS)])
         try:
-            results = pending.get(timeout=240)
+            results = pending.get(timeout=deadline_s)
         except multiprocessing.TimeoutError:
             pytest.fail("a parse hung beyond the SIGALRM guard (inside C code?)")
-    assert sum(r["count"] for r in results) == MUTATIONS
+    assert sum(r["count"] for r in results) == total
     failures = [f for r in results for f in r["failures"]]
     # (page index, kind, seed, reason): replay with mutations.mutate(page, kind, seed)
     assert failures == [], failures[:10]
     slowest = max(r["slowest"] for r in results)
     assert slowest[0] < PAGE_BOUND_S, slowest
+
+
+@pytest.mark.skipif(not mirror_pages(), reason="mirror not built")
+def test_ten_thousand_mutated_mirror_pages_parse_without_error_or_hang():
+    fuzz(MUTATIONS, SEED, deadline_s=240)
+
+
+@pytest.mark.soak
+@pytest.mark.skipif(not mirror_pages(), reason="mirror not built")
+def test_soak_hundred_thousand_mutations():
+    """make soak: ten times the mutations, other seeds."""
+    fuzz(10 * MUTATIONS, SEED + 10**6, deadline_s=3600)
 
 
 PAGES = mirror_pages()

@@ -61,6 +61,7 @@ def test_two_thousand_requests_all_200_while_refresh_writes(mirror, tmp_path):
     readers_and_a_writer(mirror, tmp_path, REQUESTS)
 
 
+@pytest.mark.timeout(3600)
 @pytest.mark.soak
 def test_soak_twenty_thousand_requests_while_refresh_writes(mirror, tmp_path):
     """make soak: ten times the requests, so many refreshes overlap them."""

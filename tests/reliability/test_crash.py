@@ -140,6 +140,7 @@ def test_ten_sigkills_then_the_archive_equals_a_clean_run(mirror, clean_run, tmp
     assert versions == {1} and unfinished == 0
 
 
+@pytest.mark.timeout(3600)
 @pytest.mark.soak
 def test_soak_fifty_sigkills_under_faults(mirror, clean_run, tmp_path):
     """make soak: 50 kills with 20% failing requests in front; same end state."""

@@ -103,6 +103,7 @@ def test_ten_thousand_mutated_mirror_pages_parse_without_error_or_hang():
     fuzz(MUTATIONS, SEED, deadline_s=240)
 
 
+@pytest.mark.timeout(3600)
 @pytest.mark.soak
 @pytest.mark.skipif(not mirror_pages(), reason="mirror not built")
 def test_soak_hundred_thousand_mutations():

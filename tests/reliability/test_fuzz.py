@@ -115,7 +115,8 @@ PAGES = mirror_pages()
 
 
 @pytest.mark.skipif(not PAGES, reason="mirror not built")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          database=None)  # tests write only under tmp_path
 @given(page=st.integers(0, max(0, len(PAGES) - 1)),
        steps=st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 2**32)),
                       min_size=1, max_size=3))
@@ -127,7 +128,7 @@ def test_hypothesis_combined_mutations(page, steps):
     assert check_one(data, listing=True) is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text(alphabet=st.characters(codec=None, categories=None, exclude_categories=()),
                max_size=400))
 def test_hypothesis_any_code_point_including_surrogates(text):

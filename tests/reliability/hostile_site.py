@@ -75,6 +75,7 @@ class HostileSite:
                                        "pagination.html")}
         self.pages: dict[str, Reply] = {}
         self.robots = "User-agent: *\nAllow: /\n"
+        self.lister = None  # optional: (query string) -> Reply, replacing the rendered lister
         self.log: list[str] = []
         self._server = _Server((host, 0), _Handler)
         self._server.site = self
@@ -94,6 +95,8 @@ class HostileSite:
         parts = urlsplit(target)
         if parts.path == "/robots.txt":
             return Reply(200, self.robots.encode(), {"Content-Type": "text/plain"})
+        if parts.path == LISTER and self.lister is not None:
+            return self.lister(parts.query)
         if parts.path == LISTER:
             items = [ListerItem(path, f"Item {i}", "2025-05-01", "Disclosure log")
                      for i, path in enumerate(sorted(self.pages))]

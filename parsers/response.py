@@ -125,9 +125,9 @@ def _read_content(tree, warnings: list[str]) -> _Content:
     root, fallback = content.choose_root(tree)
     if fallback:
         warnings.append("no content root found; used body")
-    h1 = _h1_title(tree, root)
     time_published = _time_published(root)
     content.remove_chrome(tree, root, scope=root)
+    h1 = _h1_title(tree, root)  # after: an h1 in a cookie banner inside `main` is not the title
     if fallback and root is not None:
         content.remove_link_lists(root)
     lines = _clean_lines(text_lines(root)) if root is not None else []

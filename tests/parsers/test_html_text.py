@@ -297,3 +297,9 @@ def test_embedded_documents_are_attachments() -> None:
     record = parse_response(html, "https://www.met.police.uk/x/")
     assert [(a.title, a.type) for a in record.attachments] == [("Download the PDF", "pdf"), ("Policy", "pdf")]
     assert record.body_text == "Reference: 01.FOI.24.000009"
+
+
+def test_an_h1_inside_a_banner_is_not_the_title() -> None:
+    html = ('<main><div class="cookie-banner"><h1>Cookies</h1><p>We use some essential cookies.</p></div>'
+            '<h1>Dogs seized</h1><p>Reference: 01.FOI.24.000011</p>' + "<p>The response text.</p>" * 10 + '</main>')
+    assert parse_response(html, "https://x/").title == "Dogs seized"

@@ -34,6 +34,7 @@ def refresh(base_url: str, workdir: Path, fresh: bool) -> dict:
             f"foilog refresh exited {child.returncode}: {child.stderr.strip()[-800:] or child.stdout[-800:]}"
         )
     return {"summary": child.json, "wall_s": child.wall_s, "maxrss_mb": child.maxrss_mb,
+            "maxrss_single_mb": child.maxrss_single_mb,
             "cpu_s": child.cpu_s, "returncode": child.returncode}
 
 
@@ -60,14 +61,19 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
         seen = mirror.count()
     _check_complete(run_small, small["count"], log)
     out.update({"crawl_n_small": n_small, "crawl_peak_rss_mb_small": round(run_small["maxrss_mb"], 1),
+                "crawl_peak_rss_mb_largest_process_small": round(run_small["maxrss_single_mb"], 1),
                 "crawl_small_requests": seen["requests"]})
     log(f"  refresh {n_small}: {run_small['wall_s']:.1f}s, peak RSS {run_small['maxrss_mb']:.0f} MB")
 
     big = ensure_mirror(work / f"site-{n_rate}", n_rate)
     with Mirror(work / f"site-{n_rate}") as mirror:
+        server_cpu = mirror.cpu_s()
         raw = raw_fetch(mirror.base_url, big, work / f"crawl-{n_rate}-raw")
+        raw["server_cpu_s"] = mirror.cpu_s() - server_cpu
         mirror.count()
+        server_cpu = mirror.cpu_s()
         run_big = refresh(mirror.base_url, work / f"crawl-{n_rate}", fresh=True)
+        run_big["server_cpu_s"] = mirror.cpu_s() - server_cpu
         seen = mirror.count()
     _check_complete(run_big, big["count"], log)
     crawl_rate = big["count"] / run_big["wall_s"]
@@ -80,9 +86,13 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
         "crawl_wall_s": round(run_big["wall_s"], 2),
         "crawl_raw_fetch_wall_s": round(raw["wall_s"], 2),
         "crawl_peak_rss_mb_big": round(run_big["maxrss_mb"], 1),
+        "crawl_peak_rss_mb_largest_process_big": round(run_big["maxrss_single_mb"], 1),
         # CPU time per page: less disturbed than wall time by other load on the machine.
         "crawl_cpu_ms_per_page": round(1000 * run_big["cpu_s"] / big["count"], 2),
         "crawl_raw_fetch_cpu_ms_per_page": round(1000 * raw["cpu_s"] / big["count"], 2),
+        # The fixture server's own CPU per request: with two cores it caps both clients.
+        "crawl_server_cpu_ms_per_request_raw": round(1000 * raw["server_cpu_s"] / big["count"], 2),
+        "crawl_server_cpu_ms_per_request_refresh": round(1000 * run_big["server_cpu_s"] / seen["requests"], 2),
         "crawl_requests": seen["requests"],
         "crawl_summary": run_big["summary"],
     })

@@ -47,6 +47,11 @@ class Mirror:
         self.proc.stdin.flush()
         return json.loads(self.proc.stdout.readline())
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server process has used so far (user + system)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc) -> None:
         self.proc.stdin.close()
         try:
@@ -61,8 +66,9 @@ class ChildRun:
     argv: list[str]
     returncode: int
     wall_s: float
-    maxrss_mb: float
-    cpu_s: float  # user + system time of the child itself
+    maxrss_mb: float  # peak RSS of the child and its children together (sampled), at least
+    maxrss_single_mb: float  # the largest single process (wait4 rusage)
+    cpu_s: float  # user + system time of the child and the children it reaped
     stdout: str
     stderr: str
     json: dict | None = field(default=None)
@@ -77,6 +83,7 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) 
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=REPO, env=env)
         deadline = started + timeout
+        tree_peak_kb, next_sample = 0, 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -85,6 +92,9 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) 
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
+            if time.perf_counter() >= next_sample:
+                tree_peak_kb = max(tree_peak_kb, tree_rss_kb(proc.pid))
+                next_sample = time.perf_counter() + 0.1
             time.sleep(0.01)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -93,8 +103,33 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) 
     out_path.unlink()
     err_path.unlink()
     # Linux reports ru_maxrss in KiB.
-    return ChildRun(argv, proc.returncode, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
-                    stdout, stderr, last_json(stdout))
+    single_mb = usage.ru_maxrss / 1024
+    return ChildRun(argv, proc.returncode, wall, max(single_mb, tree_peak_kb / 1024), single_mb,
+                    usage.ru_utime + usage.ru_stime, stdout, stderr, last_json(stdout))
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants now, in KiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page_kb
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def last_json(text: str) -> dict | None:

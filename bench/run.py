@@ -86,6 +86,8 @@ def _crawl(sizes: dict) -> dict:
     out = crawl_bench.run(WORK, sizes["small"], sizes["rate"], sizes["noop"], log=log)
     out["crawl_peak_rss_mb_1k"] = out.pop("crawl_peak_rss_mb_small")
     out["crawl_peak_rss_mb_5k"] = out.pop("crawl_peak_rss_mb_big")
+    out["crawl_peak_rss_mb_largest_process_1k"] = out.pop("crawl_peak_rss_mb_largest_process_small")
+    out["crawl_peak_rss_mb_largest_process_5k"] = out.pop("crawl_peak_rss_mb_largest_process_big")
     return out
 
 

@@ -115,3 +115,16 @@ def _cpu_model() -> str | None:
     except OSError:
         return None
     return None
+
+
+def main() -> None:
+    """Print the table of a results file: `python -m bench.report [bench/results.json]`."""
+    import json
+    import sys
+
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "bench" / "results.json"
+    print(markdown_table(json.loads(path.read_text())))
+
+
+if __name__ == "__main__":
+    main()

@@ -125,8 +125,9 @@ def archive_stamp(n: int, seed: int) -> str:
 
     The schema is compared as SQLite creates it (not db/schema.py's text), so an edit
     that does not change tables, indexes, FTS or triggers does not force a rebuild of
-    several minutes. Not the parser or the loader's code: they change the rows a
-    little, not what a search costs.
+    several minutes. Not the parser, the loader's code or the mirror's pages: they
+    change the rows a little, not what a search costs (delete bench/work/archive-* to
+    rebuild by hand).
     """
     from db.schema import ensure_schema
 
@@ -135,7 +136,7 @@ def archive_stamp(n: int, seed: int) -> str:
     schema_sql = "\n".join(sql for (sql,) in db.conn.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"))
     digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
-    for rel in ("bench/archive_build.py", "bench/synth.py", "fixtures/site/manifest.json"):
+    for rel in ("bench/archive_build.py", "bench/synth.py"):
         file = REPO / rel
         digest.update(file.read_bytes() if file.exists() else b"-")
     return digest.hexdigest()[:16]

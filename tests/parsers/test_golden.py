@@ -31,7 +31,7 @@ def test_golden(path: Path, update_golden: bool) -> None:
     if update_golden:
         golden.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if not golden.exists():
-        pytest.skip(f"no golden file {golden.relative_to(SITE)}: run pytest --update-golden and review it")
+        pytest.fail(f"no golden file {golden.relative_to(SITE)}: run pytest --update-golden and review it")
     expected = json.loads(golden.read_text(encoding="utf-8"))
     for key in expected:
         assert record.get(key) == expected[key], key

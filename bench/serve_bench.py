@@ -117,6 +117,21 @@ def response_page_paths(db_path: Path, n: int, seed: int) -> list[str]:
     return [f"/foi/responses/{tilde_encode(i)}" for i in ids]
 
 
+def _time_proposed_sql(client: httpx.Client, terms: list[str]) -> list[float] | str:
+    """Latencies of bench/proposed_search.sql, or why they could not be measured."""
+    proposal = Path(__file__).with_name("proposed_search.sql")
+    if not proposal.exists():
+        return "no bench/proposed_search.sql"
+    sql = proposal.read_text()
+    paths = [str(httpx.URL("/foi.json", params={"sql": sql, "q": t})) for t in terms]
+    time_gets(client, paths[:10])
+    times, details = time_gets(client, paths)
+    failed = [d for d in details if d["status"] != 200]
+    if failed:  # e.g. the schema moved on: report it, do not publish a figure
+        return f"{len(failed)} of {len(details)} queries failed, first HTTP {failed[0]['status']}"
+    return times
+
+
 def run(work: Path, sources: list[SourcePage], n: int, n_queries: int = 200, log=print) -> dict:
     db_path = Path(work) / f"archive-{n}" / "foi.db"  # metadata.yml names the database "foi"
     started = time.perf_counter()
@@ -131,6 +146,7 @@ def run(work: Path, sources: list[SourcePage], n: int, n_queries: int = 200, log
         search_ms, search_details = time_gets(client, search_paths)
         time_gets(client, row_paths[:5])
         row_ms, row_details = time_gets(client, row_paths)
+        proposed_ms = _time_proposed_sql(client, terms)
     bad = [d for d in search_details + row_details if d["status"] != 200]
     slowest = sorted(search_details, key=lambda d: -d["ms"])[:5]
     result = {
@@ -147,6 +163,12 @@ def run(work: Path, sources: list[SourcePage], n: int, n_queries: int = 200, log
         "serve_errors": len(bad),
         "archive_build": built,
     }
+    if isinstance(proposed_ms, str):
+        result["fts_proposed_sql_not_measured"] = proposed_ms
+    else:
+        # bench/proposed_search.sql through /foi.json?sql=: the proposal, same terms.
+        result["fts_p50_ms_proposed_sql"] = round(statistics.median(proposed_ms), 1)
+        result["fts_p95_ms_proposed_sql"] = round(percentile(proposed_ms, 95), 1)
     if bad:
         result["serve_error_examples"] = bad[:5]
     log(f"  search p50 {result['fts_p50_ms']} ms, p95 {result['fts_p95_ms']} ms; response page p95 "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -125,6 +125,12 @@ def _detail_url(href: str, base: str, site: SiteDefinition) -> str | None:
         return None
     parts = urlsplit(url)
     if _host(parts.netloc) != _host(urlsplit(site.base_url).netloc) or not site.is_detail_path(parts.path):
+        return None
+    # Percent-encoded dot segments ("may-2025/%2e%2e/", "..%2f..%2fetc") pass the path
+    # pattern but name another page once decoded: not a response page.
+    decoded = unquote(parts.path)
+    if "\\" in decoded or "\x00" in decoded or not site.is_detail_path(decoded) or any(
+            segment in (".", "..") for segment in decoded.split("/")):
         return None
     return urlunsplit(parts._replace(fragment=""))
 

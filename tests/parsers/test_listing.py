@@ -190,3 +190,17 @@ def test_date_field_beats_a_date_in_the_summary() -> None:
     html = (f'<ul><li><a href="{D1}">Stops</a><p>Stop and search figures between 1 January 2021 and 31 March'
             f' 2022 for each borough.</p><span class="date">4 May 2022</span></li></ul>')
     assert parse_listing(html, LISTER, MPS).items[0].date == "2022-05-04"
+
+
+@pytest.mark.parametrize("path", [
+    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/%2e%2e/",
+    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/..%2f..%2f..%2fetc%2fpasswd/",
+    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%5cb/",
+    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%00b/",
+])
+def test_encoded_dot_segments_are_not_items(path: str) -> None:
+    good = "/foi-ai/metropolitan-police/disclosure-2025/may-2025/fine/"
+    page = parse_listing(f'<a href="{path}">bad</a><a href="{good}">good</a>', LISTER, MPS)
+    assert [i.url for i in page.items] == [BASE + good]
+    sitemap = f"<urlset><url><loc>{BASE}{path}</loc></url></urlset>"
+    assert parse_sitemap(sitemap, BASE + "/sitemap.xml", MPS) == []

@@ -46,5 +46,5 @@ def _read(file: str) -> tuple[bytes, str]:
     return data, path.resolve().as_uri()
 
 
-# `reparse` (the archive's owner) is appended here.
+# `reparse` works on the archive and lives with `serve` in cmd_serve.py.
 COMMANDS = [parse]

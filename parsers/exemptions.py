@@ -30,23 +30,28 @@ from dataclasses import dataclass, replace
 
 from parsers.citations import Citation, find_citations
 from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
+from parsers.prefilter import Prefiltered
 from parsers.record import Exemption
 from parsers.sections import split_parts
 
-_LIST_HEADER = re.compile(
+# The IGNORECASE patterns run over whole lines or pages are `Prefiltered`: a substring
+# test for their words skips the regex on the many lines that hold none of them.
+_LIST_HEADER = Prefiltered(re.compile(
     r"(?:(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?"
     r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE,
-)
+), ("exemption", "section", "provision", "by virtue of"))
 _LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
-_NCND_WORDING = re.compile(
+_NCND_WORDING = Prefiltered(re.compile(
     r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
     r"|duty to confirm or deny",
     re.IGNORECASE,
-)
+), ("confirm", "ncnd", "duty"))
 # A page that never speaks of confirming or denying relies on no NCND provision, whatever
 # it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
-_PAGE_NCND = re.compile(r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE)
+_PAGE_NCND = Prefiltered(re.compile(
+    r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE
+), ("confirm", "ncnd", "duty"))
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # List items written without the word: "31(1)(a)(b) - Law Enforcement".
 _BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")
@@ -110,7 +115,7 @@ def _mentions(
     list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
     for i in range(start, end):
         line = lines[i]
-        header = _LIST_HEADER.search(line) if decided and _LIST_WORDS.search(line) else None
+        header = _LIST_HEADER.search(line) if decided and _has_list_word(line) else None
         if list_mode is not None:
             bare = _BARE_ITEM.match(line)
             if bare is not None and len(line) < 200:
@@ -135,6 +140,11 @@ def _mentions(
         cue = "words" if not decided else ("any" if i in answers else "")
         found.extend(_from_text(line, page_ncnd, listed=False, cue_only=cue))
     return found
+
+
+def _has_list_word(line: str) -> bool:
+    # The plain substring tests first: most lines hold none of the words.
+    return ("ollowing" in line or "elow" in line or "hese" in line) and _LIST_WORDS.search(line) is not None
 
 
 def _from_text(

@@ -1,0 +1,53 @@
+"""Literal pre-checks that let a costly case-insensitive regex skip text it cannot match.
+
+A pattern such as `neither\\s+confirm\\w*\\s+nor\\s+den|\\bNCND\\b` (IGNORECASE) has no
+fixed first character, so `re` tries it at every position of the text: tens of
+microseconds a page, spent mostly on text that holds none of its words. A substring test
+on the lowercased text (`"confirm" in low`) runs at memchr speed; when none of the
+pattern's required words is there the regex cannot match and is not run. When one is,
+the regex runs as before, so results never change.
+
+`Prefiltered(pattern, needles)` wraps a compiled pattern. Its needles must be lowercase
+and such that every match of the pattern, lowercased, contains at least one of them
+(one mandatory literal run per alternative). tests/parsers/test_speed_equivalence.py
+checks each wrapped pattern against that rule.
+
+One trap: under IGNORECASE `re` also matches "ſ" (long s) to s, "ı" (dotless i) and
+"İ" to i, and "K" (Kelvin sign) to k. `str.lower()` turns K into "k", but leaves ſ and
+ı alone and turns İ into two characters, so for a text holding any of those three the
+pre-check says "may match" and the regex decides.
+"""
+from __future__ import annotations
+
+import re
+
+# Characters `re.IGNORECASE` matches to an ASCII letter that `str.lower()` does not map to it.
+_FOLD_ODDITIES = ("\u017f", "\u0131", "\u0130")
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()`, or None when a substring test on it could miss a regex match."""
+    if not text.isascii() and any(odd in text for odd in _FOLD_ODDITIES):
+        return None
+    return text.lower()
+
+
+class Prefiltered:
+    """A compiled pattern whose `search` first checks that one of its needles is present."""
+
+    __slots__ = ("pattern", "needles")
+
+    def __init__(self, pattern: re.Pattern, needles: tuple[str, ...]) -> None:
+        if any(needle != needle.lower() or not needle for needle in needles):
+            raise ValueError(f"needles must be lowercase and non-empty: {needles!r}")
+        self.pattern = pattern
+        self.needles = needles
+
+    def may_match(self, text: str) -> bool:
+        """False only when the pattern cannot match anywhere in `text`."""
+        low = lowered(text)
+        return low is None or any(needle in low for needle in self.needles)
+
+    def search(self, text: str, *span: int) -> re.Match | None:
+        """`pattern.search(text, *span)`, skipped when no needle occurs in `text`."""
+        return self.pattern.search(text, *span) if self.may_match(text) else None

@@ -1,0 +1,78 @@
+"""The parser's speed shortcuts never change a result.
+
+Each shortcut skips work only when the skipped work could not have found anything:
+- a `Prefiltered` regex is skipped when none of its needles occurs in the text, so every
+  string the regex matches must contain a needle (checked on strings generated from each
+  pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K);
+- the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import parsers
+from parsers.prefilter import Prefiltered, lowered
+
+
+def _prefiltered() -> list[tuple[str, Prefiltered]]:
+    found = []
+    for info in pkgutil.iter_modules(parsers.__path__):
+        module = importlib.import_module(f"parsers.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, Prefiltered):
+                found.append((f"{info.name}.{name}", value))
+    return found
+
+
+PREFILTERED = _prefiltered()
+
+
+def test_the_semantic_modules_use_prefiltered_patterns() -> None:
+    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER"} <= {name for name, _ in PREFILTERED}
+
+
+@pytest.mark.parametrize("name,guarded", PREFILTERED, ids=[name for name, _ in PREFILTERED])
+def test_every_match_contains_a_needle(name: str, guarded: Prefiltered) -> None:
+    @settings(max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(guarded.pattern))
+    def check(text: str) -> None:
+        assert guarded.pattern.search(text) is not None
+        assert guarded.may_match(text), f"{name} would skip {text!r}, which it matches"
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["neıther confırm nor deny", "NEİTHER CONFİRM NOR DENY", "by vırtue of", "the following ſections:",
+     "Exemptions applıed: Section 31", "\u212aNOWN: these sections apply:"],
+)
+def test_letters_that_ignorecase_folds_oddly_are_never_skipped(text: str) -> None:
+    for name, guarded in PREFILTERED:
+        if guarded.pattern.search(text) is not None:
+            assert guarded.search(text) is not None, name
+
+
+def test_lowered_refuses_text_with_odd_folds() -> None:
+    assert lowered("Section 31") == "section 31"
+    assert lowered("\u212a") == "k"  # Kelvin sign lowers to k: safe
+    for odd in ("\u017f", "\u0131", "\u0130"):
+        assert lowered(f"Section 31 {odd}") is None
+
+
+def test_search_with_a_span_matches_the_pattern() -> None:
+    pattern = Prefiltered(re.compile(r"exempt", re.IGNORECASE), ("exempt",))
+    text = "not here. This is EXEMPT."
+    assert pattern.search(text, 10, len(text)).span() == pattern.pattern.search(text, 10, len(text)).span()
+    assert pattern.search(text, 0, 9) is None
+
+
+def test_needles_must_be_lowercase() -> None:
+    with pytest.raises(ValueError):
+        Prefiltered(re.compile("x"), ("Exempt",))

@@ -20,21 +20,29 @@ from __future__ import annotations
 
 import re
 
+from parsers.prefilter import Prefiltered
 from parsers.record import Exemption, Question
 from parsers.sections import split_parts
 
-_COST = re.compile(
+# `Prefiltered`: the patterns with no fixed first character, run over the statement or the
+# whole reply, are skipped when none of their words is in the text.
+_COST = Prefiltered(re.compile(
     r"appropriate limit|cost (?:of complying|limit)|exceed(?:s|ed)? the (?:cost|£450|18 hours)|Section 12\b|\bS\.?12\b",
     re.IGNORECASE,
+), ("appropriate limit", "cost ", "exceed", "12"))
+_VEXATIOUS = Prefiltered(
+    re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE), ("vexatious", "14", "repeat")
 )
-_VEXATIOUS = re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE)
-_INVALID = re.compile(
+_INVALID = Prefiltered(re.compile(
     r"not (?:a )?valid (?:FOI(?:A)? )?request|(?:request|email|application) (?:is|was) not valid|does not (?:constitute|meet the requirements of) a valid"
     r"|not a request for (?:recorded )?information|(?:has been|was|been) withdrawn|(?:have|has) withdrawn (?:your|the|this|their) request|withdr[ae]w (?:your|the) request"
     r"|not (?:covered by|within the scope of) the (?:Freedom of Information )?Act|treated as (?:closed|withdrawn)"
     r"|no clarification (?:was|has been) received|business as usual|not a valid Freedom of Information",
     re.IGNORECASE,
-)
+), (
+    "valid", "not a request for", "withdr", "covered by", "within the scope", "treated as", "no clarification",
+    "business as usual",
+))
 _PARTIAL = re.compile(
     r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)"
     r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
@@ -69,7 +77,7 @@ _NOT_HELD = re.compile(
     r"|(?:unable|not able) to locate (?:any|the) (?:information|records?)",
     re.IGNORECASE,
 )
-_NCND = re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE)
+_NCND = Prefiltered(re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE), ("neither", "ncnd"))
 _DUTY_EXCLUDED = re.compile(
     r"duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\).{0,120}?(?:does not apply|is excluded|not to apply)"
     r"|(?:neither|not) (?:to )?confirm(?:ing)? (?:n?or|or) deny(?:ing)? whether",

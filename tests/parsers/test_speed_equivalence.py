@@ -76,3 +76,14 @@ def test_search_with_a_span_matches_the_pattern() -> None:
 def test_needles_must_be_lowercase() -> None:
     with pytest.raises(ValueError):
         Prefiltered(re.compile("x"), ("Exempt",))
+
+
+_ODD_TEXT = st.text(alphabet=st.sampled_from(list("aZ09 ,.?-–’é\u212a\u017f\u0131\u0130ΣﬁⅠ²٣")) | st.characters(), max_size=200)
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(_ODD_TEXT)
+def test_answer_key_is_the_regex_key(text: str) -> None:
+    from parsers.answers import _WORDS, _key
+
+    assert _key(text) == "".join(_WORDS.findall(text.lower()))[:60]

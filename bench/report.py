@@ -92,6 +92,8 @@ def machine_info() -> dict:
         "cpus": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "sqlite": sqlite3.sqlite_version,
+        # Other work on the machine moves wall-clock figures: say how busy it was.
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
     }
     for package in ("selectolax", "lxml", "beautifulsoup4", "httpx", "datasette", "sqlite-utils"):
         try:

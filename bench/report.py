@@ -119,13 +119,48 @@ def _cpu_model() -> str | None:
     return None
 
 
+def results_block(results: dict) -> str:
+    """The table and a line on the run, for bench/README.md's "Latest results"."""
+    m = results["machine"]
+    return (
+        markdown_table(results)
+        + f"\n\n{results['mode']} run of {results['started_at']} (commit {m['git_commit']}), "
+        f"{results['total_s']:.0f} s, {m['cpus']} CPUs ({m['cpu_model']}), Python {m['python']}, "
+        f"SQLite {m['sqlite']}, selectolax {m['selectolax']}, load average at start "
+        f"{m.get('loadavg_at_start')}. Wall-clock figures (crawl above all) move with other work "
+        f"on the machine; CPU time per page is steadier: refresh {results.get('crawl_cpu_ms_per_page')} ms "
+        f"against {results.get('crawl_raw_fetch_cpu_ms_per_page')} ms for a bare httpx GET. Parse on the "
+        f"mirror's full-length pages: {results.get('parse_full_length_pages_per_s')} pages/s "
+        f"({results.get('parse_full_length_ratio_vs_bs4')}× bs4, "
+        f"{results.get('parse_full_length_ratio_vs_lexbor_floor')}× the floor). Peak RSS while building the "
+        f"{results.get('refresh_noop_n') or 0:,}-response archive: {results.get('crawl_peak_rss_mb_noop_build')} MB. "
+        f"No-change refresh requests: {results.get('refresh_noop_request_kinds')}. Search with "
+        f"bench/proposed_search.sql: p50 {results.get('fts_p50_ms_proposed_sql')} ms, "
+        f"p95 {results.get('fts_p95_ms_proposed_sql')} ms."
+    )
+
+
 def main() -> None:
-    """Print the table of a results file: `python -m bench.report [bench/results.json]`."""
+    """Print the table of a results file; `--update-readme` rewrites bench/README.md's block.
+
+        python -m bench.report [bench/results.json] [--update-readme]
+    """
     import json
+    import re
     import sys
 
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "bench" / "results.json"
-    print(markdown_table(json.loads(path.read_text())))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0]) if args else REPO / "bench" / "results.json"
+    results = json.loads(path.read_text())
+    if "--update-readme" not in sys.argv:
+        print(markdown_table(results))
+        return
+    readme = REPO / "bench" / "README.md"
+    block = "<!-- results:start -->\n" + results_block(results) + "\n<!-- results:end -->"
+    text = re.sub(r"<!-- results:start -->.*?<!-- results:end -->", lambda _: block,
+                  readme.read_text(), flags=re.S)
+    readme.write_text(text)
+    print(block)
 
 
 if __name__ == "__main__":

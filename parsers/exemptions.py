@@ -51,7 +51,7 @@ _NCND_WORDING = Prefiltered(re.compile(
 # it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
 _PAGE_NCND = Prefiltered(re.compile(
     r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE
-), ("confirm", "ncnd", "duty"))
+), ("confirm", "ncnd", "duty"), anchored=True)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # List items written without the word: "31(1)(a)(b) - Law Enforcement".
 _BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")
@@ -59,18 +59,23 @@ _BARE_PREFIX = "Section "
 # Or name first: "Law Enforcement - Section 31(1)(a)(b)" (a short line with a citation).
 _NAME_FIRST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*[A-Z][\w&,' ]{2,60}?\s?[-–—:(]\s?(?:sections?|s\.?)\s?\d", re.IGNORECASE)
 # In the answers a citation counts only with words that say it is being relied on.
-_RELIANCE_CUE = re.compile(
+_RELIANCE_CUE = Prefiltered(re.compile(
     r"\b(?:is|are|being|been|was|were|remains?) exempt|exempt (?:under|by virtue|from disclosure)"
     r"|\b(?:appl(?:y|ied|ies|ying)|engag(?:e|ed|es|ing)|reli(?:ed|es)|rely(?:ing)?|claim(?:ed|ing)?|cit(?:ed|ing)"
     r"|withh[oe]ld(?:ing)?|redact(?:ed|ion|ions)?|refus(?:ed|ing|al))\b|by virtue of|confirm nor deny|\bNCND\b"
     r"|appropriate limit|cost limit|vexatious",
     re.IGNORECASE,
+), (
+    "exempt", "appl", "engag", "reli", "rely", "claim", "cit", "withh", "redact", "refus", "by virtue of",
+    "confirm nor deny", "ncnd", "appropriate limit", "cost limit", "vexatious",
+))
+_NOT_RELIED = Prefiltered(
+    re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE), ("not ",)
 )
-_NOT_RELIED = re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE)
-_CONDITIONAL = re.compile(
+_CONDITIONAL = Prefiltered(re.compile(
     r"\b(?:would|could|may|might)\s(?:also\s|not\s)?(?:apply|be\s(?:engaged|applied|relied|cited|considered))\b|\bif\s(?:it|they)\swere\b",
     re.IGNORECASE,
-)
+), ("would", "could", "may", "might", "were"))
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -95,7 +100,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
     if not decided:
         answers = range(start, end)
-    page_ncnd = _PAGE_NCND.search("\n".join(lines[start:end])) is not None
+    page_ncnd = _PAGE_NCND.occurs("\n".join(lines[start:end]))
     mentions = _mentions(lines, start, end, answers, page_ncnd, decided=decided)
     if any(m.listed for m in mentions):
         # With an exemption list on the page, another section mentioned in passing ("the

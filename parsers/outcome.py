@@ -77,7 +77,9 @@ _NOT_HELD = re.compile(
     r"|(?:unable|not able) to locate (?:any|the) (?:information|records?)",
     re.IGNORECASE,
 )
-_NCND = Prefiltered(re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE), ("neither", "ncnd"))
+_NCND = Prefiltered(
+    re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE), ("neither", "ncnd"), anchored=True
+)
 _DUTY_EXCLUDED = re.compile(
     r"duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\).{0,120}?(?:does not apply|is excluded|not to apply)"
     r"|(?:neither|not) (?:to )?confirm(?:ing)? (?:n?or|or) deny(?:ing)? whether",
@@ -106,7 +108,7 @@ def decide_outcome(
     statement = _statement(lines, parts)
     reply = lines[parts.reply_start : parts.closing]
     ncnd = any(e.ncnd for e in exemptions) or (
-        _NCND.search("\n".join(reply)) is not None
+        _NCND.occurs("\n".join(reply))
         and any(_NCND.search(line) and not _NOT_AN_INDICATION.search(line) for line in reply)
     )
     outcome = _from_statement(statement, exemptions)

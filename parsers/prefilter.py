@@ -9,8 +9,10 @@ the regex runs as before, so results never change.
 
 `Prefiltered(pattern, needles)` wraps a compiled pattern. Its needles must be lowercase
 and such that every match of the pattern, lowercased, contains at least one of them
-(one mandatory literal run per alternative). tests/parsers/test_speed_equivalence.py
-checks each wrapped pattern against that rule.
+(one mandatory literal run per alternative). With `anchored=True` every match must also
+begin with a needle; then `occurs(text)` tries the pattern only where a needle starts,
+instead of at every position of a page. tests/parsers/test_speed_equivalence.py checks
+each wrapped pattern against these rules.
 
 One trap: under IGNORECASE `re` also matches "ſ" (long s) to s, "ı" (dotless i) and
 "İ" to i, and "K" (Kelvin sign) to k. `str.lower()` turns K into "k", but leaves ſ and
@@ -35,18 +37,39 @@ def lowered(text: str) -> str | None:
 class Prefiltered:
     """A compiled pattern whose `search` first checks that one of its needles is present."""
 
-    __slots__ = ("pattern", "needles")
+    __slots__ = ("pattern", "needles", "anchored")
 
-    def __init__(self, pattern: re.Pattern, needles: tuple[str, ...]) -> None:
+    def __init__(self, pattern: re.Pattern, needles: tuple[str, ...], *, anchored: bool = False) -> None:
         if any(needle != needle.lower() or not needle for needle in needles):
             raise ValueError(f"needles must be lowercase and non-empty: {needles!r}")
         self.pattern = pattern
         self.needles = needles
+        self.anchored = anchored
 
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match anywhere in `text`."""
         low = lowered(text)
-        return low is None or any(needle in low for needle in self.needles)
+        if low is None:
+            return True
+        for needle in self.needles:
+            if needle in low:
+                return True
+        return False
+
+    def occurs(self, text: str) -> bool:
+        """`pattern.search(text) is not None`; for an anchored pattern, tried only at the needles."""
+        low = lowered(text) if self.anchored else None
+        if low is None:
+            return self.search(text) is not None
+        # `lowered` keeps every character at its index (only İ changes length, and it
+        # gives None), so a needle's index in `low` is its index in `text`.
+        for needle in self.needles:
+            at = low.find(needle)
+            while at >= 0:
+                if self.pattern.match(text, at) is not None:
+                    return True
+                at = low.find(needle, at + 1)
+        return False
 
     def search(self, text: str, *span: int) -> re.Match | None:
         """`pattern.search(text, *span)`, skipped when no needle occurs in `text`."""

@@ -3,7 +3,9 @@
 Each shortcut skips work only when the skipped work could not have found anything:
 - a `Prefiltered` regex is skipped when none of its needles occurs in the text, so every
   string the regex matches must contain a needle (checked on strings generated from each
-  pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K);
+  pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
+  anchored one is tried only where a needle starts, so its matches must start there;
+- `answers._key` without a regex is the regex key;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 from __future__ import annotations
@@ -34,7 +36,8 @@ PREFILTERED = _prefiltered()
 
 
 def test_the_semantic_modules_use_prefiltered_patterns() -> None:
-    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER"} <= {name for name, _ in PREFILTERED}
+    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "outcome._NCND"} <= {name for name, _ in PREFILTERED}
+    assert {name for name, guarded in PREFILTERED if guarded.anchored} >= {"exemptions._PAGE_NCND", "outcome._NCND"}
 
 
 @pytest.mark.parametrize("name,guarded", PREFILTERED, ids=[name for name, _ in PREFILTERED])
@@ -42,8 +45,31 @@ def test_every_match_contains_a_needle(name: str, guarded: Prefiltered) -> None:
     @settings(max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.from_regex(guarded.pattern))
     def check(text: str) -> None:
-        assert guarded.pattern.search(text) is not None
+        match = guarded.pattern.search(text)
+        assert match is not None
         assert guarded.may_match(text), f"{name} would skip {text!r}, which it matches"
+        assert guarded.occurs(text), f"{name} would miss {text!r}"
+        low = lowered(text)
+        if guarded.anchored and low is not None:
+            assert any(low.startswith(needle, match.start()) for needle in guarded.needles), name
+
+    check()
+
+
+_FRAGMENTS = st.sampled_from([
+    "neither", "confirm", "nor", "deny", "NCND", "ncnd", "xNCND", "duty in Section 1(1)(a)", "duty", "confirmed or",
+    "den", " ", "\n", "\t", ".", "I", "ı", "İ", "ſ", "K", "Neither  confirming\nnor denies",
+])
+
+
+@pytest.mark.parametrize(
+    "name,guarded", [p for p in PREFILTERED if p[1].anchored], ids=[n for n, g in PREFILTERED if g.anchored]
+)
+def test_anchored_occurs_is_search(name: str, guarded: Prefiltered) -> None:
+    @settings(max_examples=500, database=None, deadline=None)
+    @given(st.lists(_FRAGMENTS | st.text(max_size=5), max_size=12).map("".join))
+    def check(text: str) -> None:
+        assert guarded.occurs(text) == (guarded.pattern.search(text) is not None), text
 
     check()
 

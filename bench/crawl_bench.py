@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bench.procs import Mirror, foilog_argv, run_child
-from bench.synth import ensure_mirror
+from bench.synth_site import ensure_mirror
 
 CONCURRENCY = 4
 

@@ -9,24 +9,16 @@ real mix of question counts, exemption lists, tables and chrome; every page, ref
 and URL is unique.
 
 Page i depends only on (seed, i): the first 1,000 pages of a 5,000-page mirror are the
-1,000-page mirror, and runs are reproducible byte for byte.
-
-    python -m bench.synth --n 10000 --out bench/work/site-10000
+1,000-page mirror, and runs are reproducible byte for byte. `bench.synth_site` writes
+them out as a mirror the fixture server serves.
 """
 from __future__ import annotations
 
-import argparse
-import hashlib
 import html as htmlmod
 import json
 import random
 import re
-import shutil
-import sys
-import time
 from dataclasses import dataclass
-from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
@@ -50,9 +42,6 @@ CONTENT_META_RE = re.compile(r"\A\s*<!--meta\s*\n(.*?)\n-->\s*\n", re.S)
 OL_RE = re.compile(r"<ol\b[^>]*>(?:(?!<ol\b).)*?</ol>", re.I | re.S)
 TABLE_RE = re.compile(r"<table\b[^>]*>(?:(?!<table\b).)*?</table>", re.I | re.S)
 TITLE_WORD_RE = re.compile(r"[A-Za-z]{4,}")
-# Hub pages list the real responses; the synthetic mirror gets its own.
-HUB_FILE_RE = re.compile(r"foi-ai/metropolitan-police/(?:disclosure-\d{4}|d)/(?:[a-z]+-*\d{4}/)?index\.html")
-GENERATED_FILES = {"manifest.json", "sitemap.xml", "_meta/headers.json", "_meta/built.json"}
 # The legal and procedural frame the parser keys on is never swapped, so a synthetic
 # page says the same things about exemptions and outcome as its source.
 PROTECTED = frozenset(
@@ -213,53 +202,6 @@ def synth_page(sources: list[SourcePage], vocabulary: list[str], i: int, seed: i
     )
 
 
-def write_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT) -> dict:
-    """Write an n-page mirror the fixture server can serve with `root=dest`.
-
-    Everything of the real mirror that is not a response page, a hub, the sitemap or
-    the manifest (attachments, other forces, publication scheme, robots.txt, _chrome/)
-    is copied as it is; hubs, sitemap, headers and manifest are made for the new pages.
-    """
-    site_root, dest = Path(site_root), Path(dest)
-    manifest = load_manifest(site_root)
-    sources = load_sources(site_root)
-    if dest.exists():
-        shutil.rmtree(dest)
-    copied = _copy_other_files(site_root, dest, manifest)
-    headers = {path: h for path, h in _headers(site_root).items()
-               if path not in {e["url_path"] for e in manifest["responses"]}}
-    entries = []
-    for page in iter_pages(sources, n, seed):
-        file = dest / page.url_path.strip("/") / "index.html"
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(page.body)
-        entries.append(page.manifest_entry())
-        headers[page.url_path] = {"last_modified": _http_date(page.listed)}
-        if page.content_type:
-            headers[page.url_path]["content_type"] = page.content_type
-    files = {rel: b"" for rel in copied} | {e["path"]: b"" for e in entries}
-    _write_hubs_and_sitemap(dest, entries, manifest, files)
-    out = {key: value for key, value in manifest.items() if key != "responses"}
-    out.update({"count": len(entries), "responses": entries,
-                "synthetic": {"seed": seed, "generator_version": GENERATOR_VERSION, "sources": len(sources)}})
-    (dest / "_meta").mkdir(parents=True, exist_ok=True)
-    (dest / "_meta" / "headers.json").write_text(json.dumps(headers, indent=1, sort_keys=True) + "\n")
-    (dest / "manifest.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return out
-
-
-def ensure_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT) -> dict:
-    """Reuse `dest` when it was written from the same mirror, seed, n and generator."""
-    dest = Path(dest)
-    stamp = _source_stamp(Path(site_root), n, seed)
-    stamp_file = dest / "_meta" / "synth-stamp"
-    if stamp_file.exists() and stamp_file.read_text() == stamp:
-        return load_manifest(dest)
-    manifest = write_mirror(dest, n, seed, site_root)
-    stamp_file.write_text(stamp)
-    return manifest
-
-
 def new_reference(old: str, i: int, year: int) -> str:
     """The source's notation with a new serial, a bijection of i (unique below 10^6)."""
     serial = (i * 7919 + 104729) % 1_000_000
@@ -403,64 +345,3 @@ def _replace_all(text: str, replacements: dict[str, str]) -> str:
 
 def _slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:90].rstrip("-")
-
-
-def _http_date(day: str) -> str:
-    when = datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=timezone.utc)
-    return format_datetime(when, usegmt=True)
-
-
-def _copy_other_files(site_root: Path, dest: Path, manifest: dict) -> list[str]:
-    skip = {e.get("path") or e["url_path"].strip("/") + "/index.html" for e in manifest["responses"]}
-    skip |= GENERATED_FILES
-    copied = []
-    for file in sorted(site_root.rglob("*")):
-        rel = file.relative_to(site_root).as_posix()
-        if not file.is_file() or rel in skip or HUB_FILE_RE.fullmatch(rel):
-            continue
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, target)
-        copied.append(rel)
-    dest.mkdir(parents=True, exist_ok=True)
-    return copied
-
-
-def _write_hubs_and_sitemap(dest: Path, entries: list[dict], manifest: dict, files: dict) -> None:
-    """Month/year hubs and sitemap.xml for the synthetic pages, by the mirror's own builder."""
-    sys.path.insert(0, str(REPO / "fixtures"))
-    try:
-        from mirror_extras import hub_pages, sitemap_xml
-    finally:
-        sys.path.remove(str(REPO / "fixtures"))
-    hubs = hub_pages(entries)
-    for rel, data in hubs.items():
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        (dest / rel).write_bytes(data)
-    scheme = manifest.get("publication_scheme", [])
-    (dest / "sitemap.xml").write_text(sitemap_xml(entries, scheme, files | hubs), encoding="utf-8")
-
-
-def _source_stamp(site_root: Path, n: int, seed: int) -> str:
-    """Changes with the mirror's manifest, this generator's code, n and the seed."""
-    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{n}:{seed}:{site_root.resolve()}".encode())
-    for file in (site_root / "manifest.json", Path(__file__)):
-        digest.update(file.read_bytes() if file.exists() else b"-")
-    return digest.hexdigest()
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description="write a synthetic mirror for the benchmarks")
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--site-root", type=Path, default=DEFAULT_SITE_ROOT)
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args()
-    started = time.perf_counter()
-    manifest = write_mirror(args.out, args.n, args.seed, args.site_root)
-    print(f"{manifest['count']} pages from {manifest['synthetic']['sources']} sources "
-          f"in {time.perf_counter() - started:.1f}s -> {args.out}")
-
-
-if __name__ == "__main__":
-    main()

@@ -11,8 +11,9 @@ import json
 import httpx
 import pytest
 
-from bench.synth import (DEFAULT_SITE_ROOT, reference_forms, iter_pages, load_manifest, load_sources,
-                         write_mirror)
+from bench.synth import (DEFAULT_SITE_ROOT, iter_pages, load_manifest, load_sources,
+                         reference_forms)
+from bench.synth_site import write_mirror
 from foilog.fixture_site import serve_mirror
 from parsers import parse_response
 from parsers.sites import MPS

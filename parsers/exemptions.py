@@ -35,18 +35,19 @@ from parsers.record import Exemption
 from parsers.sections import split_parts
 
 # The IGNORECASE patterns run over whole lines or pages are `Prefiltered`: a substring
-# test for their words skips the regex on the many lines that hold none of them.
+# test for their words skips the regex on the many lines that hold none of them, and an
+# anchored one (every match starts with one of the words) is tried only at those words.
 _LIST_HEADER = Prefiltered(re.compile(
     r"(?:(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?"
     r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
     re.IGNORECASE,
-), ("exemption", "section", "provision", "by virtue of"))
+), ("following", "below", "these", "exemption", "by virtue of"), anchored=True)
 _LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
 _NCND_WORDING = Prefiltered(re.compile(
     r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
     r"|duty to confirm or deny",
     re.IGNORECASE,
-), ("confirm", "ncnd", "duty"))
+), ("neither", "ncnd", "duty"), anchored=True)
 # A page that never speaks of confirming or denying relies on no NCND provision, whatever
 # it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
 _PAGE_NCND = Prefiltered(re.compile(

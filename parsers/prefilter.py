@@ -56,21 +56,36 @@ class Prefiltered:
                 return True
         return False
 
-    def occurs(self, text: str) -> bool:
-        """`pattern.search(text) is not None`; for an anchored pattern, tried only at the needles."""
-        low = lowered(text) if self.anchored else None
-        if low is None:
-            return self.search(text) is not None
-        # `lowered` keeps every character at its index (only İ changes length, and it
-        # gives None), so a needle's index in `low` is its index in `text`.
-        for needle in self.needles:
-            at = low.find(needle)
-            while at >= 0:
-                if self.pattern.match(text, at) is not None:
-                    return True
-                at = low.find(needle, at + 1)
-        return False
-
     def search(self, text: str, *span: int) -> re.Match | None:
-        """`pattern.search(text, *span)`, skipped when no needle occurs in `text`."""
-        return self.pattern.search(text, *span) if self.may_match(text) else None
+        """`pattern.search(text, *span)`, skipped when no needle occurs in `text`.
+
+        An anchored pattern is tried only where a needle starts, leftmost first: the
+        first place it matches is the match `pattern.search` finds.
+        """
+        if not self.anchored:
+            return self.pattern.search(text, *span) if self.may_match(text) else None
+        low = lowered(text)
+        if low is None:
+            return self.pattern.search(text, *span)
+        pos = span[0] if span else 0
+        endpos = span[1] if len(span) > 1 else len(text)
+        for at in self._needle_starts(low, pos, endpos):
+            match = self.pattern.match(text, at, endpos)
+            if match is not None:
+                return match
+        return None
+
+    def occurs(self, text: str) -> bool:
+        """`pattern.search(text) is not None`."""
+        return self.search(text) is not None
+
+    def _needle_starts(self, low: str, pos: int, endpos: int) -> list[int]:
+        # `lowered` keeps every character at its index (only İ changes length, and it
+        # gives None), so a needle's index in `low` is its index in the text.
+        starts = set()
+        for needle in self.needles:
+            at = low.find(needle, pos, endpos)
+            while at >= 0:
+                starts.add(at)
+                at = low.find(needle, at + 1, endpos)
+        return sorted(starts)

@@ -49,8 +49,9 @@ class Prefiltered:
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match anywhere in `text`."""
         low = lowered(text)
-        if low is None:
-            return True
+        return low is None or self._holds_needle(low)
+
+    def _holds_needle(self, low: str) -> bool:
         for needle in self.needles:
             if needle in low:
                 return True
@@ -67,6 +68,8 @@ class Prefiltered:
         low = lowered(text)
         if low is None:
             return self.pattern.search(text, *span)
+        if not self._holds_needle(low):  # the common case, before any positions are gathered
+            return None
         pos = span[0] if span else 0
         endpos = span[1] if len(span) > 1 else len(text)
         for at in self._needle_starts(low, pos, endpos):

@@ -5,7 +5,7 @@ Each shortcut skips work only when the skipped work could not have found anythin
   string the regex matches must contain a needle (checked on strings generated from each
   pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
   anchored one is tried only where a needle starts, so its matches must start there;
-- `answers._key` without a regex is the regex key;
+- `answers._key` without a regex is the regex key, `citations._has_digit` the `\d` scan;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 from __future__ import annotations
@@ -125,3 +125,12 @@ def test_answer_key_is_the_regex_key(text: str) -> None:
     from parsers.answers import _WORDS, _key
 
     assert _key(text) == "".join(_WORDS.findall(text.lower()))[:60]
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(_ODD_TEXT)
+def test_digit_check_is_the_regex_check(text: str) -> None:
+    from parsers.citations import _ANY_DIGIT, _has_digit
+
+    assert _has_digit(text) == (_ANY_DIGIT.search(text) is not None)
+    assert _has_digit(text.encode("ascii", "ignore").decode()) == any("0" <= c <= "9" for c in text if c.isascii())

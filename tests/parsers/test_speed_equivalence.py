@@ -5,7 +5,7 @@ Each shortcut skips work only when the skipped work could not have found anythin
   string the regex matches must contain a needle (checked on strings generated from each
   pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
   anchored one is tried only where a needle starts, so its matches must start there;
-- `answers._key` without a regex is the regex key, `citations._has_digit` the `\d` scan;
+- `answers._key` without a regex is the regex key, `citations._has_digit` the digit regex;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 from __future__ import annotations

@@ -6,6 +6,7 @@ state before it is fetched, so a refresh killed mid-discovery never forgets one.
 """
 from __future__ import annotations
 
+import logging
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -16,6 +17,8 @@ from parsers.listing import sitemap_children
 from parsers.record import ListingItem
 from parsers.sites import SiteDefinition
 from scraper.fetch import FetchResult, Fetcher, SiteUnreachable
+
+log = logging.getLogger(__name__)
 
 INCOMPLETE_WALK = "lister_walk_incomplete_since"
 MAX_LISTER_PAGES = 5000
@@ -78,6 +81,7 @@ async def discover_listing(
     known = set(store.known_urls("page"))
     url: str | None = lister_url(site)
     walked: set[str] = set()
+    listed_in_walk: set[str] = set()
     while url and url not in walked and len(walked) < MAX_LISTER_PAGES:
         walked.add(url)
         result = await fetcher.get(url, kind="listing")
@@ -90,6 +94,12 @@ async def discover_listing(
         items = [i for i in page.items if is_disclosure_item(i, site)]
         into.lister_items += len(items)
         listed = dict.fromkeys(canonical_page_url(i.url) for i in items)
+        if listed and listed_in_walk.issuperset(listed):
+            # A lister whose "next" page repeats items already walked would otherwise
+            # be followed to MAX_LISTER_PAGES (hours at 1 request/s), even with --full.
+            log.warning("lister page %s repeats earlier items; walk stopped", url)
+            break
+        listed_in_walk.update(listed)
         fresh = [u for u in listed if u not in known]
         store.note_discovered(fresh, "page", now)
         known.update(fresh)

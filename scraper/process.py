@@ -149,6 +149,12 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
     except Exception as exc:  # noqa: BLE001
         error = f"parse failed: {type(exc).__name__}: {exc}"
         return _failed(ctx, page.url, error, utc_now(), has_reference=False)
+    if _would_blank_a_good_record(ctx, response):
+        # Seen on real sites: an empty 200 or a maintenance page at a response URL.
+        # The raw page is stored; the archive keeps the good record until the site
+        # serves a real page again, and the failure is reported and retried.
+        error = "page now parses to an empty record; archived record kept (raw page stored)"
+        return _failed(ctx, page.url, error, utc_now(), has_reference=False)
     prov = Provenance(page.url, page.fetched_at, page.sha256)
     async with _archive_turn(ctx):
         status = load_response(ctx.archive, response, prov, now=page.fetched_at)
@@ -158,6 +164,14 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
     with ctx.store.transaction(durable=False):
         ctx.store.mark_loaded(page.url, page.sha256)
         return _done(ctx, outcome)
+
+
+def _would_blank_a_good_record(ctx: PageContext, response) -> bool:
+    if response.reference is not None or response.questions:
+        return False
+    row = ctx.archive.conn.execute(
+        "SELECT reference FROM responses WHERE url = ?", (response.url,)).fetchone()
+    return row is not None and row[0] is not None
 
 
 async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:

@@ -203,11 +203,6 @@ def test_in_chromium_scraped_markup_is_literal_text_and_never_runs(served, hosti
             browser.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a 200 whose body parses to an empty record (no reference, no text) replaces the "
-    "archived record and counts as 'changed' (exit 0 when the site's other pages parse); "
-    "scraper/process.py "
-    "_parse_and_load() should keep the archived record and report a failure"))
 @pytest.mark.parametrize("glitch", [
     Reply(200, b""),
     Reply(200, b"<html><body><h1>Service temporarily unavailable</h1></body></html>"),
@@ -236,11 +231,6 @@ def _record(db_path) -> tuple:
         conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a lister whose every page links to a next page repeating the same items is "
-    "walked to MAX_LISTER_PAGES (5,000 requests, 83 minutes at 1 request/s) by --full, "
-    "and by any run after an interrupted walk; scraper/discover.py discover_listing() "
-    "should stop (with a warning) at a page whose items were all seen earlier in the walk"))
 def test_an_endless_lister_repeating_its_items_does_not_trap_a_full_refresh(
         mirror_root, tmp_path):
     from urllib.parse import parse_qs

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.parse
 import urllib.robotparser
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -55,6 +56,13 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
+def _rule_path(url: str) -> str:
+    # The same normalisation the stdlib applies before matching its rule paths.
+    parts = urllib.parse.urlparse(urllib.parse.unquote(url))
+    path = urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))
+    return urllib.parse.quote(path) or "/"
+
+
 class RobotsPolicy:
     """robots.txt as RFC 9309 reads it.
 
@@ -78,7 +86,29 @@ class RobotsPolicy:
         return self.status != 200 and not 400 <= self.status < 500
 
     def allows(self, url: str) -> bool:
-        return self._parser.can_fetch(self.user_agent, url)
+        """RFC 9309: the longest matching rule wins, Allow on a tie.
+
+        The stdlib's `can_fetch` takes the first matching rule instead, so an early
+        `Allow: /foi-ai/` would open a later `Disallow: /foi-ai/.../private/`.
+        """
+        parser = self._parser
+        if parser.disallow_all:
+            return False
+        if parser.allow_all:
+            return True
+        entry = next((e for e in parser.entries if e.applies_to(self.user_agent)),
+                     parser.default_entry)
+        if entry is None:
+            return True
+        path = _rule_path(url)
+        best = None
+        for rule in entry.rulelines:
+            if not rule.applies_to(path):
+                continue
+            if best is None or len(rule.path) > len(best.path) or (
+                    len(rule.path) == len(best.path) and rule.allowance):
+                best = rule
+        return True if best is None else best.allowance
 
     def crawl_delay(self) -> float | None:
         delay = self._parser.crawl_delay(self.user_agent) if self.status == 200 else None

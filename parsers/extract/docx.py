@@ -3,12 +3,12 @@ a sheet, since released letters often put the figures in a Word table."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from parsers.extract.office_zip import open_office_zip
 from parsers.extract import DEFAULT_MAX_CHARS, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNZIPPED, Extracted, Sheet
 from parsers.extract.tables import TextBudget, build_sheet, sheet_text
 
@@ -20,12 +20,9 @@ def extract_docx(
     max_rows: int = DEFAULT_MAX_ROWS,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
 ) -> Extracted:
-    try:
-        unzipped = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except zipfile.BadZipFile as exc:
-        return Extracted("", error=f"docx: not a valid zip file ({exc})", type="docx")
-    if unzipped > max_unzipped:
-        return Extracted("", error=f"docx: expands to {unzipped} bytes, over the {max_unzipped} limit", type="docx")
+    archive = open_office_zip(data, "docx", max_unzipped)
+    if isinstance(archive, Extracted):
+        return archive
     document = docx.Document(io.BytesIO(data))
     budget = TextBudget(max_chars)
     sheets: list[Sheet] = []

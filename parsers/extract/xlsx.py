@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
+from parsers.extract.office_zip import open_office_zip
 from parsers.extract import DEFAULT_MAX_CHARS, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNZIPPED, Extracted, Sheet
 from parsers.extract.tables import TextBudget, build_sheet, cell_text, sheet_text
 
@@ -30,13 +31,9 @@ def extract_xlsx(
     max_rows: int = DEFAULT_MAX_ROWS,
     max_unzipped: int = DEFAULT_MAX_UNZIPPED,
 ) -> Extracted:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        return Extracted("", error=f"xlsx: not a valid zip file ({exc})", type="xlsx")
-    unzipped = sum(info.file_size for info in archive.infolist())
-    if unzipped > max_unzipped:
-        return Extracted("", error=f"xlsx: expands to {unzipped} bytes, over the {max_unzipped} limit", type="xlsx")
+    archive = open_office_zip(data, "xlsx", max_unzipped)
+    if isinstance(archive, Extracted):
+        return archive
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheets: list[Sheet] = []

@@ -1,7 +1,12 @@
 """Shared pytest options. Fixtures live next to the tests that use them."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+from foilog.fixture_site import DEFAULT_ROOT, serve_mirror
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,3 +40,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def mirror_root(tmp_path_factory) -> Path:
+    """A snapshot of fixtures/site: the mirror may be rebuilt while the suite runs."""
+    root = tmp_path_factory.mktemp("mirror") / "site"
+    shutil.copytree(DEFAULT_ROOT, root)
+    return root
+
+
+@pytest.fixture
+def mirror(mirror_root):
+    """The real fixture server over that snapshot, on a free loopback port."""
+    with serve_mirror(root=mirror_root) as site:
+        yield site

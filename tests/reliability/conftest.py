@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from foilog.fixture_site import DEFAULT_ROOT, serve_mirror
+from foilog.fixture_site import serve_mirror
 
 FOILOG = str(Path(sys.executable).parent / "foilog")
 SITE_TOKEN = "SITE"
@@ -156,20 +155,6 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listened on {port} within {timeout}s")
-
-
-@pytest.fixture(scope="session")
-def mirror_root(tmp_path_factory) -> Path:
-    """A snapshot of fixtures/site: the mirror may be rebuilt while the suite runs."""
-    root = tmp_path_factory.mktemp("rel-mirror") / "site"
-    shutil.copytree(DEFAULT_ROOT, root)
-    return root
-
-
-@pytest.fixture
-def mirror(mirror_root):
-    with serve_mirror(root=mirror_root) as site:
-        yield site
 
 
 @pytest.fixture(scope="session")

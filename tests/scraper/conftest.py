@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,24 +16,9 @@ from typing import Callable
 
 import pytest
 
-from foilog.fixture_site import DEFAULT_ROOT, serve_mirror
 from foilog.settings import Settings
 
 DETAIL = "/foi-ai/metropolitan-police/disclosure-2025/may-2025/{}/"
-
-
-@pytest.fixture(scope="session")
-def mirror_root(tmp_path_factory) -> Path:
-    """A snapshot of fixtures/site: the mirror may be rebuilt while the suite runs."""
-    root = tmp_path_factory.mktemp("mirror") / "site"
-    shutil.copytree(DEFAULT_ROOT, root)
-    return root
-
-
-@pytest.fixture
-def mirror(mirror_root):
-    with serve_mirror(root=mirror_root) as site:
-        yield site
 
 
 @pytest.fixture

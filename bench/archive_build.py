@@ -7,19 +7,20 @@ title, request, body and questions, as the page generator does) up to N, and loa
 record with `db.load.load_response` inside large outer transactions (the loader nests
 as a savepoint). FTS is filled by the schema's own triggers, exactly as in production.
 """
+
 from __future__ import annotations
 
 import hashlib
 import random
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
-from bench.synth import DEFAULT_SEED, MONTHS, YEARS, SourcePage, new_reference, iter_pages
+from bench.synth import DEFAULT_SEED, MONTHS, YEARS, SourcePage, iter_pages, new_reference
 
 BATCH = 2000
 REPO = Path(__file__).resolve().parent.parent
@@ -30,13 +31,17 @@ def parsed_templates(sources: list[SourcePage], k: int, seed: int = DEFAULT_SEED
     """The first k synthetic pages and their records from the real parser (which never raises)."""
     from parsers import parse_response
 
-    return [(parse_response(page.body, "https://www.met.police.uk" + page.url_path), page)
-            for page in iter_pages(sources, k, seed)]
+    return [
+        (parse_response(page.body, "https://www.met.police.uk" + page.url_path), page)
+        for page in iter_pages(sources, k, seed)
+    ]
 
 
 def iter_records(templates: list, n: int, seed: int = DEFAULT_SEED) -> Iterator[tuple[object, str]]:
     """(Response, content sha256) for n distinct responses, the templates first."""
-    vocabulary = sorted({w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())})
+    vocabulary = sorted(
+        {w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())}
+    )
     for i in range(n):
         record, page = templates[i % len(templates)]
         if i < len(templates):
@@ -66,8 +71,10 @@ def _clone(record, i: int, rng: random.Random, vocabulary: list[str]) -> tuple[o
         published=f"{year:04d}-{month_no + 1:02d}-{rng.randrange(1, 29):02d}",
         request_text=swap(record.request_text),
         body_text=swap(record.body_text),
-        questions=tuple(replace(q, text=swap(q.text), answer=swap(q.answer) if q.answer else q.answer)
-                        for q in record.questions),
+        questions=tuple(
+            replace(q, text=swap(q.text), answer=swap(q.answer) if q.answer else q.answer)
+            for q in record.questions
+        ),
     )
     return clone, hashlib.sha256(f"{clone.url}{clone.body_text}".encode()).hexdigest()
 
@@ -79,8 +86,14 @@ def _swapper(swaps: dict[str, str]):
     return lambda text: pattern.sub(lambda m: swaps.get(m.group(0).lower(), m.group(0)), text)
 
 
-def build_archive(path: Path, sources: list[SourcePage], n: int, k: int = 1000,
-                  seed: int = DEFAULT_SEED, log=print) -> dict:
+def build_archive(
+    path: Path,
+    sources: list[SourcePage],
+    n: int,
+    k: int = 1000,
+    seed: int = DEFAULT_SEED,
+    log=print,
+) -> dict:
     """A fresh archive of n responses at `path`; returns timings."""
     from db.load import Provenance, load_response
     from db.schema import ensure_schema
@@ -115,9 +128,13 @@ def build_archive(path: Path, sources: list[SourcePage], n: int, k: int = 1000,
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     count = db.conn.execute("SELECT count(*) FROM responses").fetchone()[0]
     db.conn.close()
-    return {"templates": len(templates), "parse_s": round(parsed_s, 1),
-            "load_s": round(time.perf_counter() - batch_started, 1), "responses": count,
-            "db_mb": round(path.stat().st_size / 1e6, 1)}
+    return {
+        "templates": len(templates),
+        "parse_s": round(parsed_s, 1),
+        "load_s": round(time.perf_counter() - batch_started, 1),
+        "responses": count,
+        "db_mb": round(path.stat().st_size / 1e6, 1),
+    }
 
 
 def archive_stamp(n: int, seed: int) -> str:
@@ -133,8 +150,12 @@ def archive_stamp(n: int, seed: int) -> str:
 
     db = sqlite_utils.Database(memory=True)
     ensure_schema(db)
-    schema_sql = "\n".join(sql for (sql,) in db.conn.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"))
+    schema_sql = "\n".join(
+        sql
+        for (sql,) in db.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+        )
+    )
     digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
     for rel in ("bench/archive_build.py", "bench/synth.py"):
         file = REPO / rel
@@ -142,8 +163,9 @@ def archive_stamp(n: int, seed: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure_archive(path: Path, sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED,
-                   log=print) -> dict:
+def ensure_archive(
+    path: Path, sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED, log=print
+) -> dict:
     """Reuse an archive built from identical code and inputs, else build it."""
     stamp_file = Path(f"{path}.stamp")
     stamp = archive_stamp(n, seed)

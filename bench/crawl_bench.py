@@ -5,6 +5,7 @@ Every refresh is a fresh child process (`foilog refresh ... --json --rate 0
 the child's own peak RSS (wait4 rusage), its JSON summary, and the requests the server
 saw. The baseline (`bench.raw_fetch`) GETs the same detail URLs at the same concurrency.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -24,18 +25,32 @@ def refresh(base_url: str, workdir: Path, fresh: bool) -> dict:
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     argv = foilog_argv() + [
-        "refresh", "--site", base_url,
-        "--db", str(workdir / "foi.db"), "--pages-db", str(workdir / "pages.db"),
-        "--json", "--rate", "0", "--concurrency", str(CONCURRENCY),
+        "refresh",
+        "--site",
+        base_url,
+        "--db",
+        str(workdir / "foi.db"),
+        "--pages-db",
+        str(workdir / "pages.db"),
+        "--json",
+        "--rate",
+        "0",
+        "--concurrency",
+        str(CONCURRENCY),
     ]
     child = run_child(argv)
     if child.returncode not in (0, 1) or child.json is None:
         raise RuntimeError(
             f"foilog refresh exited {child.returncode}: {child.stderr.strip()[-800:] or child.stdout[-800:]}"
         )
-    return {"summary": child.json, "wall_s": child.wall_s, "maxrss_mb": child.maxrss_mb,
-            "maxrss_single_mb": child.maxrss_single_mb,
-            "cpu_s": child.cpu_s, "returncode": child.returncode}
+    return {
+        "summary": child.json,
+        "wall_s": child.wall_s,
+        "maxrss_mb": child.maxrss_mb,
+        "maxrss_single_mb": child.maxrss_single_mb,
+        "cpu_s": child.cpu_s,
+        "returncode": child.returncode,
+    }
 
 
 def raw_fetch(base_url: str, manifest: dict, workdir: Path) -> dict:
@@ -43,8 +58,17 @@ def raw_fetch(base_url: str, manifest: dict, workdir: Path) -> dict:
     url_file = Path(workdir) / "urls.txt"
     url_file.parent.mkdir(parents=True, exist_ok=True)
     url_file.write_text("\n".join(urls))
-    child = run_child([sys.executable, "-m", "bench.raw_fetch", "--urls", str(url_file),
-                       "--concurrency", str(CONCURRENCY)])
+    child = run_child(
+        [
+            sys.executable,
+            "-m",
+            "bench.raw_fetch",
+            "--urls",
+            str(url_file),
+            "--concurrency",
+            str(CONCURRENCY),
+        ]
+    )
     if child.returncode != 0 or child.json is None:
         raise RuntimeError(f"raw fetch exited {child.returncode}: {child.stderr.strip()[-800:]}")
     return {"wall_s": child.wall_s, "cpu_s": child.cpu_s, **child.json}
@@ -60,10 +84,17 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
         run_small = refresh(mirror.base_url, work / f"crawl-{n_small}", fresh=True)
         seen = mirror.count()
     _check_complete(run_small, small["count"], log)
-    out.update({"crawl_n_small": n_small, "crawl_peak_rss_mb_small": round(run_small["maxrss_mb"], 1),
-                "crawl_peak_rss_mb_largest_process_small": round(run_small["maxrss_single_mb"], 1),
-                "crawl_small_requests": seen["requests"]})
-    log(f"  refresh {n_small}: {run_small['wall_s']:.1f}s, peak RSS {run_small['maxrss_mb']:.0f} MB")
+    out.update(
+        {
+            "crawl_n_small": n_small,
+            "crawl_peak_rss_mb_small": round(run_small["maxrss_mb"], 1),
+            "crawl_peak_rss_mb_largest_process_small": round(run_small["maxrss_single_mb"], 1),
+            "crawl_small_requests": seen["requests"],
+        }
+    )
+    log(
+        f"  refresh {n_small}: {run_small['wall_s']:.1f}s, peak RSS {run_small['maxrss_mb']:.0f} MB"
+    )
 
     big = ensure_mirror(work / f"site-{n_rate}", n_rate)
     with Mirror(work / f"site-{n_rate}") as mirror:
@@ -85,27 +116,35 @@ def run(work: Path, n_small: int, n_rate: int, n_noop: int, log=print) -> dict:
     _check_complete(run_big, big["count"], log)
     crawl_rate = big["count"] / run_big["wall_s"]
     raw_rate = big["count"] / raw["wall_s"]
-    out.update({
-        "crawl_n": n_rate,
-        "crawl_pages_per_s": round(crawl_rate, 1),
-        "crawl_raw_fetch_pages_per_s": round(raw_rate, 1),
-        "crawl_ratio_vs_raw_fetch": round(crawl_rate / raw_rate, 3),
-        "crawl_wall_s": round(run_big["wall_s"], 2),
-        "crawl_raw_fetch_wall_s": round(raw["wall_s"], 2),
-        "crawl_raw_fetch_wall_s_before_after": [round(w, 2) for w in raw_walls],
-        "crawl_peak_rss_mb_big": round(run_big["maxrss_mb"], 1),
-        "crawl_peak_rss_mb_largest_process_big": round(run_big["maxrss_single_mb"], 1),
-        # CPU time per page: less disturbed than wall time by other load on the machine.
-        "crawl_cpu_ms_per_page": round(1000 * run_big["cpu_s"] / big["count"], 2),
-        "crawl_raw_fetch_cpu_ms_per_page": round(1000 * raw["cpu_s"] / big["count"], 2),
-        # The fixture server's own CPU per request: with two cores it caps both clients.
-        "crawl_server_cpu_ms_per_request_raw": round(1000 * raw["server_cpu_s"] / big["count"], 2),
-        "crawl_server_cpu_ms_per_request_refresh": round(1000 * run_big["server_cpu_s"] / seen["requests"], 2),
-        "crawl_requests": seen["requests"],
-        "crawl_summary": run_big["summary"],
-    })
-    log(f"  refresh {n_rate}: {run_big['wall_s']:.1f}s ({crawl_rate:.0f}/s), raw httpx {raw['wall_s']:.1f}s "
-        f"({raw_rate:.0f}/s), peak RSS {run_big['maxrss_mb']:.0f} MB, {seen['requests']} requests")
+    out.update(
+        {
+            "crawl_n": n_rate,
+            "crawl_pages_per_s": round(crawl_rate, 1),
+            "crawl_raw_fetch_pages_per_s": round(raw_rate, 1),
+            "crawl_ratio_vs_raw_fetch": round(crawl_rate / raw_rate, 3),
+            "crawl_wall_s": round(run_big["wall_s"], 2),
+            "crawl_raw_fetch_wall_s": round(raw["wall_s"], 2),
+            "crawl_raw_fetch_wall_s_before_after": [round(w, 2) for w in raw_walls],
+            "crawl_peak_rss_mb_big": round(run_big["maxrss_mb"], 1),
+            "crawl_peak_rss_mb_largest_process_big": round(run_big["maxrss_single_mb"], 1),
+            # CPU time per page: less disturbed than wall time by other load on the machine.
+            "crawl_cpu_ms_per_page": round(1000 * run_big["cpu_s"] / big["count"], 2),
+            "crawl_raw_fetch_cpu_ms_per_page": round(1000 * raw["cpu_s"] / big["count"], 2),
+            # The fixture server's own CPU per request: with two cores it caps both clients.
+            "crawl_server_cpu_ms_per_request_raw": round(
+                1000 * raw["server_cpu_s"] / big["count"], 2
+            ),
+            "crawl_server_cpu_ms_per_request_refresh": round(
+                1000 * run_big["server_cpu_s"] / seen["requests"], 2
+            ),
+            "crawl_requests": seen["requests"],
+            "crawl_summary": run_big["summary"],
+        }
+    )
+    log(
+        f"  refresh {n_rate}: {run_big['wall_s']:.1f}s ({crawl_rate:.0f}/s), raw httpx {raw['wall_s']:.1f}s "
+        f"({raw_rate:.0f}/s), peak RSS {run_big['maxrss_mb']:.0f} MB, {seen['requests']} requests"
+    )
 
     out.update(no_change_refresh(work, n_noop, log))
     return out
@@ -150,17 +189,23 @@ def no_change_refresh(work: Path, n: int, log=print, after_build: bool = False) 
     if after_build:
         out["refresh_noop_requests_after_build"] = first["requests"]
         out["refresh_noop_s_after_build"] = round(first["wall_s"], 2)
-    log(f"  no-change refresh of {n}: {noop['wall_s']:.1f}s, {seen['requests']} requests {kinds}; "
-        f"building it took {build['wall_s']:.1f}s, peak RSS {build['maxrss_mb']:.0f} MB")
+    log(
+        f"  no-change refresh of {n}: {noop['wall_s']:.1f}s, {seen['requests']} requests {kinds}; "
+        f"building it took {build['wall_s']:.1f}s, peak RSS {build['maxrss_mb']:.0f} MB"
+    )
     return out
 
 
 def _backdate_first_seen(pages_db: Path, base_url: str, manifest: dict) -> int:
-    listed = {base_url + e["url_path"]: e["listed"] + "T09:30:00+00:00" for e in manifest["responses"]}
+    listed = {
+        base_url + e["url_path"]: e["listed"] + "T09:30:00+00:00" for e in manifest["responses"]
+    }
     conn = sqlite3.connect(pages_db)
     with conn:
-        changed = conn.executemany("UPDATE urls SET first_seen = ? WHERE url = ?",
-                                   [(when, url) for url, when in listed.items()]).rowcount
+        changed = conn.executemany(
+            "UPDATE urls SET first_seen = ? WHERE url = ?",
+            [(when, url) for url, when in listed.items()],
+        ).rowcount
     conn.close()
     return changed
 
@@ -183,4 +228,6 @@ def _check_complete(run: dict, expected: int, log) -> None:
     summary = run["summary"]
     archived = sum(int(summary.get(k) or 0) for k in ("new", "changed", "unchanged"))
     if archived != expected or summary.get("failed"):
-        log(f"  WARNING: refresh archived {archived} of {expected} pages, failed={summary.get('failed')}")
+        log(
+            f"  WARNING: refresh archived {archived} of {expected} pages, failed={summary.get('failed')}"
+        )

@@ -9,6 +9,7 @@ Protocol on stdin/stdout, one JSON line each way:
     "count\n"  -> {"requests": N, "paths": [...since the last count...]}
     EOF        -> the server stops and the process exits.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,11 @@ def request_path(entry: object) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", type=Path, required=True)
-    ap.add_argument("--nagle", action="store_true",
-                    help="leave Nagle's algorithm on, as the fixture server does by default")
+    ap.add_argument(
+        "--nagle",
+        action="store_true",
+        help="leave Nagle's algorithm on, as the fixture server does by default",
+    )
     args = ap.parse_args()
     if not args.nagle:
         # The handler writes headers and body in two sends on a keep-alive connection;

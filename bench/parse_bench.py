@@ -8,19 +8,28 @@ process, pinned to one CPU, after a warm-up, timed in CPU seconds:
 - the floor: selectolax lexbor parse plus the main element's text, the least any
   parser built on lexbor can do to read a page.
 """
+
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 
 from bench.synth import DEFAULT_SEED, SourcePage, iter_pages
 
 
-def run(sources: list[SourcePage], n_pages: int = 2000, n_bs4: int = 200,
-        repeats: int = 3, seed: int = DEFAULT_SEED) -> dict:
-    pages = [(p.html, "https://www.met.police.uk" + p.url_path) for p in iter_pages(sources, n_pages, seed)]
+def run(
+    sources: list[SourcePage],
+    n_pages: int = 2000,
+    n_bs4: int = 200,
+    repeats: int = 3,
+    seed: int = DEFAULT_SEED,
+) -> dict:
+    pages = [
+        (p.html, "https://www.met.police.uk" + p.url_path)
+        for p in iter_pages(sources, n_pages, seed)
+    ]
     with one_cpu():
         ours, failures = _time_foilog(pages, repeats)
         floor = _best_rate(pages, _lexbor_text, repeats)
@@ -54,7 +63,9 @@ def _full_length(sources: list[SourcePage], repeats: int) -> dict:
     long = [s for s in sources if len(LexborHTMLParser(s.content).body.text()) >= 8000]
     if not long:
         return {}
-    pages = [(s.head + s.content + s.tail, "https://www.met.police.uk" + s.url_path) for s in long] * 50
+    pages = [
+        (s.head + s.content + s.tail, "https://www.met.police.uk" + s.url_path) for s in long
+    ] * 50
     with one_cpu():
         ours, _ = _time_foilog(pages, repeats)
         floor = _best_rate(pages, _lexbor_text, repeats)
@@ -97,7 +108,9 @@ def _bs4_text(html: str, url: str) -> str:
     return BeautifulSoup(html, "lxml").get_text("\n")
 
 
-def _best_rate(pages: list[tuple[str, str]], fn: Callable[[str, str], object], repeats: int) -> float:
+def _best_rate(
+    pages: list[tuple[str, str]], fn: Callable[[str, str], object], repeats: int
+) -> float:
     """Pages per CPU-second: the best of `repeats` passes after a short warm-up.
 
     CPU time of this process, not wall time, and the best pass: the machine is shared

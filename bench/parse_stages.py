@@ -7,6 +7,7 @@ renamed stage is reported as missing, not an error) with timers, subtracting nes
 stages, and compares the total with the lexbor floor. A diagnostic for a missed parse
 target, not a benchmark figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,9 @@ def measure(n: int) -> tuple[float, Counter, list[str]]:
             missing.append(f"{module_name}.{attr}")
             continue
         setattr(module, attr, _timed(original, label, spent, depth_stack))
-    pages = [(p.html, "https://www.met.police.uk" + p.url_path) for p in iter_pages(load_sources(), n)]
+    pages = [
+        (p.html, "https://www.met.police.uk" + p.url_path) for p in iter_pages(load_sources(), n)
+    ]
     started = time.process_time()
     for html, url in pages:
         parse_response(html, url)
@@ -72,6 +75,7 @@ def _timed(fn, label: str, spent: Counter, stack: list[float]):
             spent[label] += elapsed - nested
             if stack:
                 stack[-1] += elapsed
+
     return wrapper
 
 
@@ -80,13 +84,17 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     args = ap.parse_args()
     total, spent, missing = measure(args.n)
-    print(f"{args.n} pages, {total:.2f} CPU s, {1e3 * total / args.n:.3f} ms/page "
-          f"({args.n / total:.0f} pages/s)")
+    print(
+        f"{args.n} pages, {total:.2f} CPU s, {1e3 * total / args.n:.3f} ms/page "
+        f"({args.n / total:.0f} pages/s)"
+    )
     print("| stage | ms/page | share |\n|---|---:|---:|")
     for label, seconds in spent.most_common():
         print(f"| {label} | {1e3 * seconds / args.n:.3f} | {100 * seconds / total:.0f}% |")
     rest = total - sum(spent.values())
-    print(f"| (between stages, in parse_response itself) | {1e3 * rest / args.n:.3f} | {100 * rest / total:.0f}% |")
+    print(
+        f"| (between stages, in parse_response itself) | {1e3 * rest / args.n:.3f} | {100 * rest / total:.0f}% |"
+    )
     if missing:
         print("stages not found: " + ", ".join(missing))
 

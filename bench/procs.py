@@ -1,4 +1,5 @@
 """Child processes the benchmarks time: the mirror server, `foilog` commands, free ports."""
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,20 @@ class Mirror:
         self.proc: subprocess.Popen | None = None
         self.base_url = ""
 
-    def __enter__(self) -> "Mirror":
+    def __enter__(self) -> Mirror:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.mirror_proc", "--root", str(self.root)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
         )
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait(timeout=10)
-            raise RuntimeError(f"fixture server on {self.root} did not start (exit {self.proc.returncode})")
+            raise RuntimeError(
+                f"fixture server on {self.root} did not start (exit {self.proc.returncode})"
+            )
         self.base_url = json.loads(line)["base_url"]
         return self
 
@@ -104,8 +110,17 @@ def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) 
     err_path.unlink()
     # Linux reports ru_maxrss in KiB.
     single_mb = usage.ru_maxrss / 1024
-    return ChildRun(argv, proc.returncode, wall, max(single_mb, tree_peak_kb / 1024), single_mb,
-                    usage.ru_utime + usage.ru_stime, stdout, stderr, last_json(stdout))
+    return ChildRun(
+        argv,
+        proc.returncode,
+        wall,
+        max(single_mb, tree_peak_kb / 1024),
+        single_mb,
+        usage.ru_utime + usage.ru_stime,
+        stdout,
+        stderr,
+        last_json(stdout),
+    )
 
 
 def tree_rss_kb(root: int) -> int:
@@ -135,7 +150,7 @@ def tree_rss_kb(root: int) -> int:
 def last_json(text: str) -> dict | None:
     """The JSON object a command printed (whole output, or its last JSON line)."""
     text = text.strip()
-    candidates = [text, text[text.find("{"):] if "{" in text else ""]
+    candidates = [text, text[text.find("{") :] if "{" in text else ""]
     candidates += [line for line in reversed(text.splitlines()) if line.startswith("{")]
     for candidate in candidates:
         try:

@@ -6,6 +6,7 @@ bytes over loopback. Run as a child process so it pays the same start-up as
 
     python -m bench.raw_fetch --urls urls.txt --concurrency 4
 """
+
 from __future__ import annotations
 
 import argparse

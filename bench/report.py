@@ -1,4 +1,5 @@
 """Targets, the Markdown table and the machine description."""
+
 from __future__ import annotations
 
 import os
@@ -12,26 +13,68 @@ REPO = Path(__file__).resolve().parent.parent
 
 # (key, label, unit, target text, check(results) -> bool | None)
 ROWS = (
-    ("parse_pages_per_s", "Parse, pages/s (1 core)", "", "≥ 1,000",
-     lambda r: r["parse_pages_per_s"] >= 1000),
-    ("parse_ratio_vs_bs4", "Parse vs BeautifulSoup+lxml get_text", "×", "≥ 20×",
-     lambda r: r["parse_ratio_vs_bs4"] >= 20),
-    ("parse_ratio_vs_lexbor_floor", "Parse vs lexbor parse + main text (floor)", "×", "≥ 0.5× (within 2×)",
-     lambda r: r["parse_ratio_vs_lexbor_floor"] >= 0.5),
+    (
+        "parse_pages_per_s",
+        "Parse, pages/s (1 core)",
+        "",
+        "≥ 1,000",
+        lambda r: r["parse_pages_per_s"] >= 1000,
+    ),
+    (
+        "parse_ratio_vs_bs4",
+        "Parse vs BeautifulSoup+lxml get_text",
+        "×",
+        "≥ 20×",
+        lambda r: r["parse_ratio_vs_bs4"] >= 20,
+    ),
+    (
+        "parse_ratio_vs_lexbor_floor",
+        "Parse vs lexbor parse + main text (floor)",
+        "×",
+        "≥ 0.5× (within 2×)",
+        lambda r: r["parse_ratio_vs_lexbor_floor"] >= 0.5,
+    ),
     ("crawl_pages_per_s", "Crawl, full refresh, pages/s (c=4, loopback)", "", "—", None),
-    ("crawl_ratio_vs_raw_fetch", "Crawl vs bare httpx GETs (c=4)", "×", "≥ 0.8×",
-     lambda r: r["crawl_ratio_vs_raw_fetch"] >= 0.8),
-    ("crawl_peak_rss_mb_1k", "Crawl peak RSS, small mirror", " MB", "≤ 150 MB",
-     lambda r: r["crawl_peak_rss_mb_1k"] <= 150),
-    ("crawl_peak_rss_mb_5k", "Crawl peak RSS, large mirror", " MB", "≤ 150 MB, flat (≤ +15%)",
-     lambda r: r["crawl_peak_rss_mb_5k"] <= 150
-     and r["crawl_peak_rss_mb_5k"] <= 1.15 * r["crawl_peak_rss_mb_1k"]),
-    ("refresh_noop_requests", "No-change refresh, requests (lister)", "", "≤ 3 lister requests",
-     lambda r: r["refresh_noop_lister_requests"] <= 3),
+    (
+        "crawl_ratio_vs_raw_fetch",
+        "Crawl vs bare httpx GETs (c=4)",
+        "×",
+        "≥ 0.8×",
+        lambda r: r["crawl_ratio_vs_raw_fetch"] >= 0.8,
+    ),
+    (
+        "crawl_peak_rss_mb_1k",
+        "Crawl peak RSS, small mirror",
+        " MB",
+        "≤ 150 MB",
+        lambda r: r["crawl_peak_rss_mb_1k"] <= 150,
+    ),
+    (
+        "crawl_peak_rss_mb_5k",
+        "Crawl peak RSS, large mirror",
+        " MB",
+        "≤ 150 MB, flat (≤ +15%)",
+        lambda r: (
+            r["crawl_peak_rss_mb_5k"] <= 150
+            and r["crawl_peak_rss_mb_5k"] <= 1.15 * r["crawl_peak_rss_mb_1k"]
+        ),
+    ),
+    (
+        "refresh_noop_requests",
+        "No-change refresh, requests (lister)",
+        "",
+        "≤ 3 lister requests",
+        lambda r: r["refresh_noop_lister_requests"] <= 3,
+    ),
     ("refresh_noop_s", "No-change refresh, seconds", " s", "—", None),
     ("fts_p50_ms", "Search p50 (Datasette JSON)", " ms", "—", None),
-    ("fts_p95_ms", "Search p95 (Datasette JSON)", " ms", "≤ 50 ms",
-     lambda r: r["fts_p95_ms"] <= 50),
+    (
+        "fts_p95_ms",
+        "Search p95 (Datasette JSON)",
+        " ms",
+        "≤ 50 ms",
+        lambda r: r["fts_p95_ms"] <= 50,
+    ),
     ("row_p95_ms", "Response page p95", " ms", "—", None),
 )
 
@@ -75,8 +118,11 @@ def _format(value) -> str:
 
 def _n_for(key: str, r: dict) -> str:
     n = {
-        "parse": r.get("parse_n_pages"), "crawl_peak_rss_mb_1k": r.get("crawl_n_small"),
-        "crawl": r.get("crawl_n"), "refresh": r.get("refresh_noop_n"), "fts": r.get("fts_n"),
+        "parse": r.get("parse_n_pages"),
+        "crawl_peak_rss_mb_1k": r.get("crawl_n_small"),
+        "crawl": r.get("crawl_n"),
+        "refresh": r.get("refresh_noop_n"),
+        "fts": r.get("fts_n"),
         "row": r.get("fts_n"),
     }
     for prefix in ("crawl_peak_rss_mb_1k", "parse", "crawl", "refresh", "fts", "row"):
@@ -102,7 +148,11 @@ def machine_info() -> dict:
             info[package] = None
     try:
         info["git_commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         info["git_commit"] = None
@@ -143,7 +193,7 @@ def results_block(results: dict) -> str:
 def main() -> None:
     """Print the table of a results file; `--update-readme` rewrites bench/README.md's block.
 
-        python -m bench.report [bench/results.json] [--update-readme]
+    python -m bench.report [bench/results.json] [--update-readme]
     """
     import json
     import re
@@ -157,8 +207,12 @@ def main() -> None:
         return
     readme = REPO / "bench" / "README.md"
     block = "<!-- results:start -->\n" + results_block(results) + "\n<!-- results:end -->"
-    text = re.sub(r"<!-- results:start -->.*?<!-- results:end -->", lambda _: block,
-                  readme.read_text(), flags=re.S)
+    text = re.sub(
+        r"<!-- results:start -->.*?<!-- results:end -->",
+        lambda _: block,
+        readme.read_text(),
+        flags=re.S,
+    )
     readme.write_text(text)
     print(block)
 

@@ -7,6 +7,7 @@
 Synthetic mirrors and the large archive are cached under bench/work/ and rebuilt only
 when the mirror, parser, schema, loader or generator change.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ import json
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import crawl_bench, parse_bench, serve_bench
@@ -46,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
 
     started = time.perf_counter()
-    results: dict = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "mode": "quick" if args.quick else "full", "machine": machine_info()}
+    results: dict = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
+        "machine": machine_info(),
+    }
     errors: dict[str, str] = {}
     sources = load_sources(DEFAULT_SITE_ROOT)
     results["synthetic_sources"] = len(sources)
@@ -75,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         results.setdefault(key, None)
     out.write_text(json.dumps(results, indent=2, sort_keys=False, default=str) + "\n")
     print(markdown_table(results))
-    print(f"\n{results['mode']} run, {results['total_s']:.0f}s on {results['machine']['cpus']} CPUs "
-          f"({results['machine']['cpu_model']}); details in {out.relative_to(BENCH.parent)}")
+    print(
+        f"\n{results['mode']} run, {results['total_s']:.0f}s on {results['machine']['cpus']} CPUs "
+        f"({results['machine']['cpu_model']}); details in {out.relative_to(BENCH.parent)}"
+    )
     if errors:
         print("\nerrors: " + "; ".join(f"{k}: {v}" for k, v in errors.items()))
     return 1 if errors else 0

@@ -5,6 +5,7 @@ A real `foilog serve --db .../foi.db --port P` child serves the archive built by
 terms to the `search` canned query's JSON API, one after another, then fetches response
 pages. Latency is measured at the client, on loopback.
 """
+
 from __future__ import annotations
 
 import random
@@ -24,13 +25,49 @@ from bench.synth import DEFAULT_SEED, SourcePage
 # What people search the disclosure log for (press coverage of MPS FOI releases):
 # topics, some two-word phrases, a few broad words that match a large share of it.
 CURATED_TERMS = (
-    "facial recognition", "taser", "stop and search", "body worn video", "drones",
-    "knife crime", "overtime", "misconduct", "complaints", "CCTV", "ANPR", "firearms",
-    "domestic abuse", "cannabis", "protest", "coronation", "Notting Hill Carnival",
-    "vetting", "dismissed", "spit hoods", "custody", "strip search", "sexual offences",
-    "fraud", "budget", "vehicles", "helicopter", "counter terrorism", "dogs", "football",
-    "officers", "crime", "information", "data", "London", "2023", "cost", "training",
-    "\"live facial recognition\"", "social media", "mobile phones", "Twitter", "contract",
+    "facial recognition",
+    "taser",
+    "stop and search",
+    "body worn video",
+    "drones",
+    "knife crime",
+    "overtime",
+    "misconduct",
+    "complaints",
+    "CCTV",
+    "ANPR",
+    "firearms",
+    "domestic abuse",
+    "cannabis",
+    "protest",
+    "coronation",
+    "Notting Hill Carnival",
+    "vetting",
+    "dismissed",
+    "spit hoods",
+    "custody",
+    "strip search",
+    "sexual offences",
+    "fraud",
+    "budget",
+    "vehicles",
+    "helicopter",
+    "counter terrorism",
+    "dogs",
+    "football",
+    "officers",
+    "crime",
+    "information",
+    "data",
+    "London",
+    "2023",
+    "cost",
+    "training",
+    '"live facial recognition"',
+    "social media",
+    "mobile phones",
+    "Twitter",
+    "contract",
 )
 ROW_SAMPLES = 100
 
@@ -39,7 +76,9 @@ def search_terms(db_path: Path, n: int = 200, seed: int = DEFAULT_SEED) -> list[
     """~n queries: curated topics, title words from the archive, and pairs of them."""
     rng = random.Random(f"{seed}:terms")
     conn = sqlite3.connect(db_path)
-    titles = [t for (t,) in conn.execute("SELECT title FROM responses WHERE title IS NOT NULL LIMIT 5000")]
+    titles = [
+        t for (t,) in conn.execute("SELECT title FROM responses WHERE title IS NOT NULL LIMIT 5000")
+    ]
     conn.close()
     words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)})
     terms = list(CURATED_TERMS)
@@ -50,7 +89,7 @@ def search_terms(db_path: Path, n: int = 200, seed: int = DEFAULT_SEED) -> list[
         elif roll < 0.9:
             terms.append(f"{rng.choice(words)} {rng.choice(words)}")
         else:
-            terms.append(f"\"{rng.choice(words)} {rng.choice(words)}\"")
+            terms.append(f'"{rng.choice(words)} {rng.choice(words)}"')
     rng.shuffle(terms)
     return terms[:n]
 
@@ -62,7 +101,7 @@ class DatasetteServer:
         self.proc: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "DatasetteServer":
+    def __enter__(self) -> DatasetteServer:
         log = open(REPO / "bench" / "work" / "datasette.log", "wb")
         argv = foilog_argv() + ["serve", "--db", str(self.db_path), "--port", str(self.port)]
         self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
@@ -98,7 +137,9 @@ def time_gets(client: httpx.Client, paths: list[str]) -> tuple[list[float], list
         if response.headers.get("content-type", "").startswith("application/json"):
             rows = len(response.json().get("rows", []))
         times.append(elapsed)
-        details.append({"path": path, "ms": round(elapsed, 1), "status": response.status_code, "rows": rows})
+        details.append(
+            {"path": path, "ms": round(elapsed, 1), "status": response.status_code, "rows": rows}
+        )
     return times, details
 
 
@@ -137,11 +178,16 @@ def run(work: Path, sources: list[SourcePage], n: int, n_queries: int = 200, log
     started = time.perf_counter()
     built = ensure_archive(db_path, sources, n, log=log)
     build_s = time.perf_counter() - started
-    log(f"  archive of {n}: {'reused' if built.get('reused') else f'built in {build_s:.0f}s {built}'}")
+    log(
+        f"  archive of {n}: {'reused' if built.get('reused') else f'built in {build_s:.0f}s {built}'}"
+    )
     terms = search_terms(db_path, n_queries)
     search_paths = [str(httpx.URL("/foi/search.json", params={"q": t})) for t in terms]
     row_paths = response_page_paths(db_path, ROW_SAMPLES, DEFAULT_SEED)
-    with DatasetteServer(db_path) as server, httpx.Client(base_url=server.base_url, timeout=60) as client:
+    with (
+        DatasetteServer(db_path) as server,
+        httpx.Client(base_url=server.base_url, timeout=60) as client,
+    ):
         time_gets(client, search_paths[:10])  # warm the page cache and Datasette's
         search_ms, search_details = time_gets(client, search_paths)
         time_gets(client, row_paths[:5])
@@ -171,6 +217,8 @@ def run(work: Path, sources: list[SourcePage], n: int, n_queries: int = 200, log
         result["fts_p95_ms_proposed_sql"] = round(percentile(proposed_ms, 95), 1)
     if bad:
         result["serve_error_examples"] = bad[:5]
-    log(f"  search p50 {result['fts_p50_ms']} ms, p95 {result['fts_p95_ms']} ms; response page p95 "
-        f"{result['row_p95_ms']} ms; {len(bad)} errors")
+    log(
+        f"  search p50 {result['fts_p50_ms']} ms, p95 {result['fts_p95_ms']} ms; response page p95 "
+        f"{result['row_p95_ms']} ms; {len(bad)} errors"
+    )
     return result

@@ -12,15 +12,16 @@ Page i depends only on (seed, i): the first 1,000 pages of a 5,000-page mirror a
 1,000-page mirror, and runs are reproducible byte for byte. `bench.synth_site` writes
 them out as a mirror the fixture server serves.
 """
+
 from __future__ import annotations
 
 import html as htmlmod
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 GENERATOR_VERSION = "2"
@@ -31,8 +32,18 @@ CONTENT_ROOT = REPO / "fixtures" / "content"
 LIVE = "https://www.met.police.uk"
 
 MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 YEARS = (2019, 2020, 2021, 2022, 2023, 2023, 2024, 2024, 2025, 2025)
 REF_RE = re.compile(r"(\d{1,2})[./](FOI|EIR)[./](\d{2})[./](\d{4,7})")
@@ -114,11 +125,15 @@ class SynthPage:
 def load_manifest(site_root: Path) -> dict:
     path = Path(site_root) / "manifest.json"
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no manifest; build the mirror first (fixtures/build_mirror.py)")
+        raise FileNotFoundError(
+            f"{path}: no manifest; build the mirror first (fixtures/build_mirror.py)"
+        )
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def load_sources(site_root: Path = DEFAULT_SITE_ROOT, content_root: Path = CONTENT_ROOT) -> list[SourcePage]:
+def load_sources(
+    site_root: Path = DEFAULT_SITE_ROOT, content_root: Path = CONTENT_ROOT
+) -> list[SourcePage]:
     """The mirror's response pages that carry a reference, in manifest order."""
     site_root = Path(site_root)
     headers = _headers(site_root)
@@ -131,17 +146,29 @@ def load_sources(site_root: Path = DEFAULT_SITE_ROOT, content_root: Path = CONTE
         text = file.read_bytes().decode(encoding, errors="replace")
         head, content, tail = split_page(text, _content_fragment(content_root, entry))
         title = entry.get("title") or ""
-        sources.append(SourcePage(
-            url_path=entry["url_path"], reference=entry["reference"], title=title,
-            month=entry.get("month"), published=entry.get("published"), listed=entry.get("listed"),
-            encoding=encoding, content_type=headers.get(entry["url_path"], {}).get("content_type"),
-            layout=entry.get("layout"), head=head, content=content, tail=tail,
-            lists=tuple(m.group(0) for m in OL_RE.finditer(content)),
-            tables=tuple(m.group(0) for m in TABLE_RE.finditer(content)),
-            topic_words=tuple(_topic_words(title)),
-        ))
+        sources.append(
+            SourcePage(
+                url_path=entry["url_path"],
+                reference=entry["reference"],
+                title=title,
+                month=entry.get("month"),
+                published=entry.get("published"),
+                listed=entry.get("listed"),
+                encoding=encoding,
+                content_type=headers.get(entry["url_path"], {}).get("content_type"),
+                layout=entry.get("layout"),
+                head=head,
+                content=content,
+                tail=tail,
+                lists=tuple(m.group(0) for m in OL_RE.finditer(content)),
+                tables=tuple(m.group(0) for m in TABLE_RE.finditer(content)),
+                topic_words=tuple(_topic_words(title)),
+            )
+        )
     if not sources:
-        raise ValueError(f"{site_root}: the manifest lists no readable response page with a reference")
+        raise ValueError(
+            f"{site_root}: the manifest lists no readable response page with a reference"
+        )
     return sources
 
 
@@ -154,14 +181,14 @@ def split_page(text: str, fragment: str | None) -> tuple[str, str, str]:
     if fragment:
         at = text.find(fragment)
         if at >= 0:
-            return text[:at], fragment, text[at + len(fragment):]
+            return text[:at], fragment, text[at + len(fragment) :]
     for opener, closer in ((MAIN_OPEN_RE, "</main>"), (BODY_OPEN_RE, "</body>")):
         m = opener.search(text)
         if m:
             end = text.lower().rfind(closer)
             if end < m.end():
                 end = len(text)
-            return text[: m.end()], text[m.end():end], text[end:]
+            return text[: m.end()], text[m.end() : end], text[end:]
     return "", text, ""
 
 
@@ -175,8 +202,13 @@ def iter_pages(sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED) -> I
         yield page
 
 
-def synth_page(sources: list[SourcePage], vocabulary: list[str], i: int, seed: int,
-               used: set[str] = frozenset()) -> SynthPage:
+def synth_page(
+    sources: list[SourcePage],
+    vocabulary: list[str],
+    i: int,
+    seed: int,
+    used: set[str] = frozenset(),
+) -> SynthPage:
     rng = random.Random(f"{seed}:{i}")
     body, chrome = rng.choice(sources), rng.choice(sources)
     year, month_no, day = rng.choice(YEARS), rng.randrange(12), rng.randrange(1, 29)
@@ -195,10 +227,18 @@ def synth_page(sources: list[SourcePage], vocabulary: list[str], i: int, seed: i
         replacements.update(_identity_map(old, reference, title, url_path, listed))
     page = _replace_all(chrome.head + content + chrome.tail, replacements)
     return SynthPage(
-        index=i, url_path=url_path, reference=reference, title=title,
-        month=listed[:7], published=listed if body.published else None, listed=listed,
-        encoding=chrome.encoding, content_type=chrome.content_type, layout=chrome.layout,
-        source=f"synthetic:{seed}:{i} body={body.reference} chrome={chrome.reference}", html=page,
+        index=i,
+        url_path=url_path,
+        reference=reference,
+        title=title,
+        month=listed[:7],
+        published=listed if body.published else None,
+        listed=listed,
+        encoding=chrome.encoding,
+        content_type=chrome.content_type,
+        layout=chrome.layout,
+        source=f"synthetic:{seed}:{i} body={body.reference} chrome={chrome.reference}",
+        html=page,
     )
 
 
@@ -233,7 +273,7 @@ def _content_fragment(content_root: Path, entry: dict) -> str | None:
         return None
     text = path.read_text(encoding="utf-8")
     m = CONTENT_META_RE.match(text)
-    return text[m.end():] if m else None
+    return text[m.end() :] if m else None
 
 
 def _topic_words(title: str) -> list[str]:
@@ -299,8 +339,12 @@ def reference_forms(reference: str) -> list[str]:
     if not m:
         return [reference]
     force, kind, yy, serial = m.groups()
-    return [f"{force}.{kind}.{yy}.{serial}", f"{force}/{kind}/{yy}/{serial}",
-            f"{int(force)}/{kind}/{yy}/{serial}", f"{kind}/{yy}/{serial}"]
+    return [
+        f"{force}.{kind}.{yy}.{serial}",
+        f"{force}/{kind}/{yy}/{serial}",
+        f"{int(force)}/{kind}/{yy}/{serial}",
+        f"{kind}/{yy}/{serial}",
+    ]
 
 
 def _date_forms(iso: str | None) -> list[str]:
@@ -309,11 +353,19 @@ def _date_forms(iso: str | None) -> list[str]:
         return []
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     name = MONTHS[mo - 1].capitalize()
-    return [f"{y:04d}-{mo:02d}-{d:02d}", f"{d} {name} {y}", f"{d:02d} {name} {y}",
-            f"{d:02d}/{mo:02d}/{y}", f"{d} {name[:3]} {y}", f">{name} {y}</a>"]
+    return [
+        f"{y:04d}-{mo:02d}-{d:02d}",
+        f"{d} {name} {y}",
+        f"{d:02d} {name} {y}",
+        f"{d:02d}/{mo:02d}/{y}",
+        f"{d} {name[:3]} {y}",
+        f">{name} {y}</a>",
+    ]
 
 
-def _identity_map(old: SourcePage, reference: str, title: str, url_path: str, listed: str) -> dict[str, str]:
+def _identity_map(
+    old: SourcePage, reference: str, title: str, url_path: str, listed: str
+) -> dict[str, str]:
     """Every trace of a source page's identity -> the synthetic page's."""
     pairs = list(zip(reference_forms(old.reference), reference_forms(reference)))
     pairs.append((old.url_path, url_path))
@@ -323,9 +375,12 @@ def _identity_map(old: SourcePage, reference: str, title: str, url_path: str, li
         pairs.append(("/" + "/".join(old_parts[:-2]) + "/", "/" + "/".join(new_parts[:-2]) + "/"))
     pairs.append((quote(LIVE + old.url_path, safe=""), quote(LIVE + url_path, safe="")))
     if old.title:
-        pairs += [(htmlmod.escape(old.title), htmlmod.escape(title)), (old.title, title),
-                  (htmlmod.escape(old.title, quote=False), htmlmod.escape(title, quote=False)),
-                  (quote(old.title), quote(title))]
+        pairs += [
+            (htmlmod.escape(old.title), htmlmod.escape(title)),
+            (old.title, title),
+            (htmlmod.escape(old.title, quote=False), htmlmod.escape(title, quote=False)),
+            (quote(old.title), quote(title)),
+        ]
     if old.month and old.month[:4] != listed[:4]:  # the year crumb's text
         pairs.append((f'">{old.month[:4]}</a>', f'">{listed[:4]}</a>'))
     for old_date in {old.listed, old.published} - {None}:

@@ -7,6 +7,7 @@ new month/year hubs and sitemap.xml (by the mirror builder's own functions),
 
     python -m bench.synth_site --n 10000 --out bench/work/site-10000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,19 +17,31 @@ import re
 import shutil
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-from bench.synth import (DEFAULT_SEED, DEFAULT_SITE_ROOT, GENERATOR_VERSION, REPO, _headers,
-                         iter_pages, load_manifest, load_sources)
+from bench.synth import (
+    DEFAULT_SEED,
+    DEFAULT_SITE_ROOT,
+    GENERATOR_VERSION,
+    REPO,
+    _headers,
+    iter_pages,
+    load_manifest,
+    load_sources,
+)
 
 # Hub pages list the real responses; the synthetic mirror gets its own.
-HUB_FILE_RE = re.compile(r"foi-ai/metropolitan-police/(?:disclosure-\d{4}|d)/(?:[a-z]+-*\d{4}/)?index\.html")
+HUB_FILE_RE = re.compile(
+    r"foi-ai/metropolitan-police/(?:disclosure-\d{4}|d)/(?:[a-z]+-*\d{4}/)?index\.html"
+)
 GENERATED_FILES = {"manifest.json", "sitemap.xml", "_meta/headers.json", "_meta/built.json"}
 
 
-def write_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT) -> dict:
+def write_mirror(
+    dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT
+) -> dict:
     """Write an n-page mirror the fixture server can serve with `root=dest`.
 
     Everything of the real mirror that is not a response page, a hub, the sitemap or
@@ -41,8 +54,11 @@ def write_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path =
     if dest.exists():
         shutil.rmtree(dest)
     copied = _copy_other_files(site_root, dest, manifest)
-    headers = {path: h for path, h in _headers(site_root).items()
-               if path not in {e["url_path"] for e in manifest["responses"]}}
+    headers = {
+        path: h
+        for path, h in _headers(site_root).items()
+        if path not in {e["url_path"] for e in manifest["responses"]}
+    }
     entries = []
     for page in iter_pages(sources, n, seed):
         file = dest / page.url_path.strip("/") / "index.html"
@@ -55,15 +71,30 @@ def write_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path =
     files = {rel: b"" for rel in copied} | {e["path"]: b"" for e in entries}
     _write_hubs_and_sitemap(dest, entries, manifest, files)
     out = {key: value for key, value in manifest.items() if key != "responses"}
-    out.update({"count": len(entries), "responses": entries,
-                "synthetic": {"seed": seed, "generator_version": GENERATOR_VERSION, "sources": len(sources)}})
+    out.update(
+        {
+            "count": len(entries),
+            "responses": entries,
+            "synthetic": {
+                "seed": seed,
+                "generator_version": GENERATOR_VERSION,
+                "sources": len(sources),
+            },
+        }
+    )
     (dest / "_meta").mkdir(parents=True, exist_ok=True)
-    (dest / "_meta" / "headers.json").write_text(json.dumps(headers, indent=1, sort_keys=True) + "\n")
-    (dest / "manifest.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (dest / "_meta" / "headers.json").write_text(
+        json.dumps(headers, indent=1, sort_keys=True) + "\n"
+    )
+    (dest / "manifest.json").write_text(
+        json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return out
 
 
-def ensure_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT) -> dict:
+def ensure_mirror(
+    dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path = DEFAULT_SITE_ROOT
+) -> dict:
     """Reuse `dest` when it was written from the same mirror, seed, n and generator."""
     dest = Path(dest)
     stamp = _source_stamp(Path(site_root), n, seed)
@@ -76,12 +107,14 @@ def ensure_mirror(dest: Path, n: int, seed: int = DEFAULT_SEED, site_root: Path 
 
 
 def _http_date(day: str) -> str:
-    when = datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=timezone.utc)
+    when = datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=UTC)
     return format_datetime(when, usegmt=True)
 
 
 def _copy_other_files(site_root: Path, dest: Path, manifest: dict) -> list[str]:
-    skip = {e.get("path") or e["url_path"].strip("/") + "/index.html" for e in manifest["responses"]}
+    skip = {
+        e.get("path") or e["url_path"].strip("/") + "/index.html" for e in manifest["responses"]
+    }
     skip |= GENERATED_FILES
     copied = []
     for file in sorted(site_root.rglob("*")):
@@ -128,8 +161,10 @@ def main() -> None:
     args = ap.parse_args()
     started = time.perf_counter()
     manifest = write_mirror(args.out, args.n, args.seed, args.site_root)
-    print(f"{manifest['count']} pages from {manifest['synthetic']['sources']} sources "
-          f"in {time.perf_counter() - started:.1f}s -> {args.out}")
+    print(
+        f"{manifest['count']} pages from {manifest['synthetic']['sources']} sources "
+        f"in {time.perf_counter() - started:.1f}s -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ position). This module owns what the download adds:
 - `attachment_sheets` / `attachment_rows`: every sheet of a spreadsheet (or CSV, or a
   Word table) as rows of JSON, one stable schema for every file (docs/attachments.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -116,8 +117,14 @@ def ensure_attachment_tables(db: sqlite_utils.Database) -> None:
                 db.conn.execute(statement)
 
 
-def attachment_row(db: sqlite_utils.Database, response_id: str, url: str, title: str | None,
-                   type: str | None, now: str) -> AttachmentRow:
+def attachment_row(
+    db: sqlite_utils.Database,
+    response_id: str,
+    url: str,
+    title: str | None,
+    type: str | None,
+    now: str,
+) -> AttachmentRow:
     """The attachment's row, inserted if `load_response` has not listed it (yet)."""
     conn = db.conn
     with transaction(db):
@@ -158,14 +165,17 @@ def record_offsite(db: sqlite_utils.Database, att: AttachmentRow, now: str) -> N
         _state(db, att, offsite=1, checked_at=None, http_status=None, fetch_error=None)
 
 
-def record_fetch_failure(db: sqlite_utils.Database, att: AttachmentRow, status: int,
-                         error: str, now: str) -> None:
+def record_fetch_failure(
+    db: sqlite_utils.Database, att: AttachmentRow, status: int, error: str, now: str
+) -> None:
     """The download failed. With no copy yet, `error` says why there is no text; with
     one, its text, tables and error stay (still the file's content) and the failure is
     in `attachment_state.fetch_error`."""
     with transaction(db):
-        db.conn.execute("UPDATE attachments SET error = ? WHERE id = ? AND sha256 IS NULL",
-                        (f"download: {error}", att.id))
+        db.conn.execute(
+            "UPDATE attachments SET error = ? WHERE id = ? AND sha256 IS NULL",
+            (f"download: {error}", att.id),
+        )
         _state(db, att, http_status=status, fetch_error=error, checked_at=now)
 
 
@@ -187,9 +197,19 @@ def record_seen(db: sqlite_utils.Database, att: AttachmentRow, status: int, now:
         _state(db, att, http_status=status, fetch_error=None, checked_at=now, gone_since=None)
 
 
-def record_extraction(db: sqlite_utils.Database, att: AttachmentRow, *, status: int | None, size: int,
-                      sha256: str, content_type: str | None, page_version: int | None,
-                      extracted: Extracted, extract_ms: float, now: str) -> None:
+def record_extraction(
+    db: sqlite_utils.Database,
+    att: AttachmentRow,
+    *,
+    status: int | None,
+    size: int,
+    sha256: str,
+    content_type: str | None,
+    page_version: int | None,
+    extracted: Extracted,
+    extract_ms: float,
+    now: str,
+) -> None:
     """A downloaded copy and what was extracted from it, in one transaction.
 
     `status` None: an offline re-extraction of a stored copy; the site was not asked,
@@ -204,13 +224,37 @@ def record_extraction(db: sqlite_utils.Database, att: AttachmentRow, *, status: 
             "removed_at = CASE WHEN ? THEN NULL ELSE removed_at END, "
             "last_changed = CASE WHEN ? THEN ? ELSE last_changed END, "
             "text = ?, error = ?, extracted_at = ? WHERE id = ?",
-            (size, sha256, content_type, served, now, served, changed, now,
-             extracted.text or None, extracted.error, now, att.id),
+            (
+                size,
+                sha256,
+                content_type,
+                served,
+                now,
+                served,
+                changed,
+                now,
+                extracted.text or None,
+                extracted.error,
+                now,
+                att.id,
+            ),
         )
-        fetch = dict(http_status=status, fetch_error=None, checked_at=now, gone_since=None) if served else {}
-        _state(db, att, **fetch, page_version=page_version, extractor_version=EXTRACTOR_VERSION,
-               extract_ms=round(extract_ms, 2), truncated=int(extracted.truncated),
-               pages=extracted.pages, notes=json.dumps(list(extracted.notes)) if extracted.notes else None)
+        fetch = (
+            dict(http_status=status, fetch_error=None, checked_at=now, gone_since=None)
+            if served
+            else {}
+        )
+        _state(
+            db,
+            att,
+            **fetch,
+            page_version=page_version,
+            extractor_version=EXTRACTOR_VERSION,
+            extract_ms=round(extract_ms, 2),
+            truncated=int(extracted.truncated),
+            pages=extracted.pages,
+            notes=json.dumps(list(extracted.notes)) if extracted.notes else None,
+        )
         _replace_sheets(db, att.id, extracted)
 
 
@@ -222,17 +266,30 @@ def _replace_sheets(db: sqlite_utils.Database, attachment_id: int, extracted: Ex
         conn.execute(
             "INSERT INTO attachment_sheets (attachment_id, position, sheet, header, header_row, "
             "preamble, row_count, column_count, truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (attachment_id, position, sheet.name, json.dumps(list(sheet.header), ensure_ascii=False),
-             sheet.header_row, "\n".join(sheet.preamble) or None, len(sheet.rows),
-             len(sheet.header), int(sheet.truncated)),
+            (
+                attachment_id,
+                position,
+                sheet.name,
+                json.dumps(list(sheet.header), ensure_ascii=False),
+                sheet.header_row,
+                "\n".join(sheet.preamble) or None,
+                len(sheet.rows),
+                len(sheet.header),
+                int(sheet.truncated),
+            ),
         )
         numbers = sheet.row_numbers or range(1, len(sheet.rows) + 1)
         conn.executemany(
             "INSERT INTO attachment_rows (attachment_id, sheet, row_number, cells, record) "
             "VALUES (?, ?, ?, ?, ?)",
             (
-                (attachment_id, sheet.name, number, json.dumps(list(cells), ensure_ascii=False),
-                 json.dumps(dict(zip(sheet.header, cells)), ensure_ascii=False))
+                (
+                    attachment_id,
+                    sheet.name,
+                    number,
+                    json.dumps(list(cells), ensure_ascii=False),
+                    json.dumps(dict(zip(sheet.header, cells)), ensure_ascii=False),
+                )
                 for number, cells in zip(numbers, sheet.rows)
             ),
         )
@@ -249,7 +306,9 @@ def _state(db: sqlite_utils.Database, att: AttachmentRow, **values) -> None:
     )
 
 
-def reextract_attachments(db: sqlite_utils.Database, pages, now: str, *, force: bool = False) -> dict:
+def reextract_attachments(
+    db: sqlite_utils.Database, pages, now: str, *, force: bool = False
+) -> dict:
     """Re-run the extractors over stored copies, without the network (`foilog reparse`).
 
     Only rows extracted by an older EXTRACTOR_VERSION are redone unless `force`.
@@ -274,14 +333,26 @@ def reextract_attachments(db: sqlite_utils.Database, pages, now: str, *, force: 
             counts["missing"] += 1
             continue
         started = time.perf_counter()
-        extracted = extract(stored.body, att.type, content_type=stored.content_type,
-                            name=url.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        extracted = extract(
+            stored.body,
+            att.type,
+            content_type=stored.content_type,
+            name=url.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+        )
         record_extraction(
-            db, att, status=None, size=len(stored.body), sha256=stored.sha256,
-            content_type=stored.content_type, page_version=stored.version, extracted=extracted,
-            extract_ms=(time.perf_counter() - started) * 1000, now=now,
+            db,
+            att,
+            status=None,
+            size=len(stored.body),
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            page_version=stored.version,
+            extracted=extracted,
+            extract_ms=(time.perf_counter() - started) * 1000,
+            now=now,
         )
         counts["reextracted"] += 1
     counts["skipped"] = db.conn.execute(
-        "SELECT count(*) FROM attachments WHERE sha256 IS NULL").fetchone()[0]
+        "SELECT count(*) FROM attachments WHERE sha256 IS NULL"
+    ).fetchone()[0]
     return counts

@@ -3,10 +3,11 @@
 Lives in the raw page store's file (a mixin of `db.pages.PageStore`), so storing a raw
 page and moving its frontier item to `stored` are one transaction.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 FRONTIER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -84,12 +85,17 @@ class RunsAndFrontier:
             ).fetchone()
             if row is not None:
                 if full and not row["full"]:
-                    self.conn.execute("UPDATE runs SET full=1, discovery_done=0 WHERE id=?",
-                                      (row["id"],))
-                return Run(row["id"], row["started_at"], row["night"],
-                           bool(row["full"]) or full,
-                           bool(row["discovery_done"]) and not (full and not row["full"]),
-                           resumed=True)
+                    self.conn.execute(
+                        "UPDATE runs SET full=1, discovery_done=0 WHERE id=?", (row["id"],)
+                    )
+                return Run(
+                    row["id"],
+                    row["started_at"],
+                    row["night"],
+                    bool(row["full"]) or full,
+                    bool(row["discovery_done"]) and not (full and not row["full"]),
+                    resumed=True,
+                )
             cur = self.conn.execute(
                 "INSERT INTO runs (started_at, night, full) VALUES (?,?,?)",
                 (now, night, int(full)),
@@ -113,8 +119,7 @@ class RunsAndFrontier:
         with self.transaction(durable=False):
             for url, kind, reason in items:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO frontier (run_id, url, kind, reason)"
-                    " VALUES (?,?,?,?)",
+                    "INSERT OR IGNORE INTO frontier (run_id, url, kind, reason) VALUES (?,?,?,?)",
                     (run_id, url, kind, reason),
                 )
                 added += cur.rowcount
@@ -129,14 +134,28 @@ class RunsAndFrontier:
         )
         return [FrontierItem(r["url"], r["kind"], r["reason"], r["state"]) for r in rows]
 
-    def set_state(self, run_id: int, url: str, state: str, *, outcome: str | None = None,
-                  error: str | None = None, has_reference: bool | None = None) -> None:
+    def set_state(
+        self,
+        run_id: int,
+        url: str,
+        state: str,
+        *,
+        outcome: str | None = None,
+        error: str | None = None,
+        has_reference: bool | None = None,
+    ) -> None:
         with self.transaction(durable=False):
             self.conn.execute(
                 "UPDATE frontier SET state=?, outcome=COALESCE(?, outcome), error=?,"
                 " has_reference=COALESCE(?, has_reference) WHERE run_id=? AND url=?",
-                (state, outcome, error, None if has_reference is None else int(has_reference),
-                 run_id, url),
+                (
+                    state,
+                    outcome,
+                    error,
+                    None if has_reference is None else int(has_reference),
+                    run_id,
+                    url,
+                ),
             )
 
     def run_outcomes(self, run_id: int) -> dict[str, int]:

@@ -9,6 +9,7 @@ History columns on `responses`:
   by a newer parser (the row is rewritten, but the page did not change on the site).
 - `removed_at`: set once when the site stops serving the page; cleared when it returns.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
@@ -27,8 +28,19 @@ from parsers.record import Response
 _PATH_PREFIX = "/foi-ai/"
 
 CRAWL_RUN_COLUMNS = (
-    "started_at", "finished_at", "site", "new", "changed", "removed", "unchanged",
-    "failed", "requests", "bytes", "duration_s", "parse_yield", "exit_code",
+    "started_at",
+    "finished_at",
+    "site",
+    "new",
+    "changed",
+    "removed",
+    "unchanged",
+    "failed",
+    "requests",
+    "bytes",
+    "duration_s",
+    "parse_yield",
+    "exit_code",
 )
 
 
@@ -40,7 +52,7 @@ class Provenance:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def response_key(url: str) -> str:
@@ -54,7 +66,7 @@ def response_key(url: str) -> str:
     parts = urlsplit(url.strip())
     path = unquote(parts.path)
     if path.startswith(_PATH_PREFIX):
-        path = path[len(_PATH_PREFIX):]
+        path = path[len(_PATH_PREFIX) :]
     key = "/".join(segment for segment in path.split("/") if segment)
     if parts.query:
         key = f"{key}?{parts.query}"
@@ -115,8 +127,9 @@ def load_response(
     digest = record_digest(response)
     with transaction(db):
         old = _current(db, rid)
-        status = "new" if old is None else (
-            "unchanged" if old["record_sha256"] == digest else "changed")
+        status = (
+            "new" if old is None else ("unchanged" if old["record_sha256"] == digest else "changed")
+        )
         if status == "unchanged" and old["parser_version"] == response.parser_version:
             if seen:
                 _touch(db, rid, prov, now)
@@ -138,8 +151,9 @@ def _current(db: sqlite_utils.Database, rid: str) -> dict | None:
     return None if row is None else dict(zip((c[0] for c in cursor.description), row))
 
 
-def _history(old: dict | None, status: str, prov: Provenance, now: str,
-             seen: bool) -> tuple[str, str, str, str | None]:
+def _history(
+    old: dict | None, status: str, prov: Provenance, now: str, seen: bool
+) -> tuple[str, str, str, str | None]:
     """(first_seen, last_seen, last_changed, removed_at) for the row being written."""
     if old is None:
         return now, now, now, None
@@ -160,13 +174,19 @@ def _touch(db: sqlite_utils.Database, rid: str, prov: Provenance, now: str) -> N
 
 
 def _upsert_row(
-    db: sqlite_utils.Database, rid: str, response: Response, prov: Provenance,
-    digest: str, history: tuple[str, str, str, str | None],
+    db: sqlite_utils.Database,
+    rid: str,
+    response: Response,
+    prov: Provenance,
+    digest: str,
+    history: tuple[str, str, str, str | None],
 ) -> None:
     first_seen, last_seen, last_changed, removed_at = history
     row = {
         "id": rid,
         "url": prov.url or response.url,
+        "force": response.force,
+        "language": response.language,
         "reference": response.reference,
         "title": response.title,
         "month": response.month,

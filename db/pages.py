@@ -10,15 +10,16 @@ Durability: WAL with `synchronous=FULL`. A raw page must be on disk before the a
 undo the raw commit but not the archive's. The cost is one fsync per page, nothing at
 the site's one request per second.
 """
+
 from __future__ import annotations
 
 import hashlib
 import sqlite3
 import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from db.frontier import (  # noqa: F401  (re-exported: one import for the crawler)
     DONE,
@@ -64,7 +65,6 @@ CREATE TABLE IF NOT EXISTS urls (
     last_error TEXT
 );
 """
-
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class PageStore(RunsAndFrontier):
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "PageStore":
+    def __enter__(self) -> PageStore:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -178,9 +178,7 @@ class PageStore(RunsAndFrontier):
                 (fetched_at, status, url),
             )
             if status == 304:
-                self.conn.execute(
-                    "UPDATE urls SET removed_at=NULL WHERE url=?", (url,)
-                )
+                self.conn.execute("UPDATE urls SET removed_at=NULL WHERE url=?", (url,))
                 self.conn.execute(
                     "UPDATE pages SET fetched_at=? WHERE url=? AND version="
                     "(SELECT latest_version FROM urls WHERE url=?)",
@@ -207,14 +205,25 @@ class PageStore(RunsAndFrontier):
                 "INSERT INTO pages (url, version, kind, first_fetched_at, fetched_at, status,"
                 " etag, last_modified, content_type, sha256, size, compression, body)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (url, version, kind, fetched_at, fetched_at, status, etag, modified,
-                 headers.get("content-type"), digest, len(body), "zlib",
-                 zlib.compress(body, 6)),
+                (
+                    url,
+                    version,
+                    kind,
+                    fetched_at,
+                    fetched_at,
+                    status,
+                    etag,
+                    modified,
+                    headers.get("content-type"),
+                    digest,
+                    len(body),
+                    "zlib",
+                    zlib.compress(body, 6),
+                ),
             )
         else:
             self.conn.execute(
-                "UPDATE pages SET fetched_at=?, etag=?, last_modified=? "
-                "WHERE url=? AND version=?",
+                "UPDATE pages SET fetched_at=?, etag=?, last_modified=? WHERE url=? AND version=?",
                 (fetched_at, etag, modified, url, version),
             )
         self.conn.execute(
@@ -222,8 +231,18 @@ class PageStore(RunsAndFrontier):
             " latest_version=?, latest_sha256=?, removed_at=NULL WHERE url=?",
             (fetched_at, status, etag, modified, version, digest, url),
         )
-        return StoredPage(url, version, fetched_at, status, etag, modified, digest,
-                          headers.get("content-type"), body, new_version=new)
+        return StoredPage(
+            url,
+            version,
+            fetched_at,
+            status,
+            etag,
+            modified,
+            digest,
+            headers.get("content-type"),
+            body,
+            new_version=new,
+        )
 
     def _touch_url(self, url: str, kind: str, when: str) -> None:
         self.conn.execute(
@@ -286,19 +305,31 @@ class PageStore(RunsAndFrontier):
             (sha256, url),
         )
 
+
 def _stored(row: sqlite3.Row) -> StoredPage:
     return StoredPage(
-        url=row["url"], version=row["version"], fetched_at=row["fetched_at"],
-        status=row["status"], etag=row["etag"], last_modified=row["last_modified"],
-        sha256=row["sha256"], content_type=row["content_type"],
+        url=row["url"],
+        version=row["version"],
+        fetched_at=row["fetched_at"],
+        status=row["status"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        sha256=row["sha256"],
+        content_type=row["content_type"],
         body=zlib.decompress(row["body"]),
     )
 
 
 def _known(row: sqlite3.Row) -> KnownUrl:
     return KnownUrl(
-        url=row["url"], kind=row["kind"], first_seen=row["first_seen"], etag=row["etag"],
-        last_modified=row["last_modified"], latest_sha256=row["latest_sha256"],
-        loaded_sha256=row["loaded_sha256"], removed_at=row["removed_at"],
-        failures=row["failures"], last_fetched_at=row["last_fetched_at"],
+        url=row["url"],
+        kind=row["kind"],
+        first_seen=row["first_seen"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        latest_sha256=row["latest_sha256"],
+        loaded_sha256=row["loaded_sha256"],
+        removed_at=row["removed_at"],
+        failures=row["failures"],
+        last_fetched_at=row["last_fetched_at"],
     )

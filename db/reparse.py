@@ -4,10 +4,11 @@ Run after a parser change (`PARSER_VERSION` bump) or to recover pages that faile
 to parse before. A page that fails again keeps its archived row untouched and is
 reported with its URL and the error.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -17,7 +18,6 @@ from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, transaction
 from parsers import parse_response
 from parsers.sites import site_for
-
 
 BATCH = 200  # pages per commit
 
@@ -59,11 +59,12 @@ def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _reparse_page(db: sqlite_utils.Database, page: StoredPageLike, counts: dict,
-                  errors: list[dict]) -> None:
+def _reparse_page(
+    db: sqlite_utils.Database, page: StoredPageLike, counts: dict, errors: list[dict]
+) -> None:
     if page.status not in (None, 200) or not is_response_page(page.url):
         counts["skipped"] += 1
         return

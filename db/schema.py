@@ -4,17 +4,21 @@
 pragmas (WAL, foreign keys, busy timeout), applies any migration newer than the
 recorded `schema_version`, and refreshes the FOIA exemption catalogue.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
+# Reserved migration numbers while several branches add tables (keep in this order):
+# 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
+# 6 attachment tables as a migration, 7 WARC/import provenance.
 
 _V1 = """
 CREATE TABLE responses (
@@ -196,7 +200,43 @@ def _migrate_v1(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_v1}
+# Every change of a response the archive records, written in the same transaction as
+# the change itself: new, changed, removed, restored.
+_V2 = """
+CREATE TABLE response_events (
+    id INTEGER PRIMARY KEY,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('new', 'changed', 'removed', 'restored')),
+    at TEXT NOT NULL,
+    run_id INTEGER
+);
+CREATE INDEX idx_response_events_response_id ON response_events(response_id, at);
+CREATE INDEX idx_response_events_at ON response_events(at)
+"""
+
+# Which force published the response (the platform's English slug) and in which language.
+_V3 = """
+ALTER TABLE responses ADD COLUMN force TEXT;
+ALTER TABLE responses ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+CREATE INDEX idx_responses_force ON responses(force);
+UPDATE responses SET force = substr(id, 1, instr(id, '/') - 1) WHERE force IS NULL AND instr(id, '/') > 0
+"""
+
+
+def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        for statement in _statements(script):
+            db.conn.execute(statement)
+
+    return migrate
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_v1,
+    2: _script(_V2),
+    3: _script(_V3),
+}
 
 
 class SchemaError(Exception):
@@ -243,7 +283,7 @@ def _apply(db: sqlite_utils.Database, version: int) -> None:
             MIGRATIONS[version](db)
             db.conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                (version, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
             )
 
 
@@ -253,9 +293,7 @@ def sync_catalogue(db: sqlite_utils.Database) -> None:
         from parsers.foia import CATALOGUE
     except ImportError:
         return  # catalogue not available yet: load_response seeds names from records
-    rows = [
-        (s.section, s.name, s.kind, s.legislation_url) for s in CATALOGUE.values()
-    ]
+    rows = [(s.section, s.name, s.kind, s.legislation_url) for s in CATALOGUE.values()]
     with transaction(db):
         db.conn.executemany(
             "INSERT INTO exemptions (section, name, kind, legislation_url) VALUES (?, ?, ?, ?) "

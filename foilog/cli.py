@@ -2,6 +2,7 @@
 
 Each group of commands lives in its own module; this file only gathers them.
 """
+
 from __future__ import annotations
 
 import click

@@ -3,6 +3,7 @@
 Each is a few lines over scraper/; every failure the operator can meet becomes one
 line on stderr and an exit code (see EXIT_CODES_HELP), never a traceback.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,21 +69,40 @@ def _run(coroutine_factory):
     except sqlite3.OperationalError as exc:
         # disk full, read-only file or directory, unopenable path: each response is
         # one transaction, so the one being written was rolled back whole
-        _fail(f"cannot write the database ({exc}); the page being written was rolled "
-              "back, everything before it is kept", EXIT_UNREACHABLE)
+        _fail(
+            f"cannot write the database ({exc}); the page being written was rolled "
+            "back, everything before it is kept",
+            EXIT_UNREACHABLE,
+        )
     except OSError as exc:  # a data directory that cannot be created or written
-        _fail(f"cannot write {exc.filename or 'the data directory'} ({exc.strerror or exc})",
-              EXIT_UNREACHABLE)
+        _fail(
+            f"cannot write {exc.filename or 'the data directory'} ({exc.strerror or exc})",
+            EXIT_UNREACHABLE,
+        )
     except KeyboardInterrupt:
         _fail("interrupted; the next refresh resumes this run", 130)
 
 
-site_option = click.option("--site", default=None, metavar="URL",
-                           help="site base URL [default: $FOILOG_SITE or https://www.met.police.uk]")
-db_option = click.option("--db", "db_path", default=None, metavar="PATH",
-                         help="the archive [default: $FOILOG_DB or data/foi.db]")
-pages_option = click.option("--pages-db", "pages_path", default=None, metavar="PATH",
-                            help="the raw page store [default: $FOILOG_PAGES_DB or data/pages.db]")
+site_option = click.option(
+    "--site",
+    default=None,
+    metavar="URL",
+    help="site base URL [default: $FOILOG_SITE or https://www.met.police.uk]",
+)
+db_option = click.option(
+    "--db",
+    "db_path",
+    default=None,
+    metavar="PATH",
+    help="the archive [default: $FOILOG_DB or data/foi.db]",
+)
+pages_option = click.option(
+    "--pages-db",
+    "pages_path",
+    default=None,
+    metavar="PATH",
+    help="the raw page store [default: $FOILOG_PAGES_DB or data/pages.db]",
+)
 
 
 @click.command("refresh", epilog=EXIT_CODES_HELP)
@@ -90,10 +110,15 @@ pages_option = click.option("--pages-db", "pages_path", default=None, metavar="P
 @db_option
 @pages_option
 @click.option("--json", "as_json", is_flag=True, help="print the summary as one JSON object")
-@click.option("--full", is_flag=True, default=None,
-              help="walk the whole lister and revisit every known page")
-@click.option("--rate", type=float, default=None,
-              help="requests per second across workers (0 = unlimited, loopback only) [default: 1]")
+@click.option(
+    "--full", is_flag=True, default=None, help="walk the whole lister and revisit every known page"
+)
+@click.option(
+    "--rate",
+    type=float,
+    default=None,
+    help="requests per second across workers (0 = unlimited, loopback only) [default: 1]",
+)
 @click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
 def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
@@ -108,8 +133,14 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
     from scraper.progress import Progress
     from scraper.refresh import refresh
 
-    settings = _settings(site=site, db_path=db_path, pages_path=pages_path,
-                         full=full, rate=rate, concurrency=concurrency)
+    settings = _settings(
+        site=site,
+        db_path=db_path,
+        pages_path=pages_path,
+        full=full,
+        rate=rate,
+        concurrency=concurrency,
+    )
     summary = _run(lambda: refresh(settings, progress=Progress()))
     if summary["shape_changed"]:
         click.echo(f"error: {summary['shape_changed']}", err=True)

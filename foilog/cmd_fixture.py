@@ -1,4 +1,5 @@
 """`foilog fixture-site`: serve the offline mirror of the MPS site on loopback."""
+
 from __future__ import annotations
 
 import signal
@@ -15,10 +16,16 @@ from foilog.fixture_faults import Faults, FaultSpecError
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8765, show_default=True, type=int, help="port (0 = any free port)")
 @click.option("--faults", "faults_spec", default=None, metavar="SPEC", help=FAULTS_HELP)
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="mirror directory [default: fixtures/site of this checkout]")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="mirror directory [default: fixtures/site of this checkout]",
+)
 @click.option("--quiet", is_flag=True, help="do not print one line per request on stderr")
-def fixture_site(host: str, port: int, faults_spec: str | None, root: Path | None, quiet: bool) -> None:
+def fixture_site(
+    host: str, port: int, faults_spec: str | None, root: Path | None, quiet: bool
+) -> None:
     """Serve the offline MPS mirror (fixtures/site) until Ctrl-C or SIGTERM.
 
     Faults are deterministic for a seed and never alter content: 429 (with
@@ -40,8 +47,12 @@ def fixture_site(host: str, port: int, faults_spec: str | None, root: Path | Non
         raise click.ClickException(str(e)) from None
     # SIGTERM stops the server the same way Ctrl-C does: serve_forever returns.
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    click.echo(f"fixture site on {server.base_url}/ (root {server.state.root}"
-               + (f", faults {faults_spec}" if faults else "") + ")", err=False)
+    click.echo(
+        f"fixture site on {server.base_url}/ (root {server.state.root}"
+        + (f", faults {faults_spec}" if faults else "")
+        + ")",
+        err=False,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

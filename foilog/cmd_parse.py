@@ -1,8 +1,8 @@
 """`foilog parse`: run the response parser over one saved page and print the record."""
+
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -18,7 +18,11 @@ class InputError(click.ClickException):
 
 @click.command("parse")
 @click.argument("file", metavar="FILE")
-@click.option("--url", default=None, help="the page's address (gives month and absolute links); default file://FILE")
+@click.option(
+    "--url",
+    default=None,
+    help="the page's address (gives month and absolute links); default file://FILE",
+)
 def parse(file: str, url: str | None) -> None:
     """Parse a saved response page FILE ("-" for stdin) and print its record as JSON.
 

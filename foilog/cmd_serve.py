@@ -1,4 +1,5 @@
 """`foilog serve` (Datasette over the archive) and `foilog reparse` (stored pages -> archive)."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,21 @@ class MissingFile(click.ClickException):
 
 
 @click.command("serve")
-@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="the archive to serve")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="the archive to serve",
+)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="interface to listen on (0.0.0.0 to serve the network)")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="interface to listen on (0.0.0.0 to serve the network)",
+)
 def serve(db_path: Path, port: int, host: str) -> None:
     """Serve the archive read-only with Datasette, foilog's pages and feeds.
 
@@ -32,7 +43,8 @@ def serve(db_path: Path, port: int, host: str) -> None:
         foilog serve --db data/foi.db --port 8001
         open http://127.0.0.1:8001/
     """
-    from plugins.app import ArchiveError, serve as run_server
+    from plugins.app import ArchiveError
+    from plugins.app import serve as run_server
 
     try:
         run_server(db_path, host=host, port=port, announce=click.echo)
@@ -41,10 +53,22 @@ def serve(db_path: Path, port: int, host: str) -> None:
 
 
 @click.command("reparse")
-@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="the archive to update")
-@click.option("--pages-db", "pages_path", type=click.Path(path_type=Path),
-              default=DEFAULT_PAGES_DB, show_default=True, help="the raw page store to read")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="the archive to update",
+)
+@click.option(
+    "--pages-db",
+    "pages_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PAGES_DB,
+    show_default=True,
+    help="the raw page store to read",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 def reparse(db_path: Path, pages_path: Path, as_json: bool) -> None:
     """Parse every stored page again (no fetching) and reload the archive.

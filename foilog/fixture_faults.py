@@ -9,6 +9,7 @@ Whether a request is faulted depends only on the seed, the method, the request t
 and how many times that target was requested before (not on thread timing), so two
 runs with the same seed and the same per-URL request sequence see the same faults.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,7 @@ class Faults:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def parse(cls, spec: str | None) -> "Faults | None":
+    def parse(cls, spec: str | None) -> Faults | None:
         """`"rate=0.2,kinds=429+503+reset+truncate+slow,seed=7,slow_s=2,retry_after=1"`."""
         if not spec:
             return None
@@ -70,7 +71,9 @@ class Faults:
                 elif key == "prefix":
                     values["prefix"] = value
                 else:
-                    raise ValueError("unknown key; known: rate, kinds, seed, slow_s, retry_after, first, prefix")
+                    raise ValueError(
+                        "unknown key; known: rate, kinds, seed, slow_s, retry_after, first, prefix"
+                    )
             except ValueError as e:
                 raise FaultSpecError(f"fault spec {part!r}: {e}") from None
         return cls(**values)

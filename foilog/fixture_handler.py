@@ -1,5 +1,6 @@
 """HTTP request handling for the fixture mirror: conditional requests, gzip, HEAD,
 path checks and fault injection. What a path answers lives in `fixture_site`."""
+
 from __future__ import annotations
 
 import gzip
@@ -74,10 +75,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def send_resource(self, res, head: bool, fault: str | None) -> None:
         etag = etag_of(res.body)
-        headers = {"Content-Type": res.content_type, "Cache-Control": "public, max-age=300",
-                   # What the live platform (ASP.NET on Azure) adds to every answer.
-                   "X-Powered-By": "ASP.NET", "X-Frame-Options": "SAMEORIGIN",
-                   "Set-Cookie": "ARRAffinity=3f1c0d5e9a7b; Path=/; HttpOnly; SameSite=Lax"}
+        headers = {
+            "Content-Type": res.content_type,
+            "Cache-Control": "public, max-age=300",
+            # What the live platform (ASP.NET on Azure) adds to every answer.
+            "X-Powered-By": "ASP.NET",
+            "X-Frame-Options": "SAMEORIGIN",
+            "Set-Cookie": "ARRAffinity=3f1c0d5e9a7b; Path=/; HttpOnly; SameSite=Lax",
+        }
         if res.status == 200:
             headers["ETag"] = etag
             if res.last_modified:
@@ -106,12 +111,15 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def wants_gzip(self) -> bool:
         accepted = self.headers.get("Accept-Encoding", "")
-        return any(p.split(";")[0].strip() == "gzip" and "q=0" not in p.replace(" ", "")
-                   for p in accepted.split(","))
+        return any(
+            p.split(";")[0].strip() == "gzip" and "q=0" not in p.replace(" ", "")
+            for p in accepted.split(",")
+        )
 
     # -- writing ----------------------------------------------------------------------
-    def finish_response(self, status: int, headers: dict, body: bytes, head: bool,
-                        fault: str | None = None) -> None:
+    def finish_response(
+        self, status: int, headers: dict, body: bytes, head: bool, fault: str | None = None
+    ) -> None:
         self.server.state.request_log.append((self.command, self.path, status))
         self.send_response(status)
         for name, value in headers.items():
@@ -148,7 +156,13 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def send_fault_status(self, status: int, head: bool) -> None:
         text = b"Too Many Requests" if status == 429 else b"Service Unavailable"
-        body = b"<!DOCTYPE html><html><head><title>" + text + b"</title></head><body><h1>" + text + b"</h1></body></html>"
+        body = (
+            b"<!DOCTYPE html><html><head><title>"
+            + text
+            + b"</title></head><body><h1>"
+            + text
+            + b"</h1></body></html>"
+        )
         headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
         if status == 429:
             headers["Retry-After"] = str(self.server.state.faults.retry_after)
@@ -159,4 +173,6 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def send_redirect(self, location: str, head: bool) -> None:
         body = f'<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="{location}">here</a>.</h2></body></html>'.encode()
-        self.finish_response(301, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body, head)
+        self.finish_response(
+            301, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body, head
+        )

@@ -17,6 +17,7 @@ Tests drive it in-process:
 
 Mutations live in memory only; nothing under the root is written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,11 +26,11 @@ import mimetypes
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 from foilog.fixture_faults import Faults
 from foilog.fixture_handler import MirrorHandler
@@ -38,13 +39,17 @@ from foilog.fixture_lister import ListerItem, ListerQuery, render_lister
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 LIVE = "https://www.met.police.uk"
 TYPES = {
-    ".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
-    ".json": "application/json", ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".xls": "application/vnd.ms-excel",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword", ".zip": "application/zip",
+    ".doc": "application/msword",
+    ".zip": "application/zip",
 }
 HIDDEN_PREFIXES = ("/_chrome/", "/_meta/", "/manifest.json")
 
@@ -74,10 +79,13 @@ class MirrorState:
         if not manifest_path.exists():
             raise FileNotFoundError(f"{manifest_path} missing: run fixtures/build_mirror.py first")
         self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        self.headers = json.loads((self.root / "_meta" / "headers.json").read_text(encoding="utf-8"))
-        self.templates = {name: (self.root / "_chrome" / name).read_text(encoding="utf-8")
-                          for name in ("lister_shell.html", "lister.html", "lister_item.html",
-                                       "pagination.html")}
+        self.headers = json.loads(
+            (self.root / "_meta" / "headers.json").read_text(encoding="utf-8")
+        )
+        self.templates = {
+            name: (self.root / "_chrome" / name).read_text(encoding="utf-8")
+            for name in ("lister_shell.html", "lister.html", "lister_item.html", "pagination.html")
+        }
         self.faults = faults
         self.lock = threading.Lock()
         self.overlay: dict[str, OverlayPage] = {}
@@ -86,12 +94,20 @@ class MirrorState:
         self.changed_at = time.time()
         self.request_log: list[tuple[str, str, int]] = []
         self.fault_log: list[tuple[str, str, str]] = []
-        self.lister_path = self.manifest.get("lister_path", "/foi-ai/af/accessing-information/published-items/")
+        self.lister_path = self.manifest.get(
+            "lister_path", "/foi-ai/af/accessing-information/published-items/"
+        )
 
     # -- test hooks -------------------------------------------------------------------
-    def add_response(self, url_path: str, html_bytes: bytes, title: str,
-                     reference: str | None = None, published: str | None = None,
-                     content_type: str = "text/html; charset=utf-8") -> None:
+    def add_response(
+        self,
+        url_path: str,
+        html_bytes: bytes,
+        title: str,
+        reference: str | None = None,
+        published: str | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> None:
         listed = published or time.strftime("%Y-%m-%d", time.gmtime())
         with self.lock:
             self.overlay[url_path] = OverlayPage(html_bytes, content_type, time.time())
@@ -139,18 +155,23 @@ class MirrorState:
     def lister_items(self) -> list[ListerItem]:
         with self.lock:
             added, removed = list(self.added), dict(self.removed)
-        base = [ListerItem(r["url_path"], r["title"], r["listed"], "Disclosure log")
-                for r in self.manifest["responses"]]
-        base += [ListerItem(s["url_path"], s["title"], s["listed"], s["doc_type"])
-                 for s in self.manifest["publication_scheme"]]
+        base = [
+            ListerItem(r["url_path"], r["title"], r["listed"], "Disclosure log")
+            for r in self.manifest["responses"]
+        ]
+        base += [
+            ListerItem(s["url_path"], s["title"], s["listed"], s["doc_type"])
+            for s in self.manifest["publication_scheme"]
+        ]
         added_paths = {i.url_path for i in added}
         base = [i for i in base if i.url_path not in added_paths]
         base.sort(key=lambda i: (i.listed, i.url_path), reverse=True)
         return [i for i in added + base if i.url_path not in removed]
 
     def render_lister(self, params: dict[str, list[str]]) -> Resource:
-        body = render_lister(self.lister_items(), ListerQuery.from_params(params),
-                             self.lister_path, self.templates)
+        body = render_lister(
+            self.lister_items(), ListerQuery.from_params(params), self.lister_path, self.templates
+        )
         return Resource(200, body.encode("utf-8"), TYPES[".html"], self.changed_at)
 
     def error_page(self, status: int) -> Resource:
@@ -161,9 +182,12 @@ class MirrorState:
         """What the site answers for a (decoded, normalised) path."""
         if path == self.lister_path:
             from urllib.parse import parse_qs
+
             return self.render_lister(parse_qs(query))
         if path + "/" == self.lister_path:
-            return Resource(301, b"", TYPES[".html"], location=self.lister_path + (f"?{query}" if query else ""))
+            return Resource(
+                301, b"", TYPES[".html"], location=self.lister_path + (f"?{query}" if query else "")
+            )
         if path.startswith(HIDDEN_PREFIXES) or path.endswith(".expected.json"):
             return self.error_page(404)
         with self.lock:
@@ -241,8 +265,13 @@ class RunningMirror:
         return self.base_url + path
 
 
-def make_server(root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0,
-                faults: Faults | str | None = None, verbose: bool = False) -> MirrorServer:
+def make_server(
+    root: Path | str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: Faults | str | None = None,
+    verbose: bool = False,
+) -> MirrorServer:
     if isinstance(faults, str):
         faults = Faults.parse(faults)
     state = MirrorState(Path(root) if root else DEFAULT_ROOT, faults)
@@ -250,12 +279,20 @@ def make_server(root: Path | str | None = None, host: str = "127.0.0.1", port: i
 
 
 @contextlib.contextmanager
-def serve_mirror(root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 faults: Faults | str | None = None) -> Iterator[RunningMirror]:
+def serve_mirror(
+    root: Path | str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: Faults | str | None = None,
+) -> Iterator[RunningMirror]:
     """Serve the mirror in a background thread for the duration of a `with` block."""
     server = make_server(root, host, port, faults)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="fixture-site", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="fixture-site",
+        daemon=True,
+    )
     thread.start()
     try:
         yield RunningMirror(server)

@@ -2,6 +2,7 @@
 
 Nothing is read at import time; `Settings.from_env()` is called by the CLI.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ class Settings:
     revisit_slice: int = 30  # 1/N of older pages revisited each night
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         """Defaults, overridden by FOILOG_* env vars, overridden by non-None kwargs."""
         env = os.environ
         values: dict = {

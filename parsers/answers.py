@@ -9,6 +9,7 @@ in line. A bare "3." continues the answers only while the reply numbers that way
 the reply uses "Q1 -" labels, or a list inside an answer restarts at "1.", a bare
 number must repeat the question's words. A question never restated gets None.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,12 @@ _BOILERPLATE = re.compile(
     r"|Having (?:located|considered)|This (?:response|letter) serves)",
     re.IGNORECASE,
 )
-_DISCLOSES = re.compile(r"\b(?:disclose|release|provide|find (?:below|attached)|as follows|is held)\b", re.IGNORECASE)
+_DISCLOSES = re.compile(
+    r"\b(?:disclose|release|provide|find (?:below|attached)|as follows|is held)\b", re.IGNORECASE
+)
 _WITHHOLDS = re.compile(
-    r"neither|not (?:to )?(?:disclose|release|provide)|refus|exempt|not held|unable|cost|vexatious", re.IGNORECASE
+    r"neither|not (?:to )?(?:disclose|release|provide)|refus|exempt|not held|unable|cost|vexatious",
+    re.IGNORECASE,
 )
 _ANSWER_LABEL = re.compile(
     r"^(?:(?:Response|Answer|Reply)s?\s?(?:to\s)?(?:(?:questions?|Q)\s?)?\.?\s?|A(?=\d))(\d{1,2})"
@@ -37,7 +41,9 @@ _ANSWER_SENTENCE = re.compile(
     r"|As (?:for|regards))\s(?:your\s)?(?:question|Q|part|point)\s?(\d{1,2}[a-z]?)\b(?!\s?(?:-|–|and|&|to)\s?\d)",
     re.IGNORECASE,
 )
-RANGE_HEADING = re.compile(r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE)
+RANGE_HEADING = re.compile(
+    r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 # What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
 _NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
@@ -91,12 +97,16 @@ def read_answers(
         found = (
             _answer_label(line, order)
             or (_answer_in_sentence(line, order) if parts.disclosure >= 0 else None)
-            or _answer_marker(line, head, by_number, by_text, order, last_index if trust_sequence else -2, context)
+            or _answer_marker(
+                line, head, by_number, by_text, order, last_index if trust_sequence else -2, context
+            )
         )
         if found is None:
             if group is not None and head is not None and head.kind in ("numbered", "dotted"):
                 trust_sequence = False
-            if group is not None and not (not group.answer and _repeats_question(line, group, by_number)):
+            if group is not None and not (
+                not group.answer and _repeats_question(line, group, by_number)
+            ):
                 if not RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
@@ -123,7 +133,12 @@ def read_answers(
 
 
 def _answer_marker(
-    line: str, label: Label | None, by_number: dict, by_text: dict, order: list[str], last_index: int,
+    line: str,
+    label: Label | None,
+    by_number: dict,
+    by_text: dict,
+    order: list[str],
+    last_index: int,
     context: tuple[str, str],
 ) -> tuple[list[str], str | None, Label | None] | None:
     """([question number], in-line answer or None, label) when `line` restates or answers a
@@ -142,7 +157,9 @@ def _answer_marker(
             return [number], None if (restated or not text) else text, label
         return None
     if cells and len(cells) >= 2:
-        number = by_text.get(_key(cells[0])) or _next_if_restated(cells[0], by_number, order, last_index)
+        number = by_text.get(_key(cells[0])) or _next_if_restated(
+            cells[0], by_number, order, last_index
+        )
         if number is not None:
             return [number], " | ".join(c.strip() for c in cells[1:]) or None, None
         return None
@@ -184,7 +201,7 @@ def _next_if_restated(text: str, by_number: dict, order: list[str], last_index: 
     return following if _restates(text, asked) and _restates(" ".join(asked), [text]) else None
 
 
-def _repeats_question(line: str, group: "_Group", by_number: dict) -> bool:
+def _repeats_question(line: str, group: _Group, by_number: dict) -> bool:
     """A line of the restated question under its label ("Question 1" then the text)."""
     if _key(line) in group.skip:
         return True
@@ -220,16 +237,25 @@ def _resolve(label: Label, context: tuple[str, str]) -> str | None:
     return None
 
 
-def _questions_in_reply(lines: list[str], start: int, end: int) -> list[tuple[str, str, str | None]]:
+def _questions_in_reply(
+    lines: list[str], start: int, end: int
+) -> list[tuple[str, str, str | None]]:
     """Questions restated as "Q1 - ...", "Question 2: ..." in the reply, with answers."""
     seq = Sequence()
     found: list[list] = []  # [number, text, answer lines]
     for i in range(start, end):
         line = lines[i]
         cells = line.split(TABLE_SPLIT) if TABLE_SPLIT in line else None
-        label = read_label(cells[0].strip() + " -") if cells and len(cells) >= 3 else read_label(line)
+        label = (
+            read_label(cells[0].strip() + " -") if cells and len(cells) >= 3 else read_label(line)
+        )
         number = None
-        if cells and len(cells) >= 3 and label is not None and label.kind in ("prefixed", "numbered", "dotted"):
+        if (
+            cells
+            and len(cells) >= 3
+            and label is not None
+            and label.kind in ("prefixed", "numbered", "dotted")
+        ):
             # A table "1 | How many cars? | 45" holding both the questions and the answers.
             number = seq.accept(label, strict=False) if not label.text.strip("- ") else None
             if number is not None:
@@ -260,19 +286,26 @@ def _whole_answer(lines: list[str], parts: Parts, question: Asked) -> str | None
     skip = {_key(text) for text in question.lines}
     if parts.disclosure >= 0:
         start = parts.disclosure + 1
-    elif parts.reasons < 0 and parts.decision < parts.closing and _DISCLOSES.search(lines[parts.decision]) and not (
-        _WITHHOLDS.search(lines[parts.decision])
+    elif (
+        parts.reasons < 0
+        and parts.decision < parts.closing
+        and _DISCLOSES.search(lines[parts.decision])
+        and not (_WITHHOLDS.search(lines[parts.decision]))
     ):
         start = parts.decision + 1  # "I have today decided ... in full." then the answer
     else:
         return None
     body = [
-        line for line in lines[start : parts.answers_end] if _key(line) not in skip and not _BOILERPLATE.match(line)
+        line
+        for line in lines[start : parts.answers_end]
+        if _key(line) not in skip and not _BOILERPLATE.match(line)
     ]
     return "\n".join(body) or None
 
 
-_ANSWER_TAG = re.compile(r"^(?:Answers?|Responses?|Reply|A\d{0,2}[a-z]?)\s?(?:[:\-–—]\s?|$)", re.IGNORECASE)
+_ANSWER_TAG = re.compile(
+    r"^(?:Answers?|Responses?|Reply|A\d{0,2}[a-z]?)\s?(?:[:\-–—]\s?|$)", re.IGNORECASE
+)
 
 
 def _flush(group: _Group, answers: dict[str, str | None]) -> None:
@@ -302,4 +335,6 @@ def _key(text: str) -> str:
     long line (it is taken of most reply lines): the ASCII encoding drops what lowercasing
     left non-ASCII, `translate` drops ASCII punctuation and spaces.
     """
-    return text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
+    return (
+        text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
+    )

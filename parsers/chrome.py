@@ -10,38 +10,65 @@ Two layers, because the real markup is unknown and browsers flatten it different
    message, the beta banner). They survive layer 1 when the markup puts them inside
    `main` or hides them in ways we do not recognise, so lines are checked by text too.
 """
+
 from __future__ import annotations
 
 import re
 
 # Always junk, wherever they are.
-JUNK_SELECTOR = ",".join((
-    "script", "style", "noscript", "template", "svg", "canvas",
-    "button", "select", "textarea", "input", "link", "meta",
-    # (iframe/object/embed stay: their text is skipped, but a PDF shown in the page
-    # is a released document, and an object's fallback link is a link.)
-))
+JUNK_SELECTOR = ",".join(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "button",
+        "select",
+        "textarea",
+        "input",
+        "link",
+        "meta",
+        # (iframe/object/embed stay: their text is skipped, but a PDF shown in the page
+        # is a released document, and an object's fallback link is a link.)
+    )
+)
 # Interactive regions: chrome unless they hold much of the page (a `<form>`
 # wrapping a whole ASP.NET page).
 GUARDED_SELECTOR = "form,dialog"
 # Hidden regions: the seeds show hidden cookie confirmations and error messages in
 # the page text, so hidden means chrome, except a collapsed panel of real content
 # (an accordion, `hidden="until-found"`): see `HIDDEN_CONTENT_*`.
-HIDDEN_SELECTOR = ",".join((
-    "[hidden]", '[aria-hidden="true" i]',
-    '[style*="display:none" i]', '[style*="display: none" i]',
-    '[style*="visibility:hidden" i]', '[style*="visibility: hidden" i]',
-))
+HIDDEN_SELECTOR = ",".join(
+    (
+        "[hidden]",
+        '[aria-hidden="true" i]',
+        '[style*="display:none" i]',
+        '[style*="display: none" i]',
+        '[style*="visibility:hidden" i]',
+        '[style*="visibility: hidden" i]',
+    )
+)
 HIDDEN_CONTENT_MIN_CHARS = 300
 HIDDEN_CONTENT_BLOCKS = "p, li, tr, h2, h3, h4, h5, h6"
 
 # Chrome by role or landmark. `header`/`footer` are handled separately: inside an
 # article or main they are the article's own header (often holding the h1).
-LANDMARK_SELECTOR = ",".join((
-    "nav", "aside", '[role="navigation" i]', '[role="banner" i]', '[role="contentinfo" i]',
-    '[role="complementary" i]', '[role="search" i]', '[role="dialog" i]', '[role="alertdialog" i]',
-    '[aria-modal="true" i]',
-))
+LANDMARK_SELECTOR = ",".join(
+    (
+        "nav",
+        "aside",
+        '[role="navigation" i]',
+        '[role="banner" i]',
+        '[role="contentinfo" i]',
+        '[role="complementary" i]',
+        '[role="search" i]',
+        '[role="dialog" i]',
+        '[role="alertdialog" i]',
+        '[aria-modal="true" i]',
+    )
+)
 PAGE_HEADER_FOOTER = "header,footer"
 
 # Chrome recognised by class/id words. Only removed when the element is small
@@ -49,30 +76,80 @@ PAGE_HEADER_FOOTER = "header,footer"
 NAMED_SELECTOR = ",".join(
     f'[{attr}*="{word}" i]'
     for word in (
-        "cookie", "consent", "gdpr", "onetrust", "cookiebot", "crumb", "skip-link", "skiplink",
-        "skip-to", "quick-exit", "quickexit", "exit-site", "leave-site", "hide-page", "safety-exit",
-        "beta-banner", "phase-banner", "site-banner", "feedback", "page-helpful", "helpful",
-        "share-", "-share", "sharing", "sharethis", "addthis", "social-", "print-page",
-        "back-to-top", "backtotop",
+        "cookie",
+        "consent",
+        "gdpr",
+        "onetrust",
+        "cookiebot",
+        "crumb",
+        "skip-link",
+        "skiplink",
+        "skip-to",
+        "quick-exit",
+        "quickexit",
+        "exit-site",
+        "leave-site",
+        "hide-page",
+        "safety-exit",
+        "beta-banner",
+        "phase-banner",
+        "site-banner",
+        "feedback",
+        "page-helpful",
+        "helpful",
+        "share-",
+        "-share",
+        "sharing",
+        "sharethis",
+        "addthis",
+        "social-",
+        "print-page",
+        "back-to-top",
+        "backtotop",
     )
     for attr in ("class", "id")
-) + (',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
-     # Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
-     ",#ccc,#ccc-overlay,.cc-window,.cc-banner")
+) + (
+    ',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
+    # Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
+    ",#ccc,#ccc-overlay,.cc-window,.cc-banner"
+)
 # Words that usually mean navigation but also turn up on content wrappers
 # ("accordion-menu", "related-questions"): removed only when mostly links.
 NAVISH_SELECTOR = ",".join(
     f'[{attr}*="{word}" i]'
-    for word in ("sidebar", "navbar", "nav-", "-nav", "menu", "masthead", "site-header", "site-footer",
-                 "page-footer", "related")
+    for word in (
+        "sidebar",
+        "navbar",
+        "nav-",
+        "-nav",
+        "menu",
+        "masthead",
+        "site-header",
+        "site-footer",
+        "page-footer",
+        "related",
+    )
     for attr in ("class", "id")
 )
 NAVISH_LINK_SHARE = 0.5
 # Classes that hide content visually; their text is never part of the response.
-HIDDEN_CLASSES = frozenset((
-    "hidden", "is-hidden", "d-none", "hide", "visually-hidden", "sr-only", "govuk-visually-hidden",
-    "screen-reader-text", "u-hidden", "js-hidden", "element-invisible", "visuallyhidden", "offscreen",
-))
+HIDDEN_CLASSES = frozenset(
+    (
+        "hidden",
+        "is-hidden",
+        "d-none",
+        "hide",
+        "visually-hidden",
+        "sr-only",
+        "govuk-visually-hidden",
+        "screen-reader-text",
+        "u-hidden",
+        "js-hidden",
+        "element-invisible",
+        "visuallyhidden",
+        "offscreen",
+    )
+)
 # A named region larger than this share of the page text is not chrome.
 NAMED_MAX_SHARE = 0.3
 
@@ -93,31 +170,77 @@ _CHROME_SENTENCES = (
     "Sorry, there was a technical problem.",
     "This site is a beta, which means it's a work in progress and we'll be adding more to it over the next few weeks.",
     "Your feedback helps us make things better, so please let us know what you think.",
-    "Accept all cookies", "Accept additional cookies", "Reject additional cookies",
-    "Reject all cookies", "Was this page helpful?", "Is this page useful?",
+    "Accept all cookies",
+    "Accept additional cookies",
+    "Reject additional cookies",
+    "Reject all cookies",
+    "Was this page helpful?",
+    "Is this page useful?",
     "Report a problem with this page",
 )
 # A feedback or share widget's question, and the short answers/targets that follow
 # it as lines of their own ("Was this page helpful?" / "Yes" / "No").
-_WIDGET_LEADS = frozenset((
-    "was this page helpful?", "is this page useful?", "share this page", "share", "did you find this page useful?",
-    "did you find what you were looking for?", "rate this page",
-))
-_WIDGET_FOLLOWERS = frozenset((
-    "yes", "no", "yes no", "yes, this page is useful", "no, this page is not useful", "facebook", "twitter",
-    "x", "linkedin", "email", "whatsapp", "copy link", "print", "bluesky",
-))
+_WIDGET_LEADS = frozenset(
+    (
+        "was this page helpful?",
+        "is this page useful?",
+        "share this page",
+        "share",
+        "did you find this page useful?",
+        "did you find what you were looking for?",
+        "rate this page",
+    )
+)
+_WIDGET_FOLLOWERS = frozenset(
+    (
+        "yes",
+        "no",
+        "yes no",
+        "yes, this page is useful",
+        "no, this page is not useful",
+        "facebook",
+        "twitter",
+        "x",
+        "linkedin",
+        "email",
+        "whatsapp",
+        "copy link",
+        "print",
+        "bluesky",
+    )
+)
 # "Home > FOI > Disclosure log > ..." typed out as text.
 _BREADCRUMB_TEXT = re.compile(r"^home\s*(?:>|\u203a|\u00bb|/|\||\u2192)")
 _BREADCRUMB_MAX_LEN = 300
 # Short phrases that are chrome only when they are the whole line.
 _CHROME_WHOLE_LINES = (
-    "Please try again.", "Customise cookies", "Cookie settings", "Cookies notice",
-    "Quick exit", "Exit this site", "Save preferences", "Share this page", "Share", "Back to top", "Print this page",
-    "Did you find this page useful?", "Did you find what you were looking for?", "Help us improve this page",
-    "Is there anything wrong with this page?", "Rate this page",
-    "Yes No", "Hide this page", "Close", "Menu", "Search", "Manage cookies", "Cookie preferences",
-    "Change cookie settings", "Set cookie preferences", "View cookies", "Hide cookie message",
+    "Please try again.",
+    "Customise cookies",
+    "Cookie settings",
+    "Cookies notice",
+    "Quick exit",
+    "Exit this site",
+    "Save preferences",
+    "Share this page",
+    "Share",
+    "Back to top",
+    "Print this page",
+    "Did you find this page useful?",
+    "Did you find what you were looking for?",
+    "Help us improve this page",
+    "Is there anything wrong with this page?",
+    "Rate this page",
+    "Yes No",
+    "Hide this page",
+    "Close",
+    "Menu",
+    "Search",
+    "Manage cookies",
+    "Cookie preferences",
+    "Change cookie settings",
+    "Set cookie preferences",
+    "View cookies",
+    "Hide cookie message",
 )
 # Looser patterns for chrome lines whose wording may drift on the live site; anchored
 # at the start and only applied to short lines.
@@ -143,12 +266,23 @@ def normalise_for_match(text: str) -> str:
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-_SENTENCES = tuple(sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True))
+_SENTENCES = tuple(
+    sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True)
+)
 _WHOLE_LINES = frozenset(normalise_for_match(s) for s in _CHROME_WHOLE_LINES)
 # Fast rejection: a line can only hold chrome if it starts or ends with a word that
 # some chrome sentence starts or ends with (most content lines fail both).
 _FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES)) | {
-    "we", "we'd", "your", "this", "you", "you've", "quickly", "cookies", "for", "sorry",  # _CHROME_PATTERNS
+    "we",
+    "we'd",
+    "your",
+    "this",
+    "you",
+    "you've",
+    "quickly",
+    "cookies",
+    "for",
+    "sorry",  # _CHROME_PATTERNS
 }
 _LAST_WORDS = frozenset(s.split()[-1] for s in _SENTENCES)
 
@@ -225,8 +359,11 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
         if in_widget and len(line) < 40 and normalise_for_match(line) in _WIDGET_FOLLOWERS:
             continue
         in_widget = False
-        if line[:4].lower() == "home" and len(line) <= _BREADCRUMB_MAX_LEN and _BREADCRUMB_TEXT.match(
-                normalise_for_match(line)):
+        if (
+            line[:4].lower() == "home"
+            and len(line) <= _BREADCRUMB_MAX_LEN
+            and _BREADCRUMB_TEXT.match(normalise_for_match(line))
+        ):
             continue
         kept = strip_chrome_text(line)
         if kept:

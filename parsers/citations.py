@@ -13,6 +13,7 @@ Terrorism Act 2000", "Section 3 of the Data Protection Act 2018", "section 34" o
 2018 act", "Section 44 stop and search") are dropped. The scanner walks each line once
 with bounded lookarounds, so a 200 KB line costs linear time.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,9 @@ RELIED_ON = frozenset({12, 14, 21, 22, 23, 24, *range(26, 45)})
 
 # Case spelled out (no IGNORECASE) and the "not inside a word" test done by hand: both
 # make this scan, run over every line of every page, several times faster.
-_KEYWORD = re.compile(r"[Ss](?:ections?|ECTIONS?|ect?\.?|ECT?\.?|[Ss]?\.)?\s?(\d{1,3})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)")
+_KEYWORD = re.compile(
+    r"[Ss](?:ections?|ECTIONS?|ect?\.?|ECT?\.?|[Ss]?\.)?\s?(\d{1,3})(A(?![A-Za-z]))?(?![\d])(?![.,]\d)"
+)
 _TOKEN = re.compile(r"\(\s?(\d{1,2}[A-Za-z]{0,2}|[A-Za-z]|[ivxIVX]{2,5})\s?(\)|(?=\())")
 _JOIN = re.compile(r"\s?(?:&|and|,|/|or)\s?(?=\()", re.IGNORECASE)
 _CONTINUE = re.compile(
@@ -65,7 +68,9 @@ _OF_OTHER_DOCUMENT = re.compile(
     r"(?!(?:2000\s)?Act\b|Freedom\b|FOI|Information Act)[A-Za-z]",
     re.IGNORECASE,
 )
-_UNDER_ANOTHER_ACT = re.compile(r"\s?\)?,?\s?(?:under|by virtue of|in accordance with)\s", re.IGNORECASE)
+_UNDER_ANOTHER_ACT = re.compile(
+    r"\s?\)?,?\s?(?:under|by virtue of|in accordance with)\s", re.IGNORECASE
+)
 _ANY_DIGIT = re.compile(r"\d")
 _FOIA_NAME = re.compile(r"Freedom of Information Act(?: 2000)?", re.IGNORECASE)
 
@@ -119,7 +124,9 @@ def _read_group(text: str, match: re.Match) -> list[Citation]:
         subsection = ("A" if suffix else "") + "".join(f"({p})" for p in parts)
         if group and group[-1].section == number and not suffix and parts:
             last = group[-1]  # "Section 40(2) and 40(3A)(a)": one provision
-            group[-1] = Citation(number, last.subsection + subsection, text[last.start : pos], last.start, pos)
+            group[-1] = Citation(
+                number, last.subsection + subsection, text[last.start : pos], last.start, pos
+            )
         else:
             group.append(Citation(number, subsection, text[start:pos], start, pos))
         more = _CONTINUE.match(text, pos)
@@ -155,14 +162,16 @@ def _is_other_act(text: str, start: int, end: int, section: int) -> bool:
     if _FOIA_AFTER.match(text, end):
         return False
     if section == 44 and _UNDER_ANOTHER_ACT.match(text, end):
-        return False  # s.44 relies on another Act: "Section 44(1)(a) under the Contempt of Court Act"
+        return (
+            False  # s.44 relies on another Act: "Section 44(1)(a) under the Contempt of Court Act"
+        )
     if _OTHER_AFTER.match(text, end) or _OF_OTHER_DOCUMENT.match(text, end):
         return True
     window = text[max(0, start - 120) : start]
     lowered = window.lower()
-    if ("act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered) and _OTHER_BEFORE.search(
-        _FOIA_NAME.sub(" FOIA ", window)
-    ):
+    if (
+        "act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered
+    ) and _OTHER_BEFORE.search(_FOIA_NAME.sub(" FOIA ", window)):
         return True
     tail = lowered[-60:].rstrip()
     return tail.endswith(_POWER_TAILS) and _POWER_BEFORE.search(window[-60:]) is not None

@@ -7,6 +7,7 @@ and the class/id words in `parsers.chrome`. Guards keep a mistaken match from ea
 the page: the root and its ancestors are never removed, and a "chrome-looking" region
 holding a large share of the page's text is kept.
 """
+
 from __future__ import annotations
 
 from parsers import chrome
@@ -79,16 +80,20 @@ def _collapsed_content(node) -> bool:
     """A hidden panel of response text (a closed accordion), not hidden chrome."""
     if (node.attributes.get("hidden") or "").strip().lower() == "until-found":
         return True
-    return (len(node.text(deep=True).strip()) >= chrome.HIDDEN_CONTENT_MIN_CHARS
-            and node.css_first(chrome.HIDDEN_CONTENT_BLOCKS) is not None)
+    return (
+        len(node.text(deep=True).strip()) >= chrome.HIDDEN_CONTENT_MIN_CHARS
+        and node.css_first(chrome.HIDDEN_CONTENT_BLOCKS) is not None
+    )
 
 
 _LANDMARKS = chrome.LANDMARK_SELECTOR + "," + chrome.PAGE_HEADER_FOOTER
-_GUARDED = ",".join((
-    chrome.GUARDED_SELECTOR,
-    ",".join("." + name for name in sorted(chrome.HIDDEN_CLASSES)),
-    chrome.NAMED_SELECTOR,
-))
+_GUARDED = ",".join(
+    (
+        chrome.GUARDED_SELECTOR,
+        ",".join("." + name for name in sorted(chrome.HIDDEN_CLASSES)),
+        chrome.NAMED_SELECTOR,
+    )
+)
 
 
 def remove_link_lists(scope, keep=None) -> None:
@@ -106,8 +111,11 @@ def remove_link_lists(scope, keep=None) -> None:
         if len(links) < _MENU_MIN_LINKS or node.css_first("h1") is not None:
             continue
         text = len(node.text(deep=True).strip())
-        if text and _link_share(node) >= _MENU_LINK_SHARE and not any(
-                _is_document(a.attributes.get("href") or "") for a in links):
+        if (
+            text
+            and _link_share(node) >= _MENU_LINK_SHARE
+            and not any(_is_document(a.attributes.get("href") or "") for a in links)
+        ):
             _detach(node)
 
 
@@ -123,7 +131,10 @@ def _is_document(href: str) -> bool:
 
 def _site_region(node) -> bool:
     """A header/footer that is the site's own (menus, link lists), even inside `main`."""
-    return node.css_first('nav, [role="navigation" i], form') is not None or len(node.css("a[href]")) > 5
+    return (
+        node.css_first('nav, [role="navigation" i], form') is not None
+        or len(node.css("a[href]")) > 5
+    )
 
 
 def _removable(node, keep: set[int]) -> bool:

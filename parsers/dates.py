@@ -3,6 +3,7 @@
 Month segments seen on the platform: `august-2024`, `january---2026`, `sept-2023`,
 `/disclosure-2024/april/` (year in an earlier segment), `/disclosure/2024/march/`.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,20 +11,46 @@ from datetime import date
 from urllib.parse import unquote, urlsplit
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
-_SEG_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_MONTH_WORD})(?P<y2>(?:19|20)\d\d)")
+_SEG_MONTH_YEAR = re.compile(
+    rf"(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_MONTH_WORD})(?P<y2>(?:19|20)\d\d)"
+)
 _SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])")
 _SEG_MONTH = re.compile(rf"{_MONTH_WORD}|0?[1-9]|1[0-2]")
 _YEAR_IN_SEG = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 # Dates in text. Bounded, linear patterns only.
-_D_MONTH_Y = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\.?,?\s+(\d{{4}})\b", re.I)
-_MONTH_D_Y = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+_D_MONTH_Y = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\.?,?\s+(\d{{4}})\b", re.I
+)
+_MONTH_D_Y = re.compile(
+    rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I
+)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _PUBLISHED_LINE = re.compile(
@@ -34,7 +61,7 @@ _PUBLISHED_LINE = re.compile(
 
 
 def month_from_url(url: str) -> str | None:
-    """"YYYY-MM" from the month segment of an http(s) URL path, else None."""
+    """ "YYYY-MM" from the month segment of an http(s) URL path, else None."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -45,7 +72,9 @@ def month_from_url(url: str) -> str | None:
     for i, seg in enumerate(segments):
         match = _SEG_MONTH_YEAR.fullmatch(seg)
         if match:
-            return _month(match.group("y") or match.group("y2"), match.group("m") or match.group("m2"))
+            return _month(
+                match.group("y") or match.group("y2"), match.group("m") or match.group("m2")
+            )
         match = _SEG_YEAR_MONTH.fullmatch(seg)
         if match:
             return _month(match.group("y"), match.group("m"))
@@ -78,7 +107,12 @@ def parse_date(text: str) -> str | None:
 
 
 def _find_date(text: str) -> tuple[str, int, int] | None:
-    for pattern, order in ((_ISO, "ymd"), (_D_MONTH_Y, "dmy"), (_MONTH_D_Y, "mdy"), (_NUMERIC, "dmy")):
+    for pattern, order in (
+        (_ISO, "ymd"),
+        (_D_MONTH_Y, "dmy"),
+        (_MONTH_D_Y, "mdy"),
+        (_NUMERIC, "dmy"),
+    ):
         match = pattern.search(text)
         if match:
             found = _iso(match.groups(), order)
@@ -92,13 +126,15 @@ def published_from_line(line: str) -> str | None:
     match = _PUBLISHED_LINE.match(line)
     if match is None:
         return None
-    rest = line[match.end():match.end() + 80].lstrip("| ")  # "Published | 12/08/2024": a table row
+    rest = line[match.end() : match.end() + 80].lstrip(
+        "| "
+    )  # "Published | 12/08/2024": a table row
     found = _find_date(rest)
     # A date and little else ("at 10:30"): "Published on 12 May 2024 the report
     # said..." is prose, and "Published: 1/5/2024 | Reference: ..." carries more.
     if found is None or found[1] > 12:
         return None
-    tail = rest[found[2]:].lstrip(" |,;\u2022-\u2013")
+    tail = rest[found[2] :].lstrip(" |,;\u2022-\u2013")
     if len(tail) > 12 and not _UPDATED.match(tail):
         return None
     return found[0]
@@ -108,7 +144,10 @@ def published_from_line(line: str) -> str | None:
 _UPDATED = re.compile(r"(?:last\s+)?(?:updated|modified|reviewed)\b[^|]{0,40}$", re.I)
 
 
-_UPDATED_LINE = re.compile(r"(?:this\s+)?(?:page\s+)?(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*[:\-\u2013]?\s*", re.I)
+_UPDATED_LINE = re.compile(
+    r"(?:this\s+)?(?:page\s+)?(?:last\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*[:\-\u2013]?\s*",
+    re.I,
+)
 
 
 def is_updated_line(line: str) -> bool:
@@ -116,7 +155,7 @@ def is_updated_line(line: str) -> bool:
     match = _UPDATED_LINE.match(line)
     if match is None or len(line) > 80:
         return False
-    rest = line[match.end():]
+    rest = line[match.end() :]
     found = _find_date(rest)
     return found is not None and found[1] <= 12 and len(rest) - found[2] <= 12
 

@@ -5,17 +5,35 @@ Order (a simplified WHATWG sniff): byte-order mark, then a `<meta charset>` or
 Pages on the MPS site have been seen as UTF-8 with the odd windows-1252 smart quote
 pasted in from Word, so a failed strict UTF-8 decode is not treated as fatal.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.I
+)
 # A real UTF-8 multi-byte sequence: if the bytes contain these, they were meant as UTF-8.
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 # WHATWG maps these labels to windows-1252, which is what such pages really are.
-_CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "l1", "cp819"}
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_CP1252_ALIASES = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "us-ascii",
+    "ascii",
+    "l1",
+    "cp819",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def decode_html(data: bytes | bytearray | memoryview) -> tuple[str, tuple[str, ...]]:
@@ -23,7 +41,7 @@ def decode_html(data: bytes | bytearray | memoryview) -> tuple[str, tuple[str, .
     data = bytes(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode(data[len(bom):], encoding)
+            return _decode(data[len(bom) :], encoding)
     declared = _declared_encoding(data[:4096])
     if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):
         # (A meta tag claiming UTF-16 in bytes we can read as ASCII is wrong: ignored.)

@@ -23,6 +23,7 @@ sitting in an NCND list, or, for a bare "Section 23", from a sentence that says
 "neither confirm nor deny"; a page that never speaks of confirming or denying flags
 nothing (its "Section 42(2) - Legal Professional Privilege" is the plain exemption).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,46 +38,84 @@ from parsers.sections import split_parts
 # The IGNORECASE patterns run over whole lines or pages are `Prefiltered`: a substring
 # test for their words skips the regex on the many lines that hold none of them, and an
 # anchored one (every match starts with one of the words) is tried only at those words.
-_LIST_HEADER = Prefiltered(re.compile(
-    r"(?:(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?"
-    r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
-    re.IGNORECASE,
-), ("following", "below", "these", "exemption", "by virtue of"), anchored=True)
+_LIST_HEADER = Prefiltered(
+    re.compile(
+        r"(?:(?:following|below|these) (?:exemptions?|sections?|provisions?)(?: of the (?:Act|FOIA))?(?: (?:apply|applies))?"
+        r"|^Exemptions? (?:applied|used|engaged|relied (?:up)?on|cited)|by virtue of(?=\s*:?\s*$))\s*[:\-–]?\s*(.*)$",
+        re.IGNORECASE,
+    ),
+    ("following", "below", "these", "exemption", "by virtue of"),
+    anchored=True,
+)
 _LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
-_NCND_WORDING = Prefiltered(re.compile(
-    r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
-    r"|duty to confirm or deny",
-    re.IGNORECASE,
-), ("neither", "ncnd", "duty"), anchored=True)
+_NCND_WORDING = Prefiltered(
+    re.compile(
+        r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
+        r"|duty to confirm or deny",
+        re.IGNORECASE,
+    ),
+    ("neither", "ncnd", "duty"),
+    anchored=True,
+)
 # A page that never speaks of confirming or denying relies on no NCND provision, whatever
 # it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
-_PAGE_NCND = Prefiltered(re.compile(
-    r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)", re.IGNORECASE
-), ("confirm", "ncnd", "duty"), anchored=True)
+_PAGE_NCND = Prefiltered(
+    re.compile(
+        r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)",
+        re.IGNORECASE,
+    ),
+    ("confirm", "ncnd", "duty"),
+    anchored=True,
+)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # List items written without the word: "31(1)(a)(b) - Law Enforcement".
 _BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")
 _BARE_PREFIX = "Section "
 # Or name first: "Law Enforcement - Section 31(1)(a)(b)" (a short line with a citation).
-_NAME_FIRST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*[A-Z][\w&,' ]{2,60}?\s?[-–—:(]\s?(?:sections?|s\.?)\s?\d", re.IGNORECASE)
-# In the answers a citation counts only with words that say it is being relied on.
-_RELIANCE_CUE = Prefiltered(re.compile(
-    r"\b(?:is|are|being|been|was|were|remains?) exempt|exempt (?:under|by virtue|from disclosure)"
-    r"|\b(?:appl(?:y|ied|ies|ying)|engag(?:e|ed|es|ing)|reli(?:ed|es)|rely(?:ing)?|claim(?:ed|ing)?|cit(?:ed|ing)"
-    r"|withh[oe]ld(?:ing)?|redact(?:ed|ion|ions)?|refus(?:ed|ing|al))\b|by virtue of|confirm nor deny|\bNCND\b"
-    r"|appropriate limit|cost limit|vexatious",
-    re.IGNORECASE,
-), (
-    "exempt", "appl", "engag", "reli", "rely", "claim", "cit", "withh", "redact", "refus", "by virtue of",
-    "confirm nor deny", "ncnd", "appropriate limit", "cost limit", "vexatious",
-))
-_NOT_RELIED = Prefiltered(
-    re.compile(r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE), ("not ",)
+_NAME_FIRST_ITEM = re.compile(
+    r"^[\s•·●▪◦\-–*]*[A-Z][\w&,' ]{2,60}?\s?[-–—:(]\s?(?:sections?|s\.?)\s?\d", re.IGNORECASE
 )
-_CONDITIONAL = Prefiltered(re.compile(
-    r"\b(?:would|could|may|might)\s(?:also\s|not\s)?(?:apply|be\s(?:engaged|applied|relied|cited|considered))\b|\bif\s(?:it|they)\swere\b",
-    re.IGNORECASE,
-), ("would", "could", "may", "might", "were"))
+# In the answers a citation counts only with words that say it is being relied on.
+_RELIANCE_CUE = Prefiltered(
+    re.compile(
+        r"\b(?:is|are|being|been|was|were|remains?) exempt|exempt (?:under|by virtue|from disclosure)"
+        r"|\b(?:appl(?:y|ied|ies|ying)|engag(?:e|ed|es|ing)|reli(?:ed|es)|rely(?:ing)?|claim(?:ed|ing)?|cit(?:ed|ing)"
+        r"|withh[oe]ld(?:ing)?|redact(?:ed|ion|ions)?|refus(?:ed|ing|al))\b|by virtue of|confirm nor deny|\bNCND\b"
+        r"|appropriate limit|cost limit|vexatious",
+        re.IGNORECASE,
+    ),
+    (
+        "exempt",
+        "appl",
+        "engag",
+        "reli",
+        "rely",
+        "claim",
+        "cit",
+        "withh",
+        "redact",
+        "refus",
+        "by virtue of",
+        "confirm nor deny",
+        "ncnd",
+        "appropriate limit",
+        "cost limit",
+        "vexatious",
+    ),
+)
+_NOT_RELIED = Prefiltered(
+    re.compile(
+        r"\bnot (?:been |be )?(?:applied|relied|engaged|claimed|cited|used)\b", re.IGNORECASE
+    ),
+    ("not ",),
+)
+_CONDITIONAL = Prefiltered(
+    re.compile(
+        r"\b(?:would|could|may|might)\s(?:also\s|not\s)?(?:apply|be\s(?:engaged|applied|relied|cited|considered))\b|\bif\s(?:it|they)\swere\b",
+        re.IGNORECASE,
+    ),
+    ("would", "could", "may", "might", "were"),
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -96,7 +135,10 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     warnings: list[str] = []
     decided = start < len(lines)
     if not decided:
-        start, warnings = parts.request_start, ["no decision found: exemptions read from the whole text"]
+        start, warnings = (
+            parts.request_start,
+            ["no decision found: exemptions read from the whole text"],
+        )
     # The answers: from the disclosure to the closing (or to the reasons that follow it).
     answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
     if not decided:
@@ -126,7 +168,11 @@ def _mentions(
             bare = _BARE_ITEM.match(line)
             if bare is not None and len(line) < 200:
                 line = line[: bare.start(1)] + _BARE_PREFIX + line[bare.start(1) :]
-                found.extend(_from_text(line, page_ncnd, listed=True, force_ncnd=list_mode, added_keyword=True))
+                found.extend(
+                    _from_text(
+                        line, page_ncnd, listed=True, force_ncnd=list_mode, added_keyword=True
+                    )
+                )
                 continue
             elif not (_LIST_ITEM.match(line) or (len(line) < 200 and _NAME_FIRST_ITEM.match(line))):
                 list_mode = None
@@ -136,7 +182,11 @@ def _mentions(
             # in Section 1(1)(a) of the Act. I have today decided to disclose some ..." (a
             # real template slip) announces a plain list.
             ncnd_list = _NCND_WORDING.search(_SENTENCE_END.split(head_text)[-1]) is not None
-            found.extend(_from_text(head_text, page_ncnd, listed=False, cue_only="any" if i in answers else ""))
+            found.extend(
+                _from_text(
+                    head_text, page_ncnd, listed=False, cue_only="any" if i in answers else ""
+                )
+            )
             found.extend(_from_text(header.group(1), page_ncnd, listed=True, force_ncnd=ncnd_list))
             list_mode = ncnd_list
             continue
@@ -150,11 +200,18 @@ def _mentions(
 
 def _has_list_word(line: str) -> bool:
     # The plain substring tests first: most lines hold none of the words.
-    return ("ollowing" in line or "elow" in line or "hese" in line) and _LIST_WORDS.search(line) is not None
+    return ("ollowing" in line or "elow" in line or "hese" in line) and _LIST_WORDS.search(
+        line
+    ) is not None
 
 
 def _from_text(
-    text: str, page_ncnd: bool, *, listed: bool, force_ncnd: bool = False, cue_only: str = "",
+    text: str,
+    page_ncnd: bool,
+    *,
+    listed: bool,
+    force_ncnd: bool = False,
+    cue_only: str = "",
     added_keyword: bool = False,
 ) -> list[_Mention]:
     """`cue_only`: "" any mention, "any" reliance words or the exemption's name, "words" words only."""
@@ -166,7 +223,9 @@ def _from_text(
         if not listed and _NOT_RELIED.search(sentence):
             continue
         relied = listed or _relied_on(text, start, end, here)
-        if (cue_only == "words" and not _RELIANCE_CUE.search(sentence)) or (cue_only == "any" and not relied):
+        if (cue_only == "words" and not _RELIANCE_CUE.search(sentence)) or (
+            cue_only == "any" and not relied
+        ):
             continue
         ncnd_sentence = _NCND_WORDING.search(sentence) is not None
         conditional = _CONDITIONAL.search(sentence) is not None
@@ -184,7 +243,9 @@ def _from_text(
     return mentions
 
 
-def _relied_on(text: str, sentence_start: int, sentence_end: int, citations: list[Citation]) -> bool:
+def _relied_on(
+    text: str, sentence_start: int, sentence_end: int, citations: list[Citation]
+) -> bool:
     """The sentence says the provision is relied on, or names it right after the citation."""
     first = citations[0]
     if _RELIANCE_CUE.search(text, sentence_start, sentence_end):
@@ -222,7 +283,9 @@ def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:
         m = chosen[key]
         entry = lookup(m.citation.section, m.citation.subsection)
         name = entry.name if entry is not None else ""
-        result.append(Exemption(m.citation.section, m.citation.subsection, m.citation.text, name, m.ncnd))
+        result.append(
+            Exemption(m.citation.section, m.citation.subsection, m.citation.text, name, m.ncnd)
+        )
     return tuple(result)
 
 
@@ -233,7 +296,9 @@ def _drop_discussion(mentions: list[_Mention]) -> list[_Mention]:
     after an NCND list of s.23(5), s.24(2), s.31(3) adds nothing; only an explicit
     NCND provision (s.40(5) discussed after a list holding s.40(2)) is kept.
     """
-    listed = {(m.citation.section, m.citation.subsection.startswith("A")) for m in mentions if m.listed}
+    listed = {
+        (m.citation.section, m.citation.subsection.startswith("A")) for m in mentions if m.listed
+    }
     listed_ncnd = {m.citation.section for m in mentions if m.listed and m.ncnd}
     kept = []
     for m in mentions:

@@ -20,6 +20,7 @@ subsection that starts with "A" (`Section 22A(1)(a)` -> section 22, subsection
 `section = 22` therefore finds both future-publication exemptions, which is what a
 researcher asking "was this held back for publication?" wants.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,7 +48,11 @@ CATALOGUE: dict[int, FoiaSection] = {
         _entry("14", "Vexatious or repeated requests", "procedural"),
         _entry("21", "Information accessible to applicant by other means", "absolute"),
         _entry("22", "Information intended for future publication", "qualified"),
-        _entry("23", "Information supplied by, or relating to, bodies dealing with security matters", "absolute"),
+        _entry(
+            "23",
+            "Information supplied by, or relating to, bodies dealing with security matters",
+            "absolute",
+        ),
         _entry("24", "National security", "qualified"),
         _entry("26", "Defence", "qualified"),
         _entry("27", "International relations", "qualified"),
@@ -87,35 +92,72 @@ SECTION_22A = _entry("22A", "Research", "qualified", "stored as section 22, subs
 # The subsection of each exemption that excludes the duty to confirm or deny: relying on
 # it is a "neither confirm nor deny" (NCND) response.
 NCND_SUBSECTIONS: dict[int, tuple[str, ...]] = {
-    22: ("2",), 23: ("5",), 24: ("2",), 26: ("3",), 27: ("4",), 28: ("3",), 29: ("2",),
-    30: ("3",), 31: ("3",), 32: ("3",), 33: ("3",), 34: ("2",), 35: ("3",), 36: ("3",),
-    37: ("2",), 38: ("2",), 39: ("2",), 40: ("5", "5A", "5B"), 41: ("2",), 42: ("2",),
-    43: ("3",), 44: ("2",),
+    22: ("2",),
+    23: ("5",),
+    24: ("2",),
+    26: ("3",),
+    27: ("4",),
+    28: ("3",),
+    29: ("2",),
+    30: ("3",),
+    31: ("3",),
+    32: ("3",),
+    33: ("3",),
+    34: ("2",),
+    35: ("3",),
+    36: ("3",),
+    37: ("2",),
+    38: ("2",),
+    39: ("2",),
+    40: ("5", "5A", "5B"),
+    41: ("2",),
+    42: ("2",),
+    43: ("3",),
+    44: ("2",),
 }
 
 
 # The words pages use to name each exemption ("Section 40(2) – Personnel Information",
 # "S31 Law Enforcement"): a section followed by its name is being relied on.
 NAME_WORDS: dict[int, tuple[str, ...]] = {
-    12: ("cost", "appropriate limit"), 14: ("vexatious", "repeated"), 21: ("accessible", "other means"),
-    22: ("future publication", "research"), 23: ("security bodies", "security matters"),
-    24: ("national security",), 26: ("defence",), 27: ("international relations",),
-    28: ("relations within",), 29: ("economy",), 30: ("investigation",), 31: ("law enforcement",),
-    32: ("court records",), 33: ("audit",), 34: ("parliamentary privilege",), 35: ("government policy",),
-    36: ("public affairs", "prejudice to effective"), 37: ("her majesty", "honours", "royal"),
-    38: ("health and safety", "health & safety"), 39: ("environmental",), 40: ("personal",),
-    41: ("confidence",), 42: ("legal professional privilege", "legal privilege"), 43: ("commercial",),
+    12: ("cost", "appropriate limit"),
+    14: ("vexatious", "repeated"),
+    21: ("accessible", "other means"),
+    22: ("future publication", "research"),
+    23: ("security bodies", "security matters"),
+    24: ("national security",),
+    26: ("defence",),
+    27: ("international relations",),
+    28: ("relations within",),
+    29: ("economy",),
+    30: ("investigation",),
+    31: ("law enforcement",),
+    32: ("court records",),
+    33: ("audit",),
+    34: ("parliamentary privilege",),
+    35: ("government policy",),
+    36: ("public affairs", "prejudice to effective"),
+    37: ("her majesty", "honours", "royal"),
+    38: ("health and safety", "health & safety"),
+    39: ("environmental",),
+    40: ("personal",),
+    41: ("confidence",),
+    42: ("legal professional privilege", "legal privilege"),
+    43: ("commercial",),
     44: ("prohibition",),
 }
 
 
 # Every provision by its label, s.22A included: for an archive table that needs one row
 # per provision ("22A" apart from "22"), and for `provision()` below.
-PROVISIONS: dict[str, FoiaSection] = {**{str(k): v for k, v in CATALOGUE.items()}, "22A": SECTION_22A}
+PROVISIONS: dict[str, FoiaSection] = {
+    **{str(k): v for k, v in CATALOGUE.items()},
+    "22A": SECTION_22A,
+}
 
 
 def provision(section: int, subsection: str = "") -> str:
-    """The provision's label: "31", or "22A" for section 22 with subsection "A...". """
+    """The provision's label: "31", or "22A" for section 22 with subsection "A..."."""
     return "22A" if section == 22 and subsection.startswith("A") else str(section)
 
 

@@ -12,22 +12,97 @@ wild and in our fuzz tests). Rules:
   per row, or a huge cell) is walked as ordinary blocks;
 - `pre` keeps its line breaks.
 """
+
 from __future__ import annotations
 
 import re
 
-BLOCK_TAGS = frozenset((
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
-    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p",
-    "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption",
-    "legend", "option", "html", "search", "frameset", "noframes", "listing", "plaintext", "xmp",
-))
-SKIP_TAGS = frozenset((
-    "script", "style", "noscript", "template", "svg", "math", "head", "title", "iframe",
-    "object", "embed", "canvas", "select", "textarea", "button", "input", "img", "video",
-    "audio", "picture", "source", "track", "map", "area", "link", "meta",
-))
+BLOCK_TAGS = frozenset(
+    (
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "caption",
+        "legend",
+        "option",
+        "html",
+        "search",
+        "frameset",
+        "noframes",
+        "listing",
+        "plaintext",
+        "xmp",
+    )
+)
+SKIP_TAGS = frozenset(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "textarea",
+        "button",
+        "input",
+        "img",
+        "video",
+        "audio",
+        "picture",
+        "source",
+        "track",
+        "map",
+        "area",
+        "link",
+        "meta",
+    )
+)
 # Zero-width and formatting characters browsers do not show; soft hyphen too.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]+")
 _ALREADY_NUMBERED = re.compile(
@@ -186,8 +261,14 @@ def _list_context(node, tag: str) -> list:
 
 _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
 _STYLE_KINDS = {
-    "lower-alpha": "a", "lower-latin": "a", "upper-alpha": "A", "upper-latin": "A", "lower-roman": "i",
-    "upper-roman": "I", "decimal": "1", "none": "none",
+    "lower-alpha": "a",
+    "lower-latin": "a",
+    "upper-alpha": "A",
+    "upper-latin": "A",
+    "lower-roman": "i",
+    "upper-roman": "I",
+    "decimal": "1",
+    "none": "none",
 }
 
 
@@ -218,8 +299,21 @@ def _label(n: int, kind: str) -> str:
 
 def _roman(n: int) -> str:
     out = []
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, numeral in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out.append(numeral)
             n -= value
@@ -246,7 +340,9 @@ def _is_data_table(table) -> bool:
     # (lexbor matches the query node itself too: a table inside a cell is not its own child)
     if any(node.mem_id != table.mem_id for node in table.css(_LAYOUT_INSIDE_CELL)):
         return False
-    if len(rows) <= _FEW_ROWS and any(len(cell.css(_BLOCKS_IN_CELL)) > _MAX_BLOCKS_IN_CELL for cell in cells):
+    if len(rows) <= _FEW_ROWS and any(
+        len(cell.css(_BLOCKS_IN_CELL)) > _MAX_BLOCKS_IN_CELL for cell in cells
+    ):
         return False
     if len(cells) <= _MAX_CELLS_CHECKED:
         return all(len(cell.text()) < _LAYOUT_CELL_CHARS for cell in cells)

@@ -10,6 +10,7 @@ Decisions (documented for users of the `links` table):
   asset store (`/SysSiteAssets/`); its type is the lowercase extension, "unknown"
   when the path has none.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -17,10 +18,27 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsers.html_text import clean_line
 from parsers.record import Attachment, Link
 
-DOCUMENT_EXTENSIONS = frozenset((
-    "xlsx", "xls", "xlsm", "csv", "pdf", "docx", "doc", "odt", "ods", "odp", "zip",
-    "pptx", "ppt", "rtf", "txt", "msg", "eml",
-))
+DOCUMENT_EXTENSIONS = frozenset(
+    (
+        "xlsx",
+        "xls",
+        "xlsm",
+        "csv",
+        "pdf",
+        "docx",
+        "doc",
+        "odt",
+        "ods",
+        "odp",
+        "zip",
+        "pptx",
+        "ppt",
+        "rtf",
+        "txt",
+        "msg",
+        "eml",
+    )
+)
 ASSET_PATH_MARKERS = ("/syssiteassets/", "/globalassets/", "/contentassets/")
 _KEPT_SCHEMES = ("http", "https", "mailto")
 _MAX_URL = 4096
@@ -39,7 +57,8 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
         if url is None or _strip_fragment(url) == page and "#" in url:
             continue
         text = clean_line(anchor.text(deep=True)) or clean_line(
-            attrs.get("aria-label") or attrs.get("title") or _image_alt(anchor))
+            attrs.get("aria-label") or attrs.get("title") or _image_alt(anchor)
+        )
         if url in seen:
             index = seen[url]
             if not links[index].text and text:
@@ -52,7 +71,9 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
         url = resolve(attrs.get("src") or attrs.get("data") or "", base_url)
         if url and url not in seen and attachment_type(url):
             seen[url] = len(links)
-            links.append(Link(text=clean_line(attrs.get("title") or attrs.get("aria-label") or ""), url=url))
+            links.append(
+                Link(text=clean_line(attrs.get("title") or attrs.get("aria-label") or ""), url=url)
+            )
     attachments = tuple(
         Attachment(title=link.text or _filename(link.url), url=link.url, type=kind)
         for link in links
@@ -61,7 +82,9 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
     return tuple(links), attachments
 
 
-def outside_attachments(body, root, base_url: str, known: tuple[Link, ...]) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
+def outside_attachments(
+    body, root, base_url: str, known: tuple[Link, ...]
+) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
     """Released files linked outside the content root (a "Downloads" side block).
 
     Only links into the platform's FOI media store count: elsewhere on a page a

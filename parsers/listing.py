@@ -10,6 +10,7 @@ date, else a short date field, else any date outside the title. The next page is
 `rel=next`, a "Next"/"›"/"»" link, or the link to page current + 1 (`?page=N` or
 `/page/N/`). Sitemaps: `parse_sitemap` for `<urlset>`, `sitemap_children` for an index.
 """
+
 from __future__ import annotations
 
 import html as html_lib
@@ -34,16 +35,34 @@ _MAX_CONTAINER_CHARS = 2000
 _PUBLISHED_NEAR = re.compile(r"published\W{0,3}(.{0,40})", re.I)
 _CARD_BLOCKS = "h1, h2, h3, h4, h5, h6, p, div, time, dl"
 # Link texts that are not titles: the title is then the item's heading.
-_GENERIC_LINK_TEXT = frozenset(("read more", "more", "view", "view details", "find out more", "continue reading",
-                                "details", "open", "see more", "read full response", "\u2192", "\u00bb"))
-_NEXT_WORDS = frozenset(("next", "next page", "next results", "›", "»", "next ›", "next »", "next >", ">", ">>", "→"))
+_GENERIC_LINK_TEXT = frozenset(
+    (
+        "read more",
+        "more",
+        "view",
+        "view details",
+        "find out more",
+        "continue reading",
+        "details",
+        "open",
+        "see more",
+        "read full response",
+        "\u2192",
+        "\u00bb",
+    )
+)
+_NEXT_WORDS = frozenset(
+    ("next", "next page", "next results", "›", "»", "next ›", "next »", "next >", ">", ">>", "→")
+)
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*([^<]{1,4096}?)\s*</(?:\w+:)?loc>", re.I)
 _LASTMOD = re.compile(r"<(?:\w+:)?lastmod>\s*([^<]{1,64}?)\s*</(?:\w+:)?lastmod>", re.I)
 
 
 def parse_listing(html: str | bytes, url: str, site: SiteDefinition) -> ListingPage:
     """The detail-page items and the next page of one lister (or month hub) page."""
-    text = decode_html(html)[0] if isinstance(html, (bytes, bytearray, memoryview)) else (html or "")
+    text = (
+        decode_html(html)[0] if isinstance(html, (bytes, bytearray, memoryview)) else (html or "")
+    )
     if not text.strip():
         return ListingPage(url=url, items=(), warnings=("empty page",))
     text, _ = limit_nesting(text)  # quadratic tree building otherwise (see parsers.nesting)
@@ -54,12 +73,18 @@ def parse_listing(html: str | bytes, url: str, site: SiteDefinition) -> ListingP
     if items and not any(item.date for item in items):
         # The crawler uses listed dates to decide what changed: their loss is a shape change.
         warnings += ("no item dates found",)
-    return ListingPage(url=url, items=tuple(items), next_url=_next_url(tree, base, url), warnings=warnings)
+    return ListingPage(
+        url=url, items=tuple(items), next_url=_next_url(tree, base, url), warnings=warnings
+    )
 
 
 def parse_sitemap(xml: str | bytes, url: str, site: SiteDefinition) -> list[ListingItem]:
     """Detail-page entries of a sitemap (`<url><loc>` with optional `<lastmod>`)."""
-    text = xml.decode("utf-8", errors="replace") if isinstance(xml, (bytes, bytearray)) else (xml or "")
+    text = (
+        xml.decode("utf-8", errors="replace")
+        if isinstance(xml, (bytes, bytearray))
+        else (xml or "")
+    )
     items: dict[str, ListingItem] = {}
     for block in text.split("</url>"):
         loc = _LOC.search(block)
@@ -68,13 +93,19 @@ def parse_sitemap(xml: str | bytes, url: str, site: SiteDefinition) -> list[List
         found = _detail_url(html_lib.unescape(loc.group(1)), url, site)
         if found and found not in items:
             lastmod = _LASTMOD.search(block)
-            items[found] = ListingItem(url=found, date=parse_date(lastmod.group(1)) if lastmod else None)
+            items[found] = ListingItem(
+                url=found, date=parse_date(lastmod.group(1)) if lastmod else None
+            )
     return list(items.values())
 
 
 def sitemap_children(xml: str | bytes, url: str) -> list[str]:
     """The child sitemap URLs of a sitemap index (`<sitemapindex><sitemap><loc>`), absolute."""
-    text = xml.decode("utf-8", errors="replace") if isinstance(xml, (bytes, bytearray)) else (xml or "")
+    text = (
+        xml.decode("utf-8", errors="replace")
+        if isinstance(xml, (bytes, bytearray))
+        else (xml or "")
+    )
     children: dict[str, None] = {}
     for block in text.split("</sitemap>")[:-1]:
         start = block.rfind("<sitemap")
@@ -99,7 +130,9 @@ def _items(tree, base: str, site: SiteDefinition) -> list[ListingItem]:
         title = _anchor_title(anchor)
         if item_url in found:
             if found[item_url].title is None and title:
-                found[item_url] = ListingItem(item_url, title, found[item_url].date, found[item_url].doc_type)
+                found[item_url] = ListingItem(
+                    item_url, title, found[item_url].date, found[item_url].doc_type
+                )
             continue
         container = _container(anchor, base, site)
         if container is None and anchor.css_first(_CARD_BLOCKS) is not None:
@@ -108,7 +141,9 @@ def _items(tree, base: str, site: SiteDefinition) -> list[ListingItem]:
             heading = container.css_first("h1, h2, h3, h4, h5, h6, strong")
             title = clean_line(heading.text(deep=True)) if heading is not None else title
         date, doc_type = _container_facts(container, title)
-        found[item_url] = ListingItem(url=item_url, title=title or None, date=date, doc_type=doc_type)
+        found[item_url] = ListingItem(
+            url=item_url, title=title or None, date=date, doc_type=doc_type
+        )
     return list(found.values())
 
 
@@ -116,7 +151,9 @@ def _anchor_title(anchor) -> str | None:
     """The link's title: its heading when the whole card is the link, else its text."""
     heading = anchor.css_first("h1, h2, h3, h4, h5, h6")
     node = heading if heading is not None and heading.mem_id != anchor.mem_id else anchor
-    return clean_line(node.text(deep=True)) or clean_line(anchor.attributes.get("title") or "") or None
+    return (
+        clean_line(node.text(deep=True)) or clean_line(anchor.attributes.get("title") or "") or None
+    )
 
 
 def _detail_url(href: str, base: str, site: SiteDefinition) -> str | None:
@@ -124,13 +161,19 @@ def _detail_url(href: str, base: str, site: SiteDefinition) -> str | None:
     if url is None:
         return None
     parts = urlsplit(url)
-    if _host(parts.netloc) != _host(urlsplit(site.base_url).netloc) or not site.is_detail_path(parts.path):
+    if _host(parts.netloc) != _host(urlsplit(site.base_url).netloc) or not site.is_detail_path(
+        parts.path
+    ):
         return None
     # Percent-encoded dot segments ("may-2025/%2e%2e/", "..%2f..%2fetc") pass the path
     # pattern but name another page once decoded: not a response page.
     decoded = unquote(parts.path)
-    if "\\" in decoded or "\x00" in decoded or not site.is_detail_path(decoded) or any(
-            segment in (".", "..") for segment in decoded.split("/")):
+    if (
+        "\\" in decoded
+        or "\x00" in decoded
+        or not site.is_detail_path(decoded)
+        or any(segment in (".", "..") for segment in decoded.split("/"))
+    ):
         return None
     return urlunsplit(parts._replace(fragment=""))
 
@@ -149,7 +192,11 @@ def _container_facts(container, title: str | None) -> tuple[str | None, str | No
     if title:
         text = text.replace(title, " ")
     published = _PUBLISHED_NEAR.search(text)
-    date = date or (parse_date(published.group(1)) if published else None) or _date_field(container, title)
+    date = (
+        date
+        or (parse_date(published.group(1)) if published else None)
+        or _date_field(container, title)
+    )
     date = date or parse_date(text)
     lowered = text.lower()
     doc_type = next((label for label in DOC_TYPES if label.lower() in lowered), None)
@@ -178,7 +225,9 @@ def _container(anchor, base: str, site: SiteDefinition):
         if node is None or node.tag in ("body", "html", "main", "ul", "ol", "table", "tbody"):
             return None
         if node.tag in _CONTAINER_TAGS:
-            links = {_detail_url(a.attributes.get("href") or "", base, site) for a in node.css("a[href]")}
+            links = {
+                _detail_url(a.attributes.get("href") or "", base, site) for a in node.css("a[href]")
+            }
             links.discard(None)
             if len(links) > 1:
                 return None
@@ -199,8 +248,15 @@ def _next_url(tree, base: str, page_url: str) -> str | None:
     anchors = tree.css("a[href]")
     for anchor in anchors:
         label = clean_line(anchor.text(deep=True)).lower()
-        aria = clean_line(anchor.attributes.get("aria-label") or anchor.attributes.get("title") or "").lower()
-        if label in _NEXT_WORDS or aria in _NEXT_WORDS or aria.startswith("next") or label.startswith("next "):
+        aria = clean_line(
+            anchor.attributes.get("aria-label") or anchor.attributes.get("title") or ""
+        ).lower()
+        if (
+            label in _NEXT_WORDS
+            or aria in _NEXT_WORDS
+            or aria.startswith("next")
+            or label.startswith("next ")
+        ):
             found = resolve(anchor.attributes.get("href") or "", base)
             if found and found != page_url:
                 return found

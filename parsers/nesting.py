@@ -11,6 +11,7 @@ Linear: one regex pass over the tags, and only for pages with more than
 `SCAN_ABOVE_TAGS` tags (a `str.count` first): below that even the worst nesting
 costs lexbor a few hundredths of a second, and typical pages skip the scan.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,48 @@ import re
 MAX_DEPTH = 1000
 SCAN_ABOVE_TAGS = 5000
 
-_RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"))
+_RAW_TEXT = frozenset(
+    ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+)
 # Void and self-closing-by-context tags never deepen the tree.
-_FLAT = frozenset((
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-    "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
-))
+_FLAT = frozenset(
+    (
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "rb",
+        "rt",
+        "rp",
+        "html",
+        "head",
+        "body",
+    )
+)
 
 
 # Only tags that can deepen the tree are matched at all (flat ones such as the
@@ -37,10 +73,31 @@ _TAG_OR_COMMENT = re.compile(
 # Tags that carry meaning for the parser (content root, chrome landmarks, tables,
 # headings, links): kept past the limit while they themselves nest sanely, so a
 # page wrapped in thousands of divs still has its `main`, `nav` and `footer`.
-_MEANINGFUL = frozenset((
-    "main", "article", "nav", "header", "footer", "aside", "form", "dialog", "table", "h1", "h2", "h3", "h4",
-    "h5", "h6", "a", "ol", "ul", "pre", "template", "noscript",
-))
+_MEANINGFUL = frozenset(
+    (
+        "main",
+        "article",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "dialog",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "ol",
+        "ul",
+        "pre",
+        "template",
+        "noscript",
+    )
+)
 _MEANINGFUL_MAX_DEPTH = 100
 
 
@@ -77,7 +134,7 @@ def limit_nesting(text: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
         if closing:
             if dropped.get(name):
                 dropped[name] -= 1
-                pieces.append(text[kept_from:match.start()])
+                pieces.append(text[kept_from : match.start()])
                 kept_from = match.end()
             elif depth[kind]:
                 depth[kind] -= 1
@@ -86,7 +143,7 @@ def limit_nesting(text: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
             continue
         if depth[kind] >= limit[kind]:
             dropped[name] = dropped.get(name, 0) + 1
-            pieces.append(text[kept_from:match.start()])
+            pieces.append(text[kept_from : match.start()])
             kept_from = match.end()
         else:
             depth[kind] += 1

@@ -10,6 +10,7 @@ Numbers are normalised to `1`, `1a`, `2.1`, `5d`, and roman sub-items to `1i`, `
 ranges ("2020-21"), times ("10.30"), amounts ("2.5 million") and "Questions 1-6 relate
 to ..." are text, not questions.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 _RANGE = r"(?!\s?(?:[-–—]|to\b|and\b|&)\s?\d)"
 _PREFIXED = re.compile(
     r"^(?:Q(?:uestion|u)?|Request|Part|Point|Item)(?!s\b)\s?(?:No\.?\s?)?\.?\s?"
-    r"(\d{1,2})" + _RANGE + r"(?:\.(\d{1,2}))?(?:\.?([a-zA-Z])|\s?\(([a-zA-Z])\))?(?:\s?\(([ivx]{1,4})\))?"
+    r"(\d{1,2})"
+    + _RANGE
+    + r"(?:\.(\d{1,2}))?(?:\.?([a-zA-Z])|\s?\(([a-zA-Z])\))?(?:\s?\(([ivx]{1,4})\))?"
     r"(?![\w])\s?(?:[.:)\-–—•/]+\s?)?(.*)$",
     re.IGNORECASE,
 )
@@ -34,14 +37,30 @@ _WORD_NUMBER = re.compile(
     r"^(?:Question|Q)\s(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b\s?[:.)\-–—]\s*(.*)$",
     re.IGNORECASE,
 )
-_WORD_VALUES = {w: i for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_WORD_VALUES = {
+    w: i
+    for i, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), 1
+    )
+}
 _LETTER = re.compile(r"^\(?([a-zA-Z])(?:\)\s?\.?|\.(?![a-zA-Z]\.))\s*(.*)$")
 _ROMAN = re.compile(r"^\(?(i{1,4}|iv|vi{0,3}|ix|x)(?:\)\s?\.?|\.)\s+(.*)$")
 _BULLET = re.compile(r"^(?:[•·●▪◦▸➢✓*]|[-–—](?=\s+\D))\s*(.*)$")
 _YEAR_AFTER_Q = re.compile(r"^(?:19|20)\d\d\b|^/")
 _LABEL_INITIALS = frozenset("QqRrPpIiivx")
-_ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iiii": 4, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_ROMAN_VALUES = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iiii": 4,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,12 @@ class Label:
 def read_label(line: str) -> Label | None:
     """The label a line starts with, if any (no sequence check yet)."""
     line = line.lstrip("“”\"‘’'«")  # a quoted original request: “1. Please provide ...
-    if len(line) > 1 and line[0].isalpha() and line[0] not in _LABEL_INITIALS and line[1] not in ".)":
+    if (
+        len(line) > 1
+        and line[0].isalpha()
+        and line[0] not in _LABEL_INITIALS
+        and line[1] not in ".)"
+    ):
         return None  # prose ("The ...", "Section ...") can start no label: most lines stop here
     m = _PREFIXED.match(line)
     if m and not (line[:1] in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):

@@ -16,6 +16,7 @@ full), else `unknown`.
 says the MPS will "neither confirm nor deny"; "This should not be taken as an indication
 that the information ... does or does not exist" is not an NCND response.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,23 +27,36 @@ from parsers.sections import split_parts
 
 # `Prefiltered`: the patterns with no fixed first character, run over the statement or the
 # whole reply, are skipped when none of their words is in the text.
-_COST = Prefiltered(re.compile(
-    r"appropriate limit|cost (?:of complying|limit)|exceed(?:s|ed)? the (?:cost|£450|18 hours)|Section 12\b|\bS\.?12\b",
-    re.IGNORECASE,
-), ("appropriate limit", "cost ", "exceed", "12"))
-_VEXATIOUS = Prefiltered(
-    re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE), ("vexatious", "14", "repeat")
+_COST = Prefiltered(
+    re.compile(
+        r"appropriate limit|cost (?:of complying|limit)|exceed(?:s|ed)? the (?:cost|£450|18 hours)|Section 12\b|\bS\.?12\b",
+        re.IGNORECASE,
+    ),
+    ("appropriate limit", "cost ", "exceed", "12"),
 )
-_INVALID = Prefiltered(re.compile(
-    r"not (?:a )?valid (?:FOI(?:A)? )?request|(?:request|email|application) (?:is|was) not valid|does not (?:constitute|meet the requirements of) a valid"
-    r"|not a request for (?:recorded )?information|(?:has been|was|been) withdrawn|(?:have|has) withdrawn (?:your|the|this|their) request|withdr[ae]w (?:your|the) request"
-    r"|not (?:covered by|within the scope of) the (?:Freedom of Information )?Act|treated as (?:closed|withdrawn)"
-    r"|no clarification (?:was|has been) received|business as usual|not a valid Freedom of Information",
-    re.IGNORECASE,
-), (
-    "valid", "not a request for", "withdr", "covered by", "within the scope", "treated as", "no clarification",
-    "business as usual",
-))
+_VEXATIOUS = Prefiltered(
+    re.compile(r"vexatious|Section 14\b|\bS\.?14\b|repeat(?:ed)? request", re.IGNORECASE),
+    ("vexatious", "14", "repeat"),
+)
+_INVALID = Prefiltered(
+    re.compile(
+        r"not (?:a )?valid (?:FOI(?:A)? )?request|(?:request|email|application) (?:is|was) not valid|does not (?:constitute|meet the requirements of) a valid"
+        r"|not a request for (?:recorded )?information|(?:has been|was|been) withdrawn|(?:have|has) withdrawn (?:your|the|this|their) request|withdr[ae]w (?:your|the) request"
+        r"|not (?:covered by|within the scope of) the (?:Freedom of Information )?Act|treated as (?:closed|withdrawn)"
+        r"|no clarification (?:was|has been) received|business as usual|not a valid Freedom of Information",
+        re.IGNORECASE,
+    ),
+    (
+        "valid",
+        "not a request for",
+        "withdr",
+        "covered by",
+        "within the scope",
+        "treated as",
+        "no clarification",
+        "business as usual",
+    ),
+)
 _PARTIAL = re.compile(
     r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)"
     r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
@@ -78,7 +92,9 @@ _NOT_HELD = re.compile(
     re.IGNORECASE,
 )
 _NCND = Prefiltered(
-    re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE), ("neither", "ncnd"), anchored=True
+    re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE),
+    ("neither", "ncnd"),
+    anchored=True,
 )
 _DUTY_EXCLUDED = re.compile(
     r"duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\).{0,120}?(?:does not apply|is excluded|not to apply)"
@@ -86,7 +102,8 @@ _DUTY_EXCLUDED = re.compile(
     re.IGNORECASE,
 )
 _NOT_AN_INDICATION = re.compile(
-    r"not be taken as (?:an |necessarily )?(?:indicat|confirm)|(?:does|do|exists?) or (?:does|do) not exist", re.IGNORECASE
+    r"not be taken as (?:an |necessarily )?(?:indicat|confirm)|(?:does|do|exists?) or (?:does|do) not exist",
+    re.IGNORECASE,
 )
 _REFUSED = re.compile(
     r"decided not to (?:disclose|release|provide)|(?:is|are) exempt|(?:withhold|withheld|refuse|refused) (?:the|this|all|your)"
@@ -115,8 +132,10 @@ def decide_outcome(
     warnings: tuple[str, ...] = ()
     if outcome is None:
         outcome = _from_exemptions(exemptions, questions, ncnd)
-        warnings = ("no decision statement recognised: outcome inferred",) if outcome != "unknown" else (
-            "no decision statement recognised",
+        warnings = (
+            ("no decision statement recognised: outcome inferred",)
+            if outcome != "unknown"
+            else ("no decision statement recognised",)
         )
     return outcome, ncnd, warnings
 
@@ -157,7 +176,9 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
     return None
 
 
-def _from_exemptions(exemptions: tuple[Exemption, ...], questions: tuple[Question, ...], ncnd: bool) -> str:
+def _from_exemptions(
+    exemptions: tuple[Exemption, ...], questions: tuple[Question, ...], ncnd: bool
+) -> str:
     sections = {e.section for e in exemptions}
     if 12 in sections:
         return "cost_limit"

@@ -19,6 +19,7 @@ One trap: under IGNORECASE `re` also matches "ſ" (long s) to s, "ı" (dotless i
 ı alone and turns İ into two characters, so for a text holding any of those three the
 pre-check says "may match" and the regex decides.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ class Prefiltered:
 
     __slots__ = ("pattern", "needles", "anchored")
 
-    def __init__(self, pattern: re.Pattern, needles: tuple[str, ...], *, anchored: bool = False) -> None:
+    def __init__(
+        self, pattern: re.Pattern, needles: tuple[str, ...], *, anchored: bool = False
+    ) -> None:
         if any(needle != needle.lower() or not needle for needle in needles):
             raise ValueError(f"needles must be lowercase and non-empty: {needles!r}")
         self.pattern = pattern

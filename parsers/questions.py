@@ -12,6 +12,7 @@ list of place names); a request with no labels is one question `1`.
 Answers come from the reply (see `parsers.answers`). When the request itself has no
 labels but the reply restates Q1, Q2, ..., the questions are taken from the reply.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ _LIST_INTRO = re.compile(
     re.IGNORECASE,
 )
 # "... you contacted us and stated:" introduces a quotation, not a list of questions.
-_QUOTE_INTRO = re.compile(r"\b(?:stated|said|says|wrote|writes|replied|responded|quote|as below)\s*:$", re.IGNORECASE)
+_QUOTE_INTRO = re.compile(
+    r"\b(?:stated|said|says|wrote|writes|replied|responded|quote|as below)\s*:$", re.IGNORECASE
+)
 
 
 def parse_questions(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[str, ...]]:
@@ -62,7 +65,9 @@ def parse_questions(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[
         answers = {number: answer for number, _, answer in from_reply}
     if not questions:
         warnings.append("no request text found")
-    result = tuple(Question(q.number, "\n".join(q.lines).strip(), answers.get(q.number)) for q in questions)
+    result = tuple(
+        Question(q.number, "\n".join(q.lines).strip(), answers.get(q.number)) for q in questions
+    )
     if len(result) > 1 and parts.disclosure >= 0 and all(q.answer is None for q in result):
         warnings.append("answers could not be matched to the questions")
     return request_text, result, tuple(warnings)
@@ -92,14 +97,23 @@ def _read_questions(request_lines: list[str]) -> list[Asked]:
             continue
         label = _table_label(line) if TABLE_SPLIT in line else read_label(line)
         if label is None and _LONE_NUMBER.match(line):
-            label = Label("numbered", int(line.rstrip(".")))  # "1" on its own line, the question below
+            label = Label(
+                "numbered", int(line.rstrip("."))
+            )  # "1" on its own line, the question below
         number = None
         if headed and label is not None and label.kind in ("letter", "roman"):
             label = None  # "Questions 1-6 relate to ..." then "a. ...": not parts of a question
         if label is not None and label.kind != "bullet":
-            if not clarified or (questions and label.kind in ("numbered", "prefixed") and label.letter is None):
+            if not clarified or (
+                questions and label.kind in ("numbered", "prefixed") and label.letter is None
+            ):
                 number = seq.accept(label, strict=label.kind != "prefixed")
-        if number is None and clarified and label is not None and label.kind in ("numbered", "prefixed"):
+        if (
+            number is None
+            and clarified
+            and label is not None
+            and label.kind in ("numbered", "prefixed")
+        ):
             clarified_list = True  # "1. Police officers only" restarts: a list in the clarification
         if number is not None and clarified_list:
             number = None
@@ -132,8 +146,12 @@ def _unmarked_lists(request_lines: list[str]) -> list[list[str]]:
     for line in request_lines:
         if CLARIFICATION.match(line):
             break
-        ends_run = (read_label(line) is not None or line.endswith(":") or _POSTAMBLE.match(line)
-                    or RANGE_HEADING.match(line))
+        ends_run = (
+            read_label(line) is not None
+            or line.endswith(":")
+            or _POSTAMBLE.match(line)
+            or RANGE_HEADING.match(line)
+        )
         if run is not None and ends_run:
             runs.append(run)
             run = None
@@ -157,6 +175,10 @@ def _table_label(line: str) -> Label | None:
     """A table row "Q1 | question | ..." as a label; other rows are not questions."""
     cells = line.split(TABLE_SPLIT)
     label = read_label(cells[0].strip() + " -")
-    if label is None or label.kind not in ("prefixed", "numbered", "dotted") or label.text.strip("- "):
+    if (
+        label is None
+        or label.kind not in ("prefixed", "numbered", "dotted")
+        or label.text.strip("- ")
+    ):
         return None
     return Label(label.kind, label.top, label.sub, label.letter, label.roman, cells[1].strip())

@@ -3,6 +3,7 @@
 Everything here is plain data: frozen dataclasses of str/int/bool/None/tuples, so a
 record can be hashed, compared in tests and turned into JSON with `to_dict()`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -68,6 +69,10 @@ class Response:
     body_text: str
     links: tuple[Link, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # The platform's English force slug ("metropolitan-police"), None when the URL is
+    # not under /foi-ai/<force>/; `language` is "cy" for Welsh (/cy-GB/) pages.
+    force: str | None = None
+    language: str = "en"
     warnings: tuple[str, ...] = ()
     parser_version: str = field(default=PARSER_VERSION)
 

@@ -9,6 +9,7 @@ MPS forms (`01.FOI.24.036818`, `01/FOI/22/026147`, `1/FOI/22/023245`, `FOI/22/02
 `01.EIR.22.000019`) are normalised to the dotted current form; older 13-digit
 references and other forces' forms (`75/24`) are kept as printed.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,14 +33,16 @@ _THEIRS = re.compile(r"(?:your|their|ico|case)\b", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./\-_]{0,39}")
 
 
-def find_reference(lines: list[str], title: str | None = None, force_prefix: str | None = None) -> str | None:
+def find_reference(
+    lines: list[str], title: str | None = None, force_prefix: str | None = None
+) -> str | None:
     """The reference printed on the page's reference line, normalised; else None."""
     top = lines[:TOP_LINES]
     for i, line in enumerate(top):
         label = _LABEL.match(line)
         if label is None or _THEIRS.match(line):
             continue
-        rest = line[label.end():].strip()
+        rest = line[label.end() :].strip()
         if not rest and i + 1 < len(lines):
             # "Reference:" on its own line (a dt/dd or two-cell layout): value follows.
             rest = lines[i + 1].strip()

@@ -18,6 +18,7 @@ Field notes:
   else the first `<time datetime>` in the content. `month`: from the URL only.
 - `links`/`attachments`: see `parsers.links` (mailto kept, javascript: dropped).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,22 +29,31 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 from parsers import content, semantic
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
-    is_updated_line, month_from_url, parse_date, published_from_line, published_label_and_date,
+    is_updated_line,
+    month_from_url,
+    parse_date,
+    published_from_line,
+    published_label_and_date,
 )
 from parsers.decoding import decode_html
 from parsers.html_text import clean_line, text_lines
-from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.links import base_for, collect_links, outside_attachments
+from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
 from parsers.reference import find_reference
-from parsers.sites import SITES
+from parsers.sites import SITES, force_from_url, language_from_url
 
 # When the content root holds less than this share of the page's text, check the body.
 _ROOT_MIN_SHARE = 0.25
 _PUBLISHED_META = (
-    'meta[property="article:published_time" i]', 'meta[name="article:published_time" i]',
-    'meta[itemprop="datePublished" i]', 'meta[name="dcterms.issued" i]', 'meta[name="DC.date.issued" i]',
-    'meta[name="dc.date" i]', 'meta[name="date" i]', 'meta[name="publish-date" i]',
+    'meta[property="article:published_time" i]',
+    'meta[name="article:published_time" i]',
+    'meta[itemprop="datePublished" i]',
+    'meta[name="dcterms.issued" i]',
+    'meta[name="DC.date.issued" i]',
+    'meta[name="dc.date" i]',
+    'meta[name="date" i]',
+    'meta[name="publish-date" i]',
     'meta[name="publication_date" i]',
 )
 _SNIFF_CHARS = 4096
@@ -53,8 +63,16 @@ _SITE_WORDS = frozenset(("police", "constabulary", "service", "gov.uk", "met"))
 
 # Bugs we report in the record rather than raise: the raw page is kept, and a later
 # parser version can be re-run over it (`foilog reparse`).
-_INTERNAL_ERRORS = (SelectolaxError, ValueError, TypeError, AttributeError, LookupError, ArithmeticError,
-                    RuntimeError, MemoryError)
+_INTERNAL_ERRORS = (
+    SelectolaxError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    ArithmeticError,
+    RuntimeError,
+    MemoryError,
+)
 
 
 def parse_response(html: str | bytes, url: str) -> Response:
@@ -72,7 +90,14 @@ def _semantic_fields(lines: list[str]) -> tuple:
     try:
         return semantic.analyse(lines)
     except _INTERNAL_ERRORS as exc:
-        return "", (), (), "unknown", False, [f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300]]
+        return (
+            "",
+            (),
+            (),
+            "unknown",
+            False,
+            [f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300]],
+        )
 
 
 def _parse(html: str | bytes, url: str) -> Response:
@@ -103,10 +128,21 @@ def _parse(html: str | bytes, url: str) -> Response:
     warnings.extend(more)
     links, attachments = _links(tree, found.root, base)
     return Response(
-        url=url, reference=reference, title=title, month=month_from_url(url),
+        url=url,
+        reference=reference,
+        title=title,
+        month=month_from_url(url),
         published=meta_published or line_published or found.time_published,
-        request_text=request_text, questions=questions, exemptions=exemptions, outcome=outcome,
-        ncnd=ncnd, body_text="\n".join(lines), links=links, attachments=attachments,
+        request_text=request_text,
+        questions=questions,
+        exemptions=exemptions,
+        outcome=outcome,
+        ncnd=ncnd,
+        body_text="\n".join(lines),
+        links=links,
+        attachments=attachments,
+        force=force_from_url(url),
+        language=language_from_url(url),
         warnings=tuple(dict.fromkeys(warnings)),
     )
 
@@ -133,7 +169,11 @@ def _read_content(tree, warnings: list[str]) -> _Content:
     lines = _clean_lines(text_lines(root)) if root is not None else []
     body = tree.body
     root_chars = _chars(lines, h1)
-    if not fallback and body is not None and content.root_looks_short(root_chars, root, body, _ROOT_MIN_SHARE):
+    if (
+        not fallback
+        and body is not None
+        and content.root_looks_short(root_chars, root, body, _ROOT_MIN_SHARE)
+    ):
         # An empty `main`, or one holding only the title: read the whole body instead.
         content.remove_chrome(tree, root, scope=body)
         content.remove_link_lists(body, keep=root)
@@ -171,8 +211,19 @@ def _as_text(html) -> tuple[str, tuple[str, ...]]:
 
 def _empty(url: str, warnings: tuple[str, ...]) -> Response:
     return Response(
-        url=url, reference=None, title=None, month=month_from_url(url), published=None,
-        request_text="", questions=(), exemptions=(), outcome="unknown", ncnd=False, body_text="",
+        url=url,
+        reference=None,
+        title=None,
+        month=month_from_url(url),
+        published=None,
+        request_text="",
+        questions=(),
+        exemptions=(),
+        outcome="unknown",
+        ncnd=False,
+        body_text="",
+        force=force_from_url(url),
+        language=language_from_url(url),
         warnings=tuple(dict.fromkeys(warnings)),
     )
 
@@ -287,7 +338,7 @@ def _site_names(tree) -> set[str]:
     title = _head_title(tree)
     stripped = _strip_site_suffix(title)
     if title and stripped and stripped != title:
-        names.add(title[len(stripped):].strip(" |-\u2013\u2014:").lower())
+        names.add(title[len(stripped) :].strip(" |-\u2013\u2014:").lower())
     return names
 
 

@@ -8,6 +8,7 @@ with "Dear FOI team". Every marker is optional: when one is missing the next one
 bounds the part, and a decision marker that never comes is replaced by the first line
 that can only belong to a reply (an exemption list, a restated "Q1 -").
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,10 @@ _REQUEST_MARKER = re.compile(
 )
 # Older pages open "I write in connection with your request ... I note you seek access to
 # the following information:" on one line.
-_NOTE_INLINE = re.compile(r"\bI note (?:that )?you (?:seek|are seeking|have requested|requested) access to[^:]{0,60}:", re.IGNORECASE)
+_NOTE_INLINE = re.compile(
+    r"\bI note (?:that )?you (?:seek|are seeking|have requested|requested) access to[^:]{0,60}:",
+    re.IGNORECASE,
+)
 # "Dear FOI team," opens a request letter: the salutation itself is not kept.
 _SALUTATION = re.compile(r"^Dear\b", re.IGNORECASE)
 # Lines that come before a request with no marker: the reference number and the like.
@@ -71,7 +75,9 @@ _REPLY_CUE = re.compile(
     r"|\bby virtue of the following exemptions?\b",
     re.IGNORECASE,
 )
-_FIRST_QUESTION = re.compile(r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])", re.IGNORECASE)
+_FIRST_QUESTION = re.compile(
+    r"^(?:Q\s*\.?\s*1\s*[a-z]?\s*[.:\-–)]|Question 1\s*[.:\-–)])", re.IGNORECASE
+)
 _ONE = re.compile(r"^\(?1\s?[.):\-–•/]")
 _REASONS = re.compile(r"^Reasons? for (?:the |my |our )?decision\b", re.IGNORECASE)
 _DISCLOSURE = re.compile(
@@ -207,7 +213,9 @@ def request_marker_rest(line: str) -> str:
     return line
 
 
-def _first(lines: tuple[str, ...] | list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
+def _first(
+    lines: tuple[str, ...] | list[str], pattern: re.Pattern, start: int, end: int | None = None
+) -> int:
     stop = len(lines) if end is None else end
     for i in range(max(start, 0), stop):
         if pattern.match(lines[i]):

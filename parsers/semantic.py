@@ -5,6 +5,7 @@ The work is done by `parsers.questions`, `parsers.exemptions` and `parsers.outco
 contract's arguments: the content lines, chrome removed, without the h1 title line
 and the "Published:" line.
 """
+
 from __future__ import annotations
 
 from parsers.exemptions import find_exemptions
@@ -13,7 +14,9 @@ from parsers.questions import parse_questions
 from parsers.record import Exemption, Question
 
 
-def analyse(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[Exemption, ...], str, bool, list[str]]:
+def analyse(
+    lines: list[str],
+) -> tuple[str, tuple[Question, ...], tuple[Exemption, ...], str, bool, list[str]]:
     """(request_text, questions, exemptions, outcome, ncnd, warnings) for content lines."""
     warnings: list[str] = []
     request_text, questions, more = parse_questions(list(lines))

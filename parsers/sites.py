@@ -3,6 +3,7 @@
 Another police force on the same website platform is a new entry here, not new code.
 Plain data only, so both the crawler and the pure parsers can read it.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,3 +74,32 @@ def site_for(key_or_url: str) -> SiteDefinition:
     from dataclasses import replace
 
     return replace(MPS, base_url=base)
+
+
+# Welsh pages: /cy-GB/foi-ai/heddlu-dyfed-powys/... ; the force segment follows /foi-ai/.
+_FORCE_SEGMENT = re.compile(r"^(?:/cy-GB)?/foi-ai/([^/?#]+)/", re.IGNORECASE)
+# Welsh force slugs mapped to the platform's English slug.
+WELSH_FORCE_SLUGS = {
+    "heddlu-dyfed-powys": "dyfed-powys-police",
+    "heddlu-de-cymru": "south-wales-police",
+    "heddlu-gwent": "gwent-police",
+    "heddlu-gogledd-cymru": "north-wales-police",
+}
+
+
+def language_from_url(url: str) -> str:
+    """ "cy" for the platform's Welsh pages (`/cy-GB/...`), else "en"."""
+    from urllib.parse import urlsplit
+
+    return "cy" if urlsplit(url).path.lower().startswith("/cy-gb/") else "en"
+
+
+def force_from_url(url: str) -> str | None:
+    """The platform's English force slug from `/foi-ai/<force>/...`, or None."""
+    from urllib.parse import urlsplit
+
+    found = _FORCE_SEGMENT.match(urlsplit(url).path)
+    if found is None or found.group(1).lower() == "af":
+        return None
+    slug = found.group(1).lower()
+    return WELSH_FORCE_SLUGS.get(slug, slug)

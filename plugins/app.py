@@ -5,6 +5,7 @@ readers carry on) but Datasette only ever reads it: no --root, default permissio
 no write plugins. It is always served under the name `foi`, whatever the file is
 called, so metadata.yml and every URL stay the same.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,8 +69,12 @@ def build_datasette(db_path: Path | str, metadata: dict | None = None) -> Datase
     return ds
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
-          announce: Callable[[str], None] = print) -> None:
+def serve(
+    db_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    announce: Callable[[str], None] = print,
+) -> None:
     """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
     import uvicorn
 

@@ -4,6 +4,7 @@ No JavaScript and no CDN (the archive is often browsed offline): this module tur
 (month, outcome, count) rows into rectangles with coordinates; the template draws them
 with a `<title>` tooltip each, so the numbers are readable without a mouse too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,15 +79,15 @@ def build_chart(rows: list[tuple[str, str, int]]) -> Chart | None:
             h = plot_h * n / scale_top
             y -= h
             colour = OUTCOME_COLOURS.get(outcome, OTHER_COLOUR)
-            bars.append(Bar(LEFT + i * slot + gap / 2, y, slot - gap, h, colour,
-                            f"{month} {outcome}: {n}"))
+            bars.append(
+                Bar(LEFT + i * slot + gap / 2, y, slot - gap, h, colour, f"{month} {outcome}: {n}")
+            )
     return Chart(
         width=WIDTH,
         height=HEIGHT,
         bars=tuple(bars),
         y_ticks=tuple(
-            Tick(HEIGHT - BOTTOM - plot_h * v / scale_top, str(v))
-            for v in _tick_values(scale_top)
+            Tick(HEIGHT - BOTTOM - plot_h * v / scale_top, str(v)) for v in _tick_values(scale_top)
         ),
         x_ticks=_x_ticks(months, slot),
         legend=_legend(counts),
@@ -106,9 +107,7 @@ def _legend(counts: dict[str, dict[str, int]]) -> tuple[tuple[str, str, int], ..
     for by_outcome in counts.values():
         for outcome, n in by_outcome.items():
             totals[outcome] = totals.get(outcome, 0) + n
-    return tuple(
-        (o, OUTCOME_COLOURS.get(o, OTHER_COLOUR), n) for o, n in _ordered(totals)
-    )
+    return tuple((o, OUTCOME_COLOURS.get(o, OTHER_COLOUR), n) for o, n in _ordered(totals))
 
 
 def _month_range(first: str, last: str) -> list[str]:

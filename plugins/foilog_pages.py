@@ -7,6 +7,7 @@ Registered by the `datasette` entry point in pyproject.toml. Routes:
 - `/-/foilog/<file>`: this plugin's static files.
 All scraped text reaches HTML through Jinja autoescape or `markupsafe.escape`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,9 +29,17 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 DATABASE = "foi"
 # Columns holding a response id, per table/view (None: canned queries on the archive).
-RESPONSE_ID_COLUMNS = {"id": {None, "responses", "responses_with_exemptions"},
-                       "response_id": {None, "questions", "response_exemptions", "links",
-                                       "attachments", "attachment_table_rows"}}
+RESPONSE_ID_COLUMNS = {
+    "id": {None, "responses", "responses_with_exemptions"},
+    "response_id": {
+        None,
+        "questions",
+        "response_exemptions",
+        "links",
+        "attachments",
+        "attachment_table_rows",
+    },
+}
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
 SNAPSHOTS = SnapshotCache()
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -104,8 +113,9 @@ async def download_archive(datasette):
     if not datasette.setting("allow_download") or db.path is None:
         raise NotFound("Downloads are not enabled")
     snapshot = await asyncio.to_thread(SNAPSHOTS.latest, Path(db.path))
-    return AsgiFileDownload(snapshot, filename=f"{DATABASE}.db",
-                            content_type="application/vnd.sqlite3")
+    return AsgiFileDownload(
+        snapshot, filename=f"{DATABASE}.db", content_type="application/vnd.sqlite3"
+    )
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 Every value here is plain data; the templates escape it (Jinja autoescape), so scraped
 text is never trusted as HTML.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,19 +16,23 @@ ATTACHMENT_PREVIEW_CHARS = 1200
 
 
 async def home_context(db: Database) -> dict:
-    counts = (await db.execute(
-        "SELECT count(*) AS responses, "
-        "count(*) FILTER (WHERE removed_at IS NOT NULL) AS removed, "
-        "min(month) AS first_month, max(month) AS last_month, "
-        "max(last_seen) AS last_seen, "
-        "(SELECT count(*) FROM questions) AS questions, "
-        "(SELECT count(*) FROM attachments) AS attachments "
-        "FROM responses"
-    )).first()
-    last_run = (await db.execute(
-        "SELECT started_at, finished_at, new, changed, removed, failed, exit_code "
-        "FROM crawl_runs ORDER BY coalesce(finished_at, started_at) DESC, id DESC LIMIT 1"
-    )).first()
+    counts = (
+        await db.execute(
+            "SELECT count(*) AS responses, "
+            "count(*) FILTER (WHERE removed_at IS NOT NULL) AS removed, "
+            "min(month) AS first_month, max(month) AS last_month, "
+            "max(last_seen) AS last_seen, "
+            "(SELECT count(*) FROM questions) AS questions, "
+            "(SELECT count(*) FROM attachments) AS attachments "
+            "FROM responses"
+        )
+    ).first()
+    last_run = (
+        await db.execute(
+            "SELECT started_at, finished_at, new, changed, removed, failed, exit_code "
+            "FROM crawl_runs ORDER BY coalesce(finished_at, started_at) DESC, id DESC LIMIT 1"
+        )
+    ).first()
     by_month = await db.execute(
         "SELECT month, outcome, responses FROM outcome_counts_by_month WHERE month IS NOT NULL"
     )

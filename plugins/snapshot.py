@@ -6,6 +6,7 @@ WAL) would hand out a torn or stale database. `VACUUM INTO` from a read-only
 connection writes a consistent, compact snapshot instead. One snapshot is reused
 until the archive's files change, so repeated downloads cost one copy.
 """
+
 from __future__ import annotations
 
 import os

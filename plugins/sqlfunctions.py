@@ -8,12 +8,13 @@
   entry (datasette-atom sanitises it again with bleach).
 - `atom_date(text)`: an ISO timestamp with a timezone, as Atom requires.
 """
+
 from __future__ import annotations
 
 import html
 import re
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _TOKEN = re.compile(r'"[^"]*"\*?|\S+')
 _OPERATORS = {"OR", "NOT", "AND"}
@@ -63,7 +64,7 @@ def atom_date(value: str | None) -> str:
     except ValueError:
         return _EPOCH
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)  # the archive stores UTC
+        parsed = parsed.replace(tzinfo=UTC)  # the archive stores UTC
     return parsed.isoformat(timespec="seconds")
 
 

@@ -10,11 +10,12 @@ loop, and records the result in the archive. Off-site links are listed, never fe
 Nothing here stops a refresh: a failed download or a corrupt file is recorded with its
 reason and counted as failed; only cancellation propagates.
 """
+
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
@@ -74,23 +75,35 @@ async def sync_attachments(
         except Exception as exc:  # noqa: BLE001
             # A bug or a database error on one file must not stop the refresh of the
             # others or of the response pages: it is logged with the URL and counted.
-            log.error("attachment %s of %s failed: %s: %s", attachment.url, response_url,
-                      type(exc).__name__, exc)
+            log.error(
+                "attachment %s of %s failed: %s: %s",
+                attachment.url,
+                response_url,
+                type(exc).__name__,
+                exc,
+            )
             outcome, size = "failed", 0
         counts[outcome] += 1
         counts["bytes"] += size
     return counts
 
 
-async def _sync_one(fetcher: Fetcher, pages: PageStore, db: sqlite_utils.Database,
-                    response_id: str, attachment: Attachment, now: str) -> tuple[str, int]:
+async def _sync_one(
+    fetcher: Fetcher,
+    pages: PageStore,
+    db: sqlite_utils.Database,
+    response_id: str,
+    attachment: Attachment,
+    now: str,
+) -> tuple[str, int]:
     att = attachment_row(db, response_id, attachment.url, attachment.title, attachment.type, now)
     if not fetcher.is_on_site(attachment.url):
         record_offsite(db, att, now)
         return "offsite", 0
     previous = pages.latest(attachment.url)
     result = await fetcher.get(
-        attachment.url, kind="attachment",
+        attachment.url,
+        kind="attachment",
         etag=previous.etag if previous else None,
         last_modified=previous.last_modified if previous else None,
     )
@@ -103,8 +116,9 @@ async def _sync_one(fetcher: Fetcher, pages: PageStore, db: sqlite_utils.Databas
         pages.record_failure(attachment.url, "attachment", error, now)
         record_fetch_failure(db, att, result.status, error, now)
         return "failed", 0
-    stored = pages.store(attachment.url, result.status, result.headers, result.body, now,
-                         kind="attachment")
+    stored = pages.store(
+        attachment.url, result.status, result.headers, result.body, now, kind="attachment"
+    )
     if stored is None:  # a 304 for a file we never stored: the server is confused
         record_fetch_failure(db, att, result.status, "not modified, but no stored copy", now)
         return "failed", 0
@@ -114,9 +128,16 @@ async def _sync_one(fetcher: Fetcher, pages: PageStore, db: sqlite_utils.Databas
         return "unchanged", size
     extracted, elapsed_ms = await _extract(stored, attachment)
     record_extraction(
-        db, att, status=result.status, size=len(stored.body), sha256=stored.sha256,
+        db,
+        att,
+        status=result.status,
+        size=len(stored.body),
+        sha256=stored.sha256,
         content_type=stored.content_type or result.content_type or None,
-        page_version=stored.version, extracted=extracted, extract_ms=elapsed_ms, now=now,
+        page_version=stored.version,
+        extracted=extracted,
+        extract_ms=elapsed_ms,
+        now=now,
     )
     if extracted.error and extracted.type in TYPES:  # corrupt, not merely unsupported
         log.warning("attachment %s: %s", attachment.url, extracted.error)
@@ -140,8 +161,11 @@ async def _extract(stored: StoredPage, attachment: Attachment):
     name = unquote(urlsplit(attachment.url).path.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
     started = time.perf_counter()
     extracted = await asyncio.to_thread(
-        extract, stored.body, attachment.type or _suffix(attachment.url),
-        content_type=stored.content_type, name=name or "csv",
+        extract,
+        stored.body,
+        attachment.type or _suffix(attachment.url),
+        content_type=stored.content_type,
+        name=name or "csv",
     )
     return extracted, (time.perf_counter() - started) * 1000
 

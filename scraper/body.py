@@ -5,6 +5,7 @@ httpx would decode gzip for us, but in one unbounded `decompress()` call per chu
 `gzip, deflate` only, read the raw stream and decompress with `max_length`, checking
 the limit on decoded bytes as they appear.
 """
+
 from __future__ import annotations
 
 import zlib

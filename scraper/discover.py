@@ -4,6 +4,7 @@ The lister is walked newest first; incrementally it stops after the first page w
 disclosure-log items are all already known. Every URL found is written to the crawl
 state before it is fetched, so a refresh killed mid-discovery never forgets one.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ from parsers import parse_listing, parse_sitemap
 from parsers.listing import sitemap_children
 from parsers.record import ListingItem
 from parsers.sites import SiteDefinition
-from scraper.fetch import FetchResult, Fetcher, SiteUnreachable
+from scraper.fetch import Fetcher, FetchResult, SiteUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,12 @@ def is_disclosure_item(item: ListingItem, site: SiteDefinition) -> bool:
 
 
 async def discover_listing(
-    fetcher: Fetcher, store: PageStore, site: SiteDefinition, *, full: bool, now: str,
+    fetcher: Fetcher,
+    store: PageStore,
+    site: SiteDefinition,
+    *,
+    full: bool,
+    now: str,
     into: Discovery,
 ) -> None:
     """Walk the lister; put URLs not yet known into `into.new_urls` (and the store).
@@ -109,9 +115,7 @@ async def discover_listing(
         url = page.next_url
     store.set_flag(INCOMPLETE_WALK, None)
     if into.lister_items == 0:
-        raise SiteChangedShape(
-            f"the lister {lister_url(site)} yielded no disclosure-log items"
-        )
+        raise SiteChangedShape(f"the lister {lister_url(site)} yielded no disclosure-log items")
 
 
 def _parse_listing_page(result: FetchResult, site: SiteDefinition):
@@ -150,12 +154,14 @@ async def discover_sitemap(
             await _read_sitemap(fetcher, store, site, child, now=now, into=into)
 
 
-async def _read_sitemap(fetcher: Fetcher, store: PageStore, site: SiteDefinition, url: str,
-                        *, now: str, into: Discovery) -> list[str]:
+async def _read_sitemap(
+    fetcher: Fetcher, store: PageStore, site: SiteDefinition, url: str, *, now: str, into: Discovery
+) -> list[str]:
     """Read one sitemap; note its new detail URLs; return its child sitemaps, if an index."""
     previous = store.known(url)
     result = await fetcher.get(
-        url, kind="sitemap",
+        url,
+        kind="sitemap",
         etag=previous.etag if previous else None,
         last_modified=previous.last_modified if previous else None,
     )
@@ -179,7 +185,8 @@ async def _read_sitemap(fetcher: Fetcher, store: PageStore, site: SiteDefinition
     listed = {canonical_page_url(i.url): i.date for i in items if is_disclosure_item(i, site)}
     fresh = [u for u in listed if u not in known and u not in into.sitemap_urls]
     into.sitemap_changed.extend(
-        u for u, lastmod in listed.items()
+        u
+        for u, lastmod in listed.items()
         if u in known and _newer(lastmod, known[u].last_fetched_at)
     )
     with store.transaction():

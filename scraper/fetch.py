@@ -4,6 +4,7 @@
 never raises for anything the network or the server does: it returns a `FetchResult`
 whose `error` says, in one line, what went wrong. Only bugs raise.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -75,9 +76,7 @@ def make_client(settings: Settings) -> httpx.AsyncClient:
     n = max(1, settings.concurrency)
     return httpx.AsyncClient(
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-        timeout=httpx.Timeout(
-            settings.read_timeout, connect=settings.connect_timeout, pool=None
-        ),
+        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout, pool=None),
         limits=httpx.Limits(max_connections=n, max_keepalive_connections=n),
         follow_redirects=False,  # followed by hand so each hop is checked on-site
         trust_env=False,
@@ -121,7 +120,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self.stats = FetchStats()
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         self._client = make_client(self.settings)
         return self
 
@@ -147,9 +146,7 @@ class Fetcher:
         try:
             await asyncio.get_running_loop().getaddrinfo(host, self._origin.port or 443)
         except socket.gaierror as exc:
-            raise SiteUnreachable(
-                f"cannot reach {self.base_url} (name resolution failed)"
-            ) from exc
+            raise SiteUnreachable(f"cannot reach {self.base_url} (name resolution failed)") from exc
         policy = await self.robots()
         if policy.status == 0:
             raise SiteUnreachable(f"cannot reach {self.base_url} ({self._robots_error})")
@@ -225,7 +222,13 @@ class Fetcher:
                     return _with_attempts(result, attempts)
         except TransientError as exc:
             return FetchResult(
-                url, url, exc.status, {}, b"", kind=kind, attempts=attempts,
+                url,
+                url,
+                exc.status,
+                {},
+                b"",
+                kind=kind,
+                attempts=attempts,
                 error=f"{exc} (gave up after {attempts} attempts)",
             )
         raise AssertionError("unreachable: tenacity either returns or reraises")
@@ -266,8 +269,15 @@ class Fetcher:
         if status in REDIRECTS and "location" in headers:
             target = urljoin(current, headers["location"])
             if not self.is_on_site(target):
-                return FetchResult(url, target, status, headers, b"", kind=kind,
-                                   error=f"redirect off-site to {target} refused")
+                return FetchResult(
+                    url,
+                    target,
+                    status,
+                    headers,
+                    b"",
+                    kind=kind,
+                    error=f"redirect off-site to {target} refused",
+                )
             return target
         if status in TRANSIENT_STATUSES:
             retry_after = parse_retry_after(headers.get("retry-after"))
@@ -286,8 +296,15 @@ class Fetcher:
             return FetchResult(url, current, status, headers, b"", error=str(exc), kind=kind)
         if kind in ("page", "listing") and not headers.get("content-type"):
             if not _looks_like_html(body):
-                return FetchResult(url, current, status, headers, b"", kind=kind,
-                                   error="not HTML (no Content-Type, body is not markup)")
+                return FetchResult(
+                    url,
+                    current,
+                    status,
+                    headers,
+                    b"",
+                    kind=kind,
+                    error="not HTML (no Content-Type, body is not markup)",
+                )
         return FetchResult(url, current, status, headers, body, kind=kind)
 
     def _limit(self, kind: str) -> int:

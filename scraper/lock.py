@@ -3,6 +3,7 @@
 `fcntl.flock` is released by the kernel when the holder dies, even by SIGKILL, so a
 crash never leaves a stale lock for the operator to clean up.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -20,7 +21,7 @@ class CrawlLock:
         self.path = archive.with_name(archive.name + ".lock")
         self._fd: int | None = None
 
-    def __enter__(self) -> "CrawlLock":
+    def __enter__(self) -> CrawlLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:

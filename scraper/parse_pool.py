@@ -5,11 +5,12 @@ not stall the nightly run: after `timeout` seconds the child is terminated and a
 one started; the page counts as failed (its raw bytes are already stored) and is
 retried on the next run. One page at a time, so the limit measures that page alone.
 """
+
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from typing import Callable
+from collections.abc import Callable
 
 from parsers import parse_response
 
@@ -21,8 +22,7 @@ class ParseTimeout(Exception):
 
 
 class ParsePool:
-    def __init__(self, timeout: float = PARSE_TIMEOUT_S,
-                 function: Callable | None = None) -> None:
+    def __init__(self, timeout: float = PARSE_TIMEOUT_S, function: Callable | None = None) -> None:
         self.timeout = timeout
         # sent to the child by name, so it must be a module-level function
         self.function = function or parse_response
@@ -39,7 +39,8 @@ class ParsePool:
                     (done.set_exception if failed else done.set_result)(value)
 
             self._start().apply_async(
-                self.function, (body, url),
+                self.function,
+                (body, url),
                 callback=lambda r: loop.call_soon_threadsafe(settle, r),
                 error_callback=lambda e: loop.call_soon_threadsafe(settle, e, True),
             )

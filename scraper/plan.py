@@ -11,17 +11,18 @@
 - `--full`: everything.
 Revisits are conditional requests (If-None-Match / If-Modified-Since), mostly 304s.
 """
+
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from db.pages import KnownUrl
 
 
 def night_number(when: datetime) -> int:
     """Days since 1970-01-01 (UTC): consecutive nights visit consecutive slices."""
-    return (when.astimezone(timezone.utc).date() - date(1970, 1, 1)).days
+    return (when.astimezone(UTC).date() - date(1970, 1, 1)).days
 
 
 def url_slice(url: str, slices: int) -> int:
@@ -37,8 +38,14 @@ def needs_retry(known: KnownUrl) -> bool:
 
 
 def plan_revisits(
-    known: dict[str, KnownUrl], *, now: datetime, night: int, recent_days: int,
-    revisit_slice: int, full: bool, dated: dict[str, str] | None = None,
+    known: dict[str, KnownUrl],
+    *,
+    now: datetime,
+    night: int,
+    recent_days: int,
+    revisit_slice: int,
+    full: bool,
+    dated: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(url, reason) for every known page due tonight; reason is retry or revisit.
 

@@ -1,11 +1,12 @@
 """Being a good guest: a shared request rate, robots.txt, and Retry-After."""
+
 from __future__ import annotations
 
 import asyncio
 import time
 import urllib.parse
 import urllib.robotparser
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 
@@ -51,8 +52,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -96,8 +97,9 @@ class RobotsPolicy:
             return False
         if parser.allow_all:
             return True
-        entry = next((e for e in parser.entries if e.applies_to(self.user_agent)),
-                     parser.default_entry)
+        entry = next(
+            (e for e in parser.entries if e.applies_to(self.user_agent)), parser.default_entry
+        )
         if entry is None:
             return True
         path = _rule_path(url)
@@ -105,8 +107,11 @@ class RobotsPolicy:
         for rule in entry.rulelines:
             if not rule.applies_to(path):
                 continue
-            if best is None or len(rule.path) > len(best.path) or (
-                    len(rule.path) == len(best.path) and rule.allowance):
+            if (
+                best is None
+                or len(rule.path) > len(best.path)
+                or (len(rule.path) == len(best.path) and rule.allowance)
+            ):
                 best = rule
         return True if best is None else best.allowance
 

@@ -4,6 +4,7 @@ The raw body is committed (with the frontier item's state) before it is parsed; 
 archive load is one transaction; the frontier item is marked done last. A kill between
 any two steps therefore repeats at most one idempotent step on restart.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,7 @@ from db.load import (
 from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
 from parsers import parse_response
 from scraper.discover import canonical_page_url
-from scraper.fetch import FetchResult, Fetcher
+from scraper.fetch import Fetcher, FetchResult
 from scraper.parse_pool import ParsePool
 
 log = logging.getLogger("foilog.refresh")
@@ -61,11 +62,14 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
         if page is not None:
             return await _parse_and_load(ctx, page)
     known = ctx.store.known(url)
-    trust_cache = known is not None and known.failures == 0 and (
-        known.loaded_sha256 is not None and known.loaded_sha256 == known.latest_sha256
+    trust_cache = (
+        known is not None
+        and known.failures == 0
+        and (known.loaded_sha256 is not None and known.loaded_sha256 == known.latest_sha256)
     )
     result = await ctx.fetcher.get(
-        url, kind="page",
+        url,
+        kind="page",
         etag=known.etag if trust_cache else None,
         last_modified=known.last_modified if trust_cache else None,
     )
@@ -101,8 +105,9 @@ def _moved_to(ctx: PageContext, url: str, result: FetchResult) -> str | None:
     return target
 
 
-async def _moved(ctx: PageContext, url: str, target: str, result: FetchResult,
-                 now: str) -> PageOutcome:
+async def _moved(
+    ctx: PageContext, url: str, target: str, result: FetchResult, now: str
+) -> PageOutcome:
     """A renamed page: archived under its new address; the old one marked removed.
 
     Keeping the body under the old URL would give the archive two rows for one
@@ -113,8 +118,13 @@ async def _moved(ctx: PageContext, url: str, target: str, result: FetchResult,
     async with _archive_turn(ctx):
         mark_removed(ctx.archive, url, now)
     outcome = await refresh_page(ctx, target)  # once more, through the whole pipeline
-    _set_state(ctx, url, FAILED if outcome.outcome == "failed" else DONE,
-               outcome=outcome.outcome, error=outcome.error)
+    _set_state(
+        ctx,
+        url,
+        FAILED if outcome.outcome == "failed" else DONE,
+        outcome=outcome.outcome,
+        error=outcome.error,
+    )
     return outcome
 
 
@@ -170,7 +180,8 @@ def _would_blank_a_good_record(ctx: PageContext, response) -> bool:
     if response.reference is not None or response.questions:
         return False
     row = ctx.archive.conn.execute(
-        "SELECT reference FROM responses WHERE url = ?", (response.url,)).fetchone()
+        "SELECT reference FROM responses WHERE url = ?", (response.url,)
+    ).fetchone()
     return row is not None and row[0] is not None
 
 
@@ -178,8 +189,7 @@ async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
     from scraper.attachments import sync_attachments
 
     try:
-        await sync_attachments(ctx.fetcher, ctx.store, ctx.archive, url, attachments,
-                               utc_now())
+        await sync_attachments(ctx.fetcher, ctx.store, ctx.archive, url, attachments, utc_now())
     except sqlite3.Error:
         raise  # a full disk or a read-only file stops the run at the command boundary
     # The response itself is archived; a bug in attachment handling must not lose it
@@ -188,8 +198,9 @@ async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
         log.warning("attachments of %s not synced: %s: %s", url, type(exc).__name__, exc)
 
 
-async def _removed(ctx: PageContext, url: str, result: FetchResult, now: str, *,
-                   already: bool) -> PageOutcome:
+async def _removed(
+    ctx: PageContext, url: str, result: FetchResult, now: str, *, already: bool
+) -> PageOutcome:
     ctx.store.store(url, result.status, result.headers, b"", now)
     async with _archive_turn(ctx):
         newly = mark_removed(ctx.archive, url, now)
@@ -207,22 +218,21 @@ def archived_sha256(archive: sqlite_utils.Database, url: str) -> str | None:
     return row[0] if row else None
 
 
-def _failed(ctx: PageContext, url: str, error: str, now: str, *,
-            has_reference: bool | None = None) -> PageOutcome:
+def _failed(
+    ctx: PageContext, url: str, error: str, now: str, *, has_reference: bool | None = None
+) -> PageOutcome:
     log.debug("failed: %s: %s", url, error)  # listed once at the end of the run
     with ctx.store.transaction(durable=False):
         if ctx.run_id is not None or ctx.store.known(url) is not None:
             # remembered so the next run retries it; a one-off `foilog fetch` of an
             # unknown URL (a typo) is not added to the nightly schedule
             ctx.store.record_failure(url, "page", error, now)
-        _set_state(ctx, url, FAILED, outcome="failed", error=error,
-                   has_reference=has_reference)
+        _set_state(ctx, url, FAILED, outcome="failed", error=error, has_reference=has_reference)
     return PageOutcome(url, "failed", error, has_reference)
 
 
 def _done(ctx: PageContext, outcome: PageOutcome) -> PageOutcome:
-    _set_state(ctx, outcome.url, DONE, outcome=outcome.outcome,
-               has_reference=outcome.has_reference)
+    _set_state(ctx, outcome.url, DONE, outcome=outcome.outcome, has_reference=outcome.has_reference)
     return outcome
 
 

@@ -4,12 +4,13 @@ Resumable: the run and its frontier live in the raw page store, so a refresh kil
 any moment (even SIGKILL) picks up the same run next time and finishes it. One
 refresh per archive at a time (an flock next to the archive).
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -40,8 +41,9 @@ def open_archive(settings: Settings) -> sqlite_utils.Database:
     return db
 
 
-async def refresh(settings: Settings, *, progress: Progress | None = None,
-                  backoff_base: float = 1.0) -> dict:
+async def refresh(
+    settings: Settings, *, progress: Progress | None = None, backoff_base: float = 1.0
+) -> dict:
     """Run (or resume) one refresh; returns the summary (see scraper.report)."""
     started, clock = utc_now(), time.monotonic()
     with CrawlLock(settings.db_path):
@@ -50,24 +52,30 @@ async def refresh(settings: Settings, *, progress: Progress | None = None,
             store = PageStore(settings.pages_path)
             archive = open_archive(settings)
             try:
-                return await _run(settings, fetcher, store, archive, progress,
-                                  started, clock)
+                return await _run(settings, fetcher, store, archive, progress, started, clock)
             finally:
                 store.close()
                 archive.close()
 
 
 async def _run(settings, fetcher, store, archive, progress, started, clock) -> dict:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     run = store.start_or_resume_run(started, night_number(now), settings.full)
     if run.resumed:
         log.info("resuming run %s (started %s, interrupted)", run.id, run.started_at)
     discovery = Discovery()
     shape_error = None
     if not run.discovery_done:
-        shape_error = await discover(fetcher, store, settings, run, now, discovery,
-                                     response_dates(archive),
-                                     pages_with_attachment_trouble(archive))
+        shape_error = await discover(
+            fetcher,
+            store,
+            settings,
+            run,
+            now,
+            discovery,
+            response_dates(archive),
+            pages_with_attachment_trouble(archive),
+        )
     items = store.open_items(run.id)
     pool = ParsePool()
     ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock(), parse_pool=pool)
@@ -105,10 +113,16 @@ def pages_with_attachment_trouble(archive: sqlite_utils.Database) -> list[str]:
     return [url for (url,) in rows]
 
 
-async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: Run,
-                   now: datetime, discovery: Discovery,
-                   dated: dict[str, str] | None = None,
-                   attachment_retries: list[str] = ()) -> str | None:
+async def discover(
+    fetcher: Fetcher,
+    store: PageStore,
+    settings: Settings,
+    run: Run,
+    now: datetime,
+    discovery: Discovery,
+    dated: dict[str, str] | None = None,
+    attachment_retries: list[str] = (),
+) -> str | None:
     """Fill this run's frontier: lister, sitemap, then the revisits due tonight.
 
     Returns the shape-change message when the lister yields nothing; the known pages
@@ -117,15 +131,20 @@ async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: 
     when = now.isoformat(timespec="seconds")
     shape_error = None
     try:
-        await discover_listing(fetcher, store, settings.site, full=run.full, now=when,
-                               into=discovery)
+        await discover_listing(
+            fetcher, store, settings.site, full=run.full, now=when, into=discovery
+        )
     except SiteChangedShape as exc:
         shape_error = str(exc)
     await discover_sitemap(fetcher, store, settings.site, now=when, into=discovery)
     due = plan_revisits(
-        store.known_urls("page"), now=now, night=run.night,
-        recent_days=settings.recent_days, revisit_slice=settings.revisit_slice,
-        full=run.full, dated=dated,
+        store.known_urls("page"),
+        now=now,
+        night=run.night,
+        recent_days=settings.recent_days,
+        revisit_slice=settings.revisit_slice,
+        full=run.full,
+        dated=dated,
     )
     with store.transaction():
         store.add_to_frontier(run.id, [(u, "page", "listing") for u in discovery.new_urls])
@@ -136,15 +155,21 @@ async def discover(fetcher: Fetcher, store: PageStore, settings: Settings, run: 
         store.mark_discovery_done(run.id)
     for warning in discovery.warnings:
         log.warning("%s", warning)
-    log.info("discovery: %d new from the lister (%d lister requests), %d new and %d updated"
-             " (lastmod) from the sitemap, %d due for a revisit", len(discovery.new_urls),
-             discovery.lister_requests, len(discovery.sitemap_urls),
-             len(discovery.sitemap_changed), len(due))
+    log.info(
+        "discovery: %d new from the lister (%d lister requests), %d new and %d updated"
+        " (lastmod) from the sitemap, %d due for a revisit",
+        len(discovery.new_urls),
+        discovery.lister_requests,
+        len(discovery.sitemap_urls),
+        len(discovery.sitemap_changed),
+        len(due),
+    )
     return shape_error
 
 
-async def fetch_pages(ctx: PageContext, items: list[FrontierItem], workers: int,
-                      progress: Progress) -> list[PageOutcome]:
+async def fetch_pages(
+    ctx: PageContext, items: list[FrontierItem], workers: int, progress: Progress
+) -> list[PageOutcome]:
     """Fetch, store, parse and load every item with `workers` concurrent workers."""
     queue: asyncio.Queue[FrontierItem] = asyncio.Queue()
     for item in items:

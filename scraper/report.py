@@ -1,4 +1,5 @@
 """Exit codes, the canary, and the summary of a refresh (one line, or one JSON object)."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,17 @@ CANARY_MIN_YIELD = 0.9
 # Below this many parsed pages one odd page is not a trend, unless none has a reference.
 CANARY_MIN_PAGES = 10
 
-SUMMARY_KEYS = ("new", "changed", "removed", "unchanged", "failed", "requests", "bytes",
-                "duration_s", "parse_yield")
+SUMMARY_KEYS = (
+    "new",
+    "changed",
+    "removed",
+    "unchanged",
+    "failed",
+    "requests",
+    "bytes",
+    "duration_s",
+    "parse_yield",
+)
 
 
 def parse_yield(parsed: int, with_reference: int) -> float | None:

@@ -3,6 +3,7 @@
 Transient: connection/read errors, timeouts, resets, truncated bodies and the statuses
 below. Every other 4xx is an answer, not a hiccup, and is never retried.
 """
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,5 @@
 """`foilog fetch URL` and `foilog check-live`: one page now, and the operator's canary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,8 +22,7 @@ class BadInput(Exception):
 
 def check_detail_url(settings: Settings, fetcher: Fetcher, url: str) -> None:
     if not fetcher.is_on_site(url):
-        raise BadInput(f"{url} is not on the configured site {settings.site.base_url}"
-                       " (use --site)")
+        raise BadInput(f"{url} is not on the configured site {settings.site.base_url} (use --site)")
     if not settings.site.is_detail_path(urlsplit(url).path):
         raise BadInput(f"{url} is not a disclosure-log response page")
 
@@ -72,11 +72,14 @@ async def check_live(settings: Settings, samples: int = 2) -> LiveCheck:
         page = parse_listing(result.body, result.final_url, site)
         items = [i for i in page.items if is_disclosure_item(i, site)]
         if not items:
-            report.problem(f"lister {url}: no disclosure-log items found "
-                           f"({len(page.items)} items of any kind)")
+            report.problem(
+                f"lister {url}: no disclosure-log items found ({len(page.items)} items of any kind)"
+            )
             return report
-        report.lines.append(f"ok: lister lists {len(items)} disclosure-log items on page 1"
-                            + (", with a next page" if page.next_url else ""))
+        report.lines.append(
+            f"ok: lister lists {len(items)} disclosure-log items on page 1"
+            + (", with a next page" if page.next_url else "")
+        )
         for item in items[:samples]:
             await _check_response(fetcher, canonical_page_url(item.url), report)
     return report
@@ -93,5 +96,6 @@ async def _check_response(fetcher: Fetcher, url: str, report: LiveCheck) -> None
     elif not response.questions:
         report.problem(f"{url}: reference {response.reference} but no questions found")
     else:
-        report.lines.append(f"ok: {url}: reference {response.reference}, "
-                            f"{len(response.questions)} questions")
+        report.lines.append(
+            f"ok: {url}: reference {response.reference}, {len(response.questions)} questions"
+        )

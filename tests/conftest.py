@@ -1,4 +1,5 @@
 """Shared pytest options. Fixtures live next to the tests that use them."""
+
 from __future__ import annotations
 
 import shutil

@@ -4,6 +4,7 @@ The benchmarks themselves (`make bench`) are not tests; this checks only that wh
 measure is what they claim: pages built from the real mirror that parse to the
 references, titles and months the generator intended, served by the real server.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,7 @@ import json
 import httpx
 import pytest
 
-from bench.synth import (DEFAULT_SITE_ROOT, iter_pages, load_manifest, load_sources,
-                         reference_forms)
+from bench.synth import DEFAULT_SITE_ROOT, iter_pages, load_manifest, load_sources, reference_forms
 from bench.synth_site import write_mirror
 from foilog.fixture_site import serve_mirror
 from parsers import parse_response
@@ -56,7 +56,10 @@ def test_pages_are_unique_and_on_detail_paths(sources):
     assert len({p.html for p in pages}) == 400
     assert all(MPS.is_detail_path(p.url_path) for p in pages)
     # Recombined, not copied: chrome and body come from different real pages.
-    assert sum(p.source.split("body=")[1].split()[0] != p.source.split("chrome=")[1] for p in pages) > 300
+    assert (
+        sum(p.source.split("body=")[1].split()[0] != p.source.split("chrome=")[1] for p in pages)
+        > 300
+    )
 
 
 def test_pages_parse_to_the_intended_reference_title_and_month(sources):

@@ -1,4 +1,5 @@
 """The fixture web server, started for real on a free loopback port."""
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,21 @@ def root(tmp_path_factory) -> Path:
     """A copy of the mirror with one attachment of each type added."""
     root = tmp_path_factory.mktemp("site") / "site"
     shutil.copytree(SITE, root)
-    assets = root / "SysSiteAssets" / "foi-media" / "metropolitan-police" / "disclosure_2024" / "august_2024"
+    assets = (
+        root
+        / "SysSiteAssets"
+        / "foi-media"
+        / "metropolitan-police"
+        / "disclosure_2024"
+        / "august_2024"
+    )
     assets.mkdir(parents=True, exist_ok=True)
-    for ext, data in {"xlsx": b"PK\x03\x04xlsx", "pdf": b"%PDF-1.4\n", "docx": b"PK\x03\x04docx",
-                      "csv": b"a,b\n1,2\n"}.items():
+    for ext, data in {
+        "xlsx": b"PK\x03\x04xlsx",
+        "pdf": b"%PDF-1.4\n",
+        "docx": b"PK\x03\x04docx",
+        "csv": b"a,b\n1,2\n",
+    }.items():
         (assets / f"test-file.{ext}").write_bytes(data)
     return root
 
@@ -60,12 +72,23 @@ def test_content_types_and_charsets(site, manifest):
     assert ctype("/robots.txt").startswith("text/plain")
     assert ctype("/sitemap.xml").startswith("application/xml")
     base = "/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/august_2024/test-file."
-    assert ctype(base + "xlsx") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        ctype(base + "xlsx") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert ctype(base + "pdf") == "application/pdf"
-    assert ctype(base + "docx") == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert (
+        ctype(base + "docx")
+        == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert ctype(base + "csv").startswith("text/csv")
-    declared = {ctype(r["url_path"]) for r in manifest["responses"] if r["encoding"] == "windows-1252"}
-    assert {"text/html; charset=windows-1252", "text/html", "text/html; charset=iso-8859-1"} <= declared
+    declared = {
+        ctype(r["url_path"]) for r in manifest["responses"] if r["encoding"] == "windows-1252"
+    }
+    assert {
+        "text/html; charset=windows-1252",
+        "text/html",
+        "text/html; charset=iso-8859-1",
+    } <= declared
 
 
 def test_conditional_requests_get_304(site):
@@ -74,7 +97,9 @@ def test_conditional_requests_get_304(site):
     assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
     again = httpx.get(site.base_url + SEED, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
-    assert httpx.get(site.base_url + SEED, headers={"If-Modified-Since": modified}).status_code == 304
+    assert (
+        httpx.get(site.base_url + SEED, headers={"If-Modified-Since": modified}).status_code == 304
+    )
     assert httpx.get(site.base_url + SEED, headers={"If-None-Match": '"other"'}).status_code == 200
     old = "Mon, 01 Jan 2001 00:00:00 GMT"
     assert httpx.get(site.base_url + SEED, headers={"If-Modified-Since": old}).status_code == 200
@@ -84,7 +109,9 @@ def test_gzip_head_and_redirect(site):
     zipped = httpx.get(site.base_url + SEED, headers={"Accept-Encoding": "gzip"})
     plain = httpx.get(site.base_url + SEED, headers={"Accept-Encoding": "identity"})
     assert zipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
-    assert zipped.content == plain.content and int(zipped.headers["content-length"]) < len(plain.content)
+    assert zipped.content == plain.content and int(zipped.headers["content-length"]) < len(
+        plain.content
+    )
     head = httpx.head(site.base_url + SEED, headers={"Accept-Encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) == len(plain.content)
@@ -95,7 +122,9 @@ def test_gzip_head_and_redirect(site):
 
 
 def test_unknown_path_is_404_with_full_chrome(site):
-    missing = httpx.get(site.base_url + "/foi-ai/metropolitan-police/disclosure-2024/august-2024/nope/")
+    missing = httpx.get(
+        site.base_url + "/foi-ai/metropolitan-police/disclosure-2024/august-2024/nope/"
+    )
     assert missing.status_code == 404
     assert "Page not found" in missing.text and "Accept additional cookies" in missing.text
     for hidden in ("/manifest.json", "/_meta/headers.json", "/_chrome/404.html"):
@@ -130,8 +159,10 @@ def test_lister_pages_newest_first_and_filters(site, manifest):
     assert "Next" not in r.text
     normalised = [u if u.endswith("/") else u + "/" for u in seen]
     assert set(normalised) == responses | scheme and len(normalised) == len(set(normalised))
-    dates = re.findall(r"Published: (?:<time datetime=\"[^\"]+\">)?(\d+ \w+ \d{4})",
-                       httpx.get(site.base_url + LISTER).text)
+    dates = re.findall(
+        r"Published: (?:<time datetime=\"[^\"]+\">)?(\d+ \w+ \d{4})",
+        httpx.get(site.base_url + LISTER).text,
+    )
     parsed = [time.strptime(d, "%d %B %Y") for d in dates]
     assert parsed == sorted(parsed, reverse=True) and len(parsed) == 20
     first = httpx.get(site.base_url + LISTER, params={"dt": "Disclosure log"}).text
@@ -144,8 +175,13 @@ def test_lister_pages_newest_first_and_filters(site, manifest):
 
 def test_add_edit_remove_while_running(site, root):
     before = sorted(p for p in root.rglob("*"))
-    site.add_response(NEW, b"<html><body><h1>New</h1></body></html>", title="Brand new response",
-                      reference="01.FOI.26.000001", published="2020-01-01")
+    site.add_response(
+        NEW,
+        b"<html><body><h1>New</h1></body></html>",
+        title="Brand new response",
+        reference="01.FOI.26.000001",
+        published="2020-01-01",
+    )
     listed = titles(httpx.get(site.base_url + LISTER, params={"dt": "Disclosure log"}).text)
     assert listed[0] == NEW
     page = httpx.get(site.base_url + NEW)
@@ -164,7 +200,9 @@ def test_add_edit_remove_while_running(site, root):
     asset = "/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/august_2024/test-file.csv"
     site.edit(asset, b"a,b\n3,4\n")
     changed = httpx.get(site.base_url + asset)
-    assert changed.content == b"a,b\n3,4\n" and changed.headers["content-type"].startswith("text/csv")
+    assert changed.content == b"a,b\n3,4\n" and changed.headers["content-type"].startswith(
+        "text/csv"
+    )
     site.put(asset.replace("test-file", "extra"), b"%PDF-1.4 x", "application/pdf")
     assert httpx.get(site.base_url + asset.replace("test-file", "extra")).content == b"%PDF-1.4 x"
     with pytest.raises(KeyError):
@@ -221,7 +259,14 @@ def test_faults_are_deterministic_and_never_change_content(root):
 
 def test_fault_spec_parsing():
     f = Faults.parse("rate=0.2,kinds=429+slow,seed=7,slow_s=2,retry_after=1,first=2")
-    assert (f.rate, f.kinds, f.seed, f.slow_s, f.retry_after, f.first) == (0.2, ("429", "slow"), 7, 2.0, 1, 2)
+    assert (f.rate, f.kinds, f.seed, f.slow_s, f.retry_after, f.first) == (
+        0.2,
+        ("429", "slow"),
+        7,
+        2.0,
+        1,
+        2,
+    )
     assert Faults.parse("") is None
     for bad in ("rate=2", "kinds=teapot", "speed=1", "rate"):
         with pytest.raises(FaultSpecError):
@@ -232,7 +277,10 @@ def test_fault_spec_parsing():
 
 def test_robots_and_sitemap_point_at_the_serving_host(site, manifest):
     robots = httpx.get(site.base_url + "/robots.txt").text
-    assert "Disallow: /search/" in robots and "Disallow: /foi-ai/metropolitan-police/private/" in robots
+    assert (
+        "Disallow: /search/" in robots
+        and "Disallow: /foi-ai/metropolitan-police/private/" in robots
+    )
     assert f"Sitemap: {site.base_url}/sitemap.xml" in robots
     sitemap = httpx.get(site.base_url + "/sitemap.xml").text
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
@@ -243,9 +291,12 @@ def test_robots_and_sitemap_point_at_the_serving_host(site, manifest):
 
 
 def test_command_line_serves_and_stops_cleanly(root):
-    proc = subprocess.Popen([FOILOG, "fixture-site", "--port", "0",
-                             "--quiet", "--root", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [FOILOG, "fixture-site", "--port", "0", "--quiet", "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
@@ -254,8 +305,9 @@ def test_command_line_serves_and_stops_cleanly(root):
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "Traceback" not in err
-    bad = subprocess.run([FOILOG, "fixture-site", "--faults", "rate=9"],
-                         capture_output=True, text=True, timeout=30)
+    bad = subprocess.run(
+        [FOILOG, "fixture-site", "--faults", "rate=9"], capture_output=True, text=True, timeout=30
+    )
     assert bad.returncode != 0 and "rate must be between 0 and 1" in bad.stderr
     assert "Traceback" not in bad.stderr
 

@@ -1,4 +1,5 @@
 """The built mirror (fixtures/site): seeds word for word, samples kept, manifest true."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,44 @@ sys.path.insert(0, str(FIXTURES))
 import build_mirror  # noqa: E402
 from mirror_import import CHROME_LINES, strip_chrome  # noqa: E402
 
-BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-         "table", "section", "article", "main", "header", "footer", "nav", "aside", "form",
-         "fieldset", "legend", "br", "dd", "dt", "dl", "blockquote", "pre", "button", "body",
-         "label", "select", "option"}
+BLOCK = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "form",
+    "fieldset",
+    "legend",
+    "br",
+    "dd",
+    "dt",
+    "dl",
+    "blockquote",
+    "pre",
+    "button",
+    "body",
+    "label",
+    "select",
+    "option",
+}
 INVISIBLE = {"script", "style", "noscript", "template", "head", "svg", "title"}
 
 
@@ -67,7 +102,9 @@ def test_seeds_are_reproduced_word_for_word(manifest):
         page_lines = set(visible_lines(page_text(item)))
         seed_lines = [line for line in seed_text.split("\n") if line.strip()]
         missing = [line for line in seed_lines if line not in page_lines]
-        assert not missing, f"{item['url_path']}: {len(missing)} seed lines missing, first {missing[0]!r}"
+        assert not missing, (
+            f"{item['url_path']}: {len(missing)} seed lines missing, first {missing[0]!r}"
+        )
         # The chrome lines (cookie banner, confirmations, beta banner) are on the page too.
         assert CHROME_LINES & page_lines
 
@@ -82,7 +119,9 @@ def test_samples_keep_every_line(manifest):
     """Sample pages keep each line (list numbers and bullets may become <ol>/<ul>)."""
     samples = {}
     for name in ("mps_openings.jsonl", "other_forces_openings.jsonl"):
-        for line in (CONTENT / "samples" / "source" / name).read_text(encoding="utf-8").splitlines():
+        for line in (
+            (CONTENT / "samples" / "source" / name).read_text(encoding="utf-8").splitlines()
+        ):
             sample = json.loads(line)
             samples[re.sub(r"^https://[^/]+", "", sample["url"])] = sample["text"]
     items = [r for r in manifest["responses"] + manifest["other_forces"] if r["source"] == "sample"]
@@ -110,7 +149,9 @@ def test_manifest_matches_the_files(manifest):
         assert item["reference"], item
     assert len({r["url_path"] for r in responses}) == len(responses)
     assert len(manifest["other_forces"]) == 3
-    assert not any(r["url_path"].startswith("/foi-ai/metropolitan-police/") for r in manifest["other_forces"])
+    assert not any(
+        r["url_path"].startswith("/foi-ai/metropolitan-police/") for r in manifest["other_forces"]
+    )
     assert 12 <= len(manifest["publication_scheme"]) <= 20
     assert any("/d/" in r["url_path"] for r in responses)
     assert any("/january---2026/" in r["url_path"] and r["month"] == "2026-01" for r in responses)
@@ -121,12 +162,18 @@ def test_encodings_are_real_windows_1252(manifest):
     assert len(cp1252) >= 4
     headers = json.loads((SITE / "_meta" / "headers.json").read_text())
     declared = {headers[r["url_path"]]["content_type"] for r in cp1252}
-    assert {"text/html; charset=windows-1252", "text/html", "text/html; charset=iso-8859-1"} <= declared
+    assert {
+        "text/html; charset=windows-1252",
+        "text/html",
+        "text/html; charset=iso-8859-1",
+    } <= declared
     for item in cp1252:
         raw = (SITE / item["path"]).read_bytes()
         with pytest.raises(UnicodeDecodeError):
             raw.decode("utf-8")
-        assert b"\x92" in raw or b"\x93" in raw  # cp1252 smart quotes, from the cookie banner at least
+        assert (
+            b"\x92" in raw or b"\x93" in raw
+        )  # cp1252 smart quotes, from the cookie banner at least
 
 
 def test_three_layouts_and_no_giveaway_classes(manifest):
@@ -137,7 +184,9 @@ def test_three_layouts_and_no_giveaway_classes(manifest):
     assert 'id="content"' in by_layout["legacy"]
     cookie_last = by_layout["cookie_last"]
     assert 'role="main"' in cookie_last and "<main" not in cookie_last
-    assert cookie_last.index("Accept additional cookies") > cookie_last.index("Was this page helpful?")
+    assert cookie_last.index("Accept additional cookies") > cookie_last.index(
+        "Was this page helpful?"
+    )
     heroes = [page_text(r) for r in manifest["responses"] if r["layout"] == "modern"]
     heroes = [h for h in heroes if "page-hero__title" in h]
     assert heroes and all(h.index("page-hero__title") < h.index("<main") for h in heroes)

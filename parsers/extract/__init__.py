@@ -6,6 +6,7 @@ for spreadsheets and CSV, queryable (`sheets`). They never raise for a bad file:
 corrupt, encrypted or unsupported file comes back with `error` set, so one broken
 attachment cannot stop a nightly refresh.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,7 +50,9 @@ class Extracted:
     notes: tuple[str, ...] = field(default=())  # e.g. "no text layer (scanned PDF?)"
 
 
-def detect_type(data: bytes, type_hint: str | None = None, content_type: str | None = None) -> str | None:
+def detect_type(
+    data: bytes, type_hint: str | None = None, content_type: str | None = None
+) -> str | None:
     """The file type from its first bytes, falling back to the hint and content type.
 
     Links on the site say ".xlsx" but servers sometimes send a PDF or an HTML error
@@ -103,12 +106,18 @@ def extract(
         return Extracted("", error="empty file", type=kind)
     if data.startswith(OLE2_MAGIC):
         # Excel and Word save password-protected .xlsx/.docx in this container too
-        return Extracted("", error=f"{kind or 'file'}: password-protected or legacy binary "
-                         "Office file (.xls/.doc), not extracted", type=kind)
+        return Extracted(
+            "",
+            error=f"{kind or 'file'}: password-protected or legacy binary "
+            "Office file (.xls/.doc), not extracted",
+            type=kind,
+        )
     extractors = {
         "pdf": lambda: pdf.extract_pdf(data, max_chars=max_chars),
         "xlsx": lambda: xlsx.extract_xlsx(data, max_chars=max_chars, max_rows=max_rows),
-        "csv": lambda: csv_text.extract_csv(data, max_chars=max_chars, max_rows=max_rows, name=name or "csv"),
+        "csv": lambda: csv_text.extract_csv(
+            data, max_chars=max_chars, max_rows=max_rows, name=name or "csv"
+        ),
         "docx": lambda: docx.extract_docx(data, max_chars=max_chars, max_rows=max_rows),
     }
     if kind not in extractors:

@@ -1,5 +1,6 @@
 """CSV files: decoded (UTF-8 with or without BOM, else Windows-1252 as Excel on a UK
 desktop saves it), delimiter sniffed, loaded as one sheet."""
+
 from __future__ import annotations
 
 import csv
@@ -61,5 +62,10 @@ def extract_csv(
     budget.add(sheet_text(sheet, titled=False))
     notes = () if encoding == "utf-8" else (f"decoded as {encoding}",)
     return Extracted(
-        budget.text(), (sheet,), None, type="csv", truncated=budget.truncated or sheet.truncated, notes=notes
+        budget.text(),
+        (sheet,),
+        None,
+        type="csv",
+        truncated=budget.truncated or sheet.truncated,
+        notes=notes,
     )

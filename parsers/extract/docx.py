@@ -1,5 +1,6 @@
 """Word documents (.docx): paragraphs and tables in document order; each table is also
 a sheet, since released letters often put the figures in a Word table."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,14 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from parsers.extract import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNZIPPED,
+    Extracted,
+    Sheet,
+)
 from parsers.extract.office_zip import open_office_zip
-from parsers.extract import DEFAULT_MAX_CHARS, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNZIPPED, Extracted, Sheet
 from parsers.extract.tables import TextBudget, build_sheet, sheet_text
 
 

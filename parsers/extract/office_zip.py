@@ -1,4 +1,5 @@
 """The zip container of Office files (xlsx, docx): opened once, with a bomb check."""
+
 from __future__ import annotations
 
 import io
@@ -16,6 +17,9 @@ def open_office_zip(data: bytes, type: str, max_unzipped: int) -> zipfile.ZipFil
         return Extracted("", error=f"{type}: not a valid zip file ({exc})", type=type)
     unzipped = sum(info.file_size for info in archive.infolist())
     if unzipped > max_unzipped:
-        return Extracted("", error=f"{type}: expands to {unzipped} bytes, over the {max_unzipped} limit",
-                         type=type)
+        return Extracted(
+            "",
+            error=f"{type}: expands to {unzipped} bytes, over the {max_unzipped} limit",
+            type=type,
+        )
     return archive

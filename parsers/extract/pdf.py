@@ -5,6 +5,7 @@ with none (reported in `notes`, not as an error: the file is fine, it just has n
 words to search), sometimes encrypted "owner password" files that open with an empty
 password.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,7 +26,9 @@ def extract_pdf(data: bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extracted
         pages = reader.pages
         count = len(pages)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-        return Extracted("", error=f"pdf: unreadable ({type(exc).__name__}: {_short(exc)})", type="pdf")
+        return Extracted(
+            "", error=f"pdf: unreadable ({type(exc).__name__}: {_short(exc)})", type="pdf"
+        )
     budget = TextBudget(max_chars)
     notes: list[str] = []
     failed: list[int] = []
@@ -35,15 +38,27 @@ def extract_pdf(data: bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extracted
             break
         try:
             budget.add(_tidy(page.extract_text() or ""))
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError):
+        except (
+            PyPdfError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            ZeroDivisionError,
+        ):
             # one broken content stream should not lose the other pages' text
             failed.append(number)
     if failed:
-        notes.append(f"text of {len(failed)} page(s) could not be read: {', '.join(map(str, failed[:20]))}")
+        notes.append(
+            f"text of {len(failed)} page(s) could not be read: {', '.join(map(str, failed[:20]))}"
+        )
     text = budget.text()
     if count and not text.strip():
         notes.append(f"no text layer on any of {count} page(s) (scanned images?)")
-    return Extracted(text, (), None, type="pdf", truncated=budget.truncated, pages=count, notes=tuple(notes))
+    return Extracted(
+        text, (), None, type="pdf", truncated=budget.truncated, pages=count, notes=tuple(notes)
+    )
 
 
 def _open_encrypted(reader: PdfReader) -> str | None:

@@ -1,5 +1,6 @@
 """Shared by the spreadsheet, CSV and DOCX extractors: cells to strings, a grid of
 rows to a `Sheet` with a header, and the text that goes into full-text search."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,13 @@ def cell_text(value: object) -> str:
     return " ".join(str(value).split()) if isinstance(value, str) else str(value)
 
 
-def build_sheet(name: str, grid: list[tuple[int, list[str]]], *, max_rows: int, merged_fill: set[tuple[int, int]] = frozenset()) -> Sheet:
+def build_sheet(
+    name: str,
+    grid: list[tuple[int, list[str]]],
+    *,
+    max_rows: int,
+    merged_fill: set[tuple[int, int]] = frozenset(),
+) -> Sheet:
     """A `Sheet` from (source row number, cells) pairs, empty rows already dropped.
 
     The header is the first row (among the first few) that has at least two distinct
@@ -117,7 +124,11 @@ def _trim(cells: list[str]) -> list[str]:
 def _find_header(grid, width: int, merged_fill) -> int | None:
     for i, (n, cells) in enumerate(grid[:HEADER_SCAN_ROWS]):
         own = [c for j, c in enumerate(cells) if c and (n, j) not in merged_fill]
-        if len(set(own)) >= min(2, width) and len(own) * 2 >= width and max(map(len, own)) <= MAX_LABEL:
+        if (
+            len(set(own)) >= min(2, width)
+            and len(own) * 2 >= width
+            and max(map(len, own)) <= MAX_LABEL
+        ):
             return i
     return None
 

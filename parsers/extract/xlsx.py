@@ -6,6 +6,7 @@ memory as cell objects; data_only gives the value Excel last calculated for a fo
 their ranges are read from the sheet XML and the anchor value is copied into every
 cell of the range: a borough merged down three rows belongs to all three.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,14 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
+from parsers.extract import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNZIPPED,
+    Extracted,
+    Sheet,
+)
 from parsers.extract.office_zip import open_office_zip
-from parsers.extract import DEFAULT_MAX_CHARS, DEFAULT_MAX_ROWS, DEFAULT_MAX_UNZIPPED, Extracted, Sheet
 from parsers.extract.tables import TextBudget, build_sheet, cell_text, sheet_text
 
 MAX_COLUMNS = 500  # a formatted-to-XFD sheet would otherwise give 16,384 cells a row
@@ -70,7 +77,7 @@ def _read_grid(rows: Iterator[tuple], merges: list[tuple[int, int, int, int]], m
         while pending and pending[0][0] <= number:
             active.append(pending.pop(0))
         active = [m for m in active if m[2] >= number]
-        for r1, c1, r2, c2 in active:
+        for r1, c1, _r2, c2 in active:
             key = (r1, c1)
             if number == r1:
                 anchors[key] = cells[c1 - 1] if c1 - 1 < len(cells) else ""

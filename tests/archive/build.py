@@ -3,6 +3,7 @@
 Every response listed in fixtures/site/manifest.json is parsed with the real parser and
 loaded with the real loader, plus one hostile record whose text carries HTML.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,9 @@ BASE_URL = "https://www.met.police.uk"
 LOADED_AT = "2026-11-01T02:00:00+00:00"
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE_ID = "metropolitan-police/disclosure-2024/august-2024/hostile-markup-test"
-SEED_001_ID = ("metropolitan-police/disclosure-2023/december-2023/"
-               "facial-recognition-technology-protests")
+SEED_001_ID = (
+    "metropolitan-police/disclosure-2023/december-2023/facial-recognition-technology-protests"
+)
 
 
 def manifest() -> list[dict]:
@@ -62,16 +64,32 @@ def build_archive(path: Path) -> dict:
         except Exception as error:  # noqa: BLE001
             failed.append((url, repr(error)))
             continue
-        load_response(db, response, Provenance(url, LOADED_AT, hashlib.sha256(body).hexdigest()),
-                      now=LOADED_AT)
+        load_response(
+            db,
+            response,
+            Provenance(url, LOADED_AT, hashlib.sha256(body).hexdigest()),
+            now=LOADED_AT,
+        )
         loaded += 1
     hostile = hostile_response()
     load_response(db, hostile, Provenance(hostile.url, LOADED_AT, "0" * 64), now=LOADED_AT)
-    record_crawl_run(db, {
-        "started_at": "2026-11-01T02:00:00+00:00", "finished_at": "2026-11-01T02:03:00+00:00",
-        "site": BASE_URL, "new": loaded, "changed": 0, "removed": 0, "unchanged": 0,
-        "failed": len(failed), "requests": loaded, "bytes": 0, "duration_s": 180.0,
-        "parse_yield": 1.0, "exit_code": 0,
-    })
+    record_crawl_run(
+        db,
+        {
+            "started_at": "2026-11-01T02:00:00+00:00",
+            "finished_at": "2026-11-01T02:03:00+00:00",
+            "site": BASE_URL,
+            "new": loaded,
+            "changed": 0,
+            "removed": 0,
+            "unchanged": 0,
+            "failed": len(failed),
+            "requests": loaded,
+            "bytes": 0,
+            "duration_s": 180.0,
+            "parse_yield": 1.0,
+            "exit_code": 0,
+        },
+    )
     db.close()
     return {"loaded": loaded + 1, "failed": failed}

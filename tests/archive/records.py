@@ -1,4 +1,5 @@
 """Hand-built records for archive tests that must not depend on the parser."""
+
 from __future__ import annotations
 
 from parsers.record import Attachment, Exemption, Link, Question, Response

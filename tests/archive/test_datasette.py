@@ -3,6 +3,7 @@
 Runs the real app (`build_datasette`, the same one `foilog serve` runs) over an archive
 built from the offline mirror with the real parser and loader.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,11 +19,22 @@ from plugins.app import load_metadata
 from tests.archive.build import HOSTILE_ID, SCRIPT, SEED_001_ID, manifest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-TABLES = ["responses", "questions", "exemptions", "response_exemptions", "links",
-          "attachments", "crawl_runs"]
+TABLES = [
+    "responses",
+    "questions",
+    "exemptions",
+    "response_exemptions",
+    "links",
+    "attachments",
+    "crawl_runs",
+]
 VIEWS = ["responses_with_exemptions", "exemption_counts_by_month", "outcome_counts_by_month"]
-ATTACHMENT_TABLES = ["attachment_sheets", "attachment_rows", "attachment_table_rows",
-                     "attachment_state"]
+ATTACHMENT_TABLES = [
+    "attachment_sheets",
+    "attachment_rows",
+    "attachment_table_rows",
+    "attachment_state",
+]
 
 
 def queries() -> dict:
@@ -66,23 +78,31 @@ async def test_database_page_hides_plumbing(ds):
     data = (await ds.client.get("/foi.json")).json()
     hidden = {t["name"] for t in data["tables"] if t["hidden"]}
     visible = {t["name"] for t in data["tables"] if not t["hidden"]}
-    assert {"crawl_runs", "schema_version", "attachment_state", "responses_fts",
-            "responses_fts_data"} <= hidden
+    assert {
+        "crawl_runs",
+        "schema_version",
+        "attachment_state",
+        "responses_fts",
+        "responses_fts_data",
+    } <= hidden
     assert {"responses", "questions", "attachments"} <= visible
 
 
-@pytest.mark.parametrize("name, params", [
-    ("search", "q=facial"),
-    ("by_exemption", "section=40"),
-    ("ncnd_responses", ""),
-    ("removed_from_site", ""),
-    ("recently_changed", ""),
-    ("exemption_trends", ""),
-    ("new_responses", ""),
-    ("new_responses_matching", "q=facial"),
-    ("new_responses_citing", "section=40"),
-    ("search_attachments", "q=data"),
-])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("search", "q=facial"),
+        ("by_exemption", "section=40"),
+        ("ncnd_responses", ""),
+        ("removed_from_site", ""),
+        ("recently_changed", ""),
+        ("exemption_trends", ""),
+        ("new_responses", ""),
+        ("new_responses_matching", "q=facial"),
+        ("new_responses_citing", "section=40"),
+        ("search_attachments", "q=data"),
+    ],
+)
 async def test_every_canned_query_answers(ds, name, params):
     assert name in queries()
     response = await ds.client.get(f"/foi/{name}?{params}")
@@ -102,15 +122,16 @@ async def test_search_finds_facial_recognition_with_highlighted_snippets(ds):
 
 async def test_search_matches_questions_and_references(ds, archive_path):
     db = sqlite_utils.Database(archive_path)
-    reference = db.execute("select reference from responses where reference is not null "
-                           "limit 1").fetchone()[0]
+    reference = db.execute(
+        "select reference from responses where reference is not null limit 1"
+    ).fetchone()[0]
     data = (await ds.client.get(f"/foi/search.json?q={reference}&_shape=objects")).json()
     assert data["rows"][0]["reference"] == reference
     hits = (await ds.client.get("/foi/search.json?q=vans&_shape=objects")).json()["rows"]
     assert any(r["matched_in"].startswith(("question", "response")) for r in hits)
 
 
-@pytest.mark.parametrize("q", ['s.40(2)', '"unbalanced', 'OR', 'facial OR', '*', ''])
+@pytest.mark.parametrize("q", ["s.40(2)", '"unbalanced', "OR", "facial OR", "*", ""])
 async def test_search_survives_any_input(ds, q):
     response = await ds.client.get(f"/foi/search.json?q={quote(q)}")
     assert response.status_code == 200, response.text
@@ -123,27 +144,45 @@ async def test_search_snippets_never_unescape_scraped_markup(ds):
 
 
 async def test_facet_by_exemption_and_outcome(ds):
-    data = (await ds.client.get(
-        "/foi/responses_with_exemptions.json?_facet_array=exemptions&_facet=outcome")).json()
+    data = (
+        await ds.client.get(
+            "/foi/responses_with_exemptions.json?_facet_array=exemptions&_facet=outcome"
+        )
+    ).json()
     results = data["facet_results"]
     exemptions = {item["value"]: item["count"] for item in results["exemptions"]["results"]}
     assert exemptions.get("s40 Personal information", 0) >= 1
     assert any(label.startswith("s31 ") for label in exemptions)
     outcomes = {item["value"] for item in results["outcome"]["results"]}
-    assert outcomes and outcomes <= {"full", "partial", "refused", "not_held", "ncnd",
-                                     "cost_limit", "vexatious", "invalid", "unknown"}
-    filtered = (await ds.client.get(
-        "/foi/responses_with_exemptions.json?_shape=objects&exemptions__arraycontains="
-        + quote("s40 Personal information"))).json()
+    assert outcomes and outcomes <= {
+        "full",
+        "partial",
+        "refused",
+        "not_held",
+        "ncnd",
+        "cost_limit",
+        "vexatious",
+        "invalid",
+        "unknown",
+    }
+    filtered = (
+        await ds.client.get(
+            "/foi/responses_with_exemptions.json?_shape=objects&exemptions__arraycontains="
+            + quote("s40 Personal information")
+        )
+    ).json()
     assert filtered["rows"]
     assert all(40 in json.loads(r["exemption_sections"]) for r in filtered["rows"])
 
 
-@pytest.mark.parametrize("path, at_least", [
-    ("/foi/new_responses.atom", 3),
-    ("/foi/new_responses_matching.atom?q=facial", 3),
-    ("/foi/new_responses_citing.atom?section=40", 1),
-])
+@pytest.mark.parametrize(
+    "path, at_least",
+    [
+        ("/foi/new_responses.atom", 3),
+        ("/foi/new_responses_matching.atom?q=facial", 3),
+        ("/foi/new_responses_citing.atom?section=40", 1),
+    ],
+)
 async def test_atom_feeds_parse_with_entries(ds, path, at_least):
     response = await ds.client.get(path)
     assert response.status_code == 200
@@ -181,8 +220,13 @@ async def test_home_page_says_what_and_how_fresh(ds):
     assert 'action="/foi/search"' in text
     assert '<svg id="outcome-chart"' in text
     assert len(re.findall(r'<rect class="bar"', text)) >= 10
-    for name in ("ncnd_responses", "removed_from_site", "recently_changed",
-                 "exemption_trends", "new_responses"):
+    for name in (
+        "ncnd_responses",
+        "removed_from_site",
+        "recently_changed",
+        "exemption_trends",
+        "new_responses",
+    ):
         assert f"/foi/{name}" in text
     assert 'action="/foi/new_responses_matching.atom"' in text
     assert 'type="application/atom+xml"' in text
@@ -193,8 +237,9 @@ async def test_response_page_of_seed_001_pairs_every_question_with_its_answer(ds
     page = await ds.client.get(f"/response/{SEED_001_ID}")
     assert page.status_code == 200
     db = sqlite_utils.Database(archive_path)
-    questions = list(db["questions"].rows_where("response_id = ?", [SEED_001_ID],
-                                                order_by="position"))
+    questions = list(
+        db["questions"].rows_where("response_id = ?", [SEED_001_ID], order_by="position")
+    )
     assert len(questions) == 20
     pairs = re.findall(r'<li class="qa-pair">(.*?)</li>', page.text, re.S)
     assert len(pairs) == 20
@@ -206,15 +251,21 @@ async def test_response_page_of_seed_001_pairs_every_question_with_its_answer(ds
 
 async def test_response_page_shows_exemptions_attachments_and_history(ds, archive_path):
     db = sqlite_utils.Database(archive_path)
-    rid = db.execute("select response_id from response_exemptions re join responses r "
-                     "on r.id = re.response_id where r.attachment_count > 0 "
-                     "and r.id != ? limit 1", [HOSTILE_ID]).fetchone()[0]
+    rid = db.execute(
+        "select response_id from response_exemptions re join responses r "
+        "on r.id = re.response_id where r.attachment_count > 0 "
+        "and r.id != ? limit 1",
+        [HOSTILE_ID],
+    ).fetchone()[0]
     row = db["responses"].get(rid)
     page = (await ds.client.get("/response/" + rid)).text
     assert row["url"] in page
     assert "First seen" in page and row["first_seen"] in page
-    for e in db.execute("select re.section, e.name from response_exemptions re left join "
-                        "exemptions e using (section) where response_id = ?", [rid]):
+    for e in db.execute(
+        "select re.section, e.name from response_exemptions re left join "
+        "exemptions e using (section) where response_id = ?",
+        [rid],
+    ):
         assert e[1] is None or _html_text(e[1]) in page
     for a in db["attachments"].rows_where("response_id = ?", [rid]):
         assert _html_text(a["url"]) in page
@@ -246,8 +297,9 @@ async def test_table_cells_link_to_the_response_page(ds):
 async def test_no_write_access(ds):
     response = await ds.client.post("/foi", data={"sql": "delete from responses"})
     assert response.status_code in (400, 403, 405)
-    data = (await ds.client.get("/foi.json?sql=select+count(*)+as+n+from+responses"
-                                "&_shape=array")).json()
+    data = (
+        await ds.client.get("/foi.json?sql=select+count(*)+as+n+from+responses&_shape=array")
+    ).json()
     assert data[0]["n"] > 0
 
 

@@ -1,4 +1,5 @@
 """Loading and history: new / changed / unchanged, removal, attachments kept."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,27 +41,44 @@ def test_schema_is_idempotent_wal_and_versioned(tmp_path):
     ensure_schema(database)
     assert current_version(database) == SCHEMA_VERSION
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"responses", "questions", "exemptions", "response_exemptions", "links",
-            "attachments", "crawl_runs"} <= set(database.table_names())
+    assert {
+        "responses",
+        "questions",
+        "exemptions",
+        "response_exemptions",
+        "links",
+        "attachments",
+        "crawl_runs",
+    } <= set(database.table_names())
     assert set(database.view_names()) == {
-        "responses_with_exemptions", "exemption_counts_by_month", "outcome_counts_by_month",
-        "attachment_table_rows"}
+        "responses_with_exemptions",
+        "exemption_counts_by_month",
+        "outcome_counts_by_month",
+        "attachment_table_rows",
+    }
     assert {"attachment_sheets", "attachment_rows", "attachment_state"} <= set(
-        database.table_names())
-    assert database.execute("select count(*) from schema_version").fetchone()[0] == 1
+        database.table_names()
+    )
+    assert database.execute("select count(*) from schema_version").fetchone()[0] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize(
     "url, key",
     [
-        ("https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/"
-         "live-video-streaming-via-cellular-technology/",
-         "metropolitan-police/disclosure-2024/august-2024/"
-         "live-video-streaming-via-cellular-technology"),
-        ("http://127.0.0.1:8765/foi-ai/metropolitan-police/d/july-2022/x/",
-         "metropolitan-police/d/july-2022/x"),
-        ("https://www.clevelandpolice.uk/foi-ai/cleveland-police/disclosure/2024/march/y",
-         "cleveland-police/disclosure/2024/march/y"),
+        (
+            "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/"
+            "live-video-streaming-via-cellular-technology/",
+            "metropolitan-police/disclosure-2024/august-2024/"
+            "live-video-streaming-via-cellular-technology",
+        ),
+        (
+            "http://127.0.0.1:8765/foi-ai/metropolitan-police/d/july-2022/x/",
+            "metropolitan-police/d/july-2022/x",
+        ),
+        (
+            "https://www.clevelandpolice.uk/foi-ai/cleveland-police/disclosure/2024/march/y",
+            "cleveland-police/disclosure/2024/march/y",
+        ),
         ("https://example.org/other/path/?page=2", "other/path?page=2"),
     ],
 )
@@ -76,7 +94,9 @@ def test_response_key_rejects_an_empty_path():
 def test_new_then_unchanged_then_changed(db):
     response = make_response()
     assert load_response(db, response, prov(response), now="2024-09-01T00:00:00+00:00") == "new"
-    assert load_response(db, response, prov(response), now="2024-09-02T00:00:00+00:00") == "unchanged"
+    assert (
+        load_response(db, response, prov(response), now="2024-09-02T00:00:00+00:00") == "unchanged"
+    )
     first = row(db, response)
     assert first["first_seen"] == first["last_changed"] == "2024-09-01T00:00:00+00:00"
     assert first["last_seen"] == "2024-09-02T00:00:00+00:00"
@@ -107,20 +127,25 @@ def test_children_are_replaced_not_appended(db):
     edited = dataclasses.replace(
         response,
         questions=(Question("1", "Only one question now?", "Yes."),),
-        exemptions=(Exemption(40, "(2)", "Section 40(2)", "Personal information"),
-                    Exemption(31, "(3)", "Section 31(3)", "Law enforcement", ncnd=True)),
+        exemptions=(
+            Exemption(40, "(2)", "Section 40(2)", "Personal information"),
+            Exemption(31, "(3)", "Section 31(3)", "Law enforcement", ncnd=True),
+        ),
     )
     load_response(db, edited, prov(edited, sha="sha-2"))
     rid = response_key(response.url)
     assert [r["text"] for r in db["questions"].rows_where("response_id = ?", [rid])] == [
-        "Only one question now?"]
+        "Only one question now?"
+    ]
     sections = db.execute(
         "select section, ncnd from response_exemptions where response_id = ? order by position",
-        [rid]).fetchall()
+        [rid],
+    ).fetchall()
     assert sections == [(40, 0), (31, 1)]
     assert row(db, edited)["question_count"] == 1
-    view = db.execute("select exemptions, exemption_sections from responses_with_exemptions"
-                      ).fetchone()
+    view = db.execute(
+        "select exemptions, exemption_sections from responses_with_exemptions"
+    ).fetchone()
     assert view == ('["s31 Law enforcement","s40 Personal information"]', "[31,40]")
 
 
@@ -129,8 +154,9 @@ def test_fts_follows_every_load(db):
     load_response(db, response, prov(response))
     search = "select count(*) from responses_fts where responses_fts match ?"
     assert db.execute(search, ["vans"]).fetchone()[0] == 1
-    edited = dataclasses.replace(response, body_text="Nothing about that any more.",
-                                 request_text="A different request.")
+    edited = dataclasses.replace(
+        response, body_text="Nothing about that any more.", request_text="A different request."
+    )
     load_response(db, edited, prov(edited, sha="sha-2"))
     assert db.execute(search, ["vans"]).fetchone()[0] == 0
     assert db.execute(search, ["different"]).fetchone()[0] == 1
@@ -146,11 +172,15 @@ def test_attachment_download_data_survives_a_reload(db):
     load_response(db, response, prov(response, sha="sha-2"), now="2024-09-02T00:00:00+00:00")
     [attachment] = list(db["attachments"].rows)
     assert (attachment["bytes"], attachment["sha256"], attachment["text"]) == (
-        123, "abc", "sheet text")
+        123,
+        "abc",
+        "sheet text",
+    )
     assert attachment["last_seen"] == "2024-09-02T00:00:00+00:00"
 
     moved = dataclasses.replace(
-        response, attachments=(Attachment("New data", "https://x.test/new.pdf", "pdf"),))
+        response, attachments=(Attachment("New data", "https://x.test/new.pdf", "pdf"),)
+    )
     load_response(db, moved, prov(moved, sha="sha-3"), now="2024-09-03T00:00:00+00:00")
     rows = {a["url"]: a for a in db["attachments"].rows}
     assert len(rows) == 2
@@ -180,8 +210,9 @@ def test_mark_seen_on_an_unknown_url_changes_nothing(db):
 def test_a_failed_load_leaves_no_partial_rows(db):
     response = make_response()
     load_response(db, response, prov(response))
-    broken = dataclasses.replace(response, title="Half written", questions=(
-        Question("1", None, "no text"),))  # questions.text is NOT NULL
+    broken = dataclasses.replace(
+        response, title="Half written", questions=(Question("1", None, "no text"),)
+    )  # questions.text is NOT NULL
     with pytest.raises(Exception, match="NOT NULL"):
         load_response(db, broken, prov(broken, sha="sha-2"))
     assert row(db, response)["title"] == response.title
@@ -190,8 +221,16 @@ def test_a_failed_load_leaves_no_partial_rows(db):
 
 
 def test_record_crawl_run_keeps_extra_keys_as_json(db):
-    run_id = record_crawl_run(db, {"started_at": "a", "finished_at": "b", "new": 3,
-                                   "exit_code": 0, "warnings": ["site changed shape"]})
+    run_id = record_crawl_run(
+        db,
+        {
+            "started_at": "a",
+            "finished_at": "b",
+            "new": 3,
+            "exit_code": 0,
+            "warnings": ["site changed shape"],
+        },
+    )
     saved = db["crawl_runs"].get(run_id)
     assert (saved["new"], saved["exit_code"], saved["finished_at"]) == (3, 0, "b")
     assert saved["details"] == '{"warnings": ["site changed shape"]}'
@@ -205,24 +244,26 @@ def test_migrations_run_once_in_order_and_roll_back_on_failure(tmp_path, monkeyp
     response = make_response()
     load_response(database, response, prov(response))
 
+    top = max(schema.MIGRATIONS)
+
     def add_column(db):
-        db.conn.execute("ALTER TABLE responses ADD COLUMN force TEXT")
-        db.conn.execute("UPDATE responses SET force = 'mps'")
+        db.conn.execute("ALTER TABLE responses ADD COLUMN extra TEXT")
+        db.conn.execute("UPDATE responses SET extra = 'mps'")
 
     def broken(db):
         db.conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("migration 3 failed")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 2: add_column})
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, top + 1: add_column})
     ensure_schema(database)
-    ensure_schema(database)  # already at 2: nothing runs twice
-    assert current_version(database) == 2
-    assert database.execute("select force from responses").fetchall() == [("mps",)]
+    ensure_schema(database)  # already at top + 1: nothing runs twice
+    assert current_version(database) == top + 1
+    assert database.execute("select extra from responses").fetchall() == [("mps",)]
 
-    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 3: broken})
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, top + 2: broken})
     with pytest.raises(RuntimeError, match="migration 3 failed"):
         ensure_schema(database)
-    assert current_version(database) == 2
+    assert current_version(database) == top + 1
     assert "half_done" not in database.table_names()
     assert row(database, response)["title"] == response.title
 

@@ -1,4 +1,5 @@
 """Re-parsing stored raw pages: rows follow the parser, history stays, failures reported."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,8 +29,13 @@ def stores(tmp_path):
     for entry in entries:
         body = (SITE / entry["path"]).read_bytes()
         pages.store(BASE_URL + entry["url_path"], 200, {}, body, FETCHED)
-    pages.store(BASE_URL + "/foi-ai/af/accessing-information/published-items/", 200, {},
-                b"<html>lister</html>", FETCHED)
+    pages.store(
+        BASE_URL + "/foi-ai/af/accessing-information/published-items/",
+        200,
+        {},
+        b"<html>lister</html>",
+        FETCHED,
+    )
     archive = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(archive)
     yield archive, pages, [BASE_URL + e["url_path"] for e in entries]
@@ -61,8 +67,7 @@ def test_reparse_rewrites_stale_rows_without_moving_history(stores):
     row = archive["responses"].get(response_key(url))
     assert row["title"] == fresh.title
     assert row["question_count"] == len(fresh.questions)
-    assert archive["questions"].count_where("response_id = ?", [row["id"]]) == len(
-        fresh.questions)
+    assert archive["questions"].count_where("response_id = ?", [row["id"]]) == len(fresh.questions)
     # Same bytes: the site did not change, so last_changed stays; nor was it visited.
     assert row["last_changed"] == LOADED
     assert row["last_seen"] == "2026-11-01T00:00:00+00:00"
@@ -86,15 +91,18 @@ def test_a_page_that_fails_to_parse_keeps_its_row_and_is_reported(stores, monkey
 
 
 def test_reparse_command_prints_a_summary(stores, tmp_path):
-    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "foi.db"),
-                                      "--pages-db", str(tmp_path / "pages.db")])
+    result = CliRunner().invoke(
+        cli, ["reparse", "--db", str(tmp_path / "foi.db"), "--pages-db", str(tmp_path / "pages.db")]
+    )
     assert result.exit_code == 0, result.output
     assert "reparsed 3 pages: 3 new" in result.output
 
 
 def test_reparse_command_without_a_page_store_exits_2(tmp_path):
-    result = CliRunner().invoke(cli, ["reparse", "--db", str(tmp_path / "foi.db"),
-                                      "--pages-db", str(tmp_path / "missing.db")])
+    result = CliRunner().invoke(
+        cli,
+        ["reparse", "--db", str(tmp_path / "foi.db"), "--pages-db", str(tmp_path / "missing.db")],
+    )
     assert result.exit_code == 2
     assert "no raw page store at" in result.output
     assert not (tmp_path / "missing.db").exists()

@@ -1,4 +1,5 @@
 """`foilog serve` at its boundary: clear one-line errors, exit 2, nothing served."""
+
 from __future__ import annotations
 
 import socket
@@ -24,7 +25,6 @@ def test_serve_refuses_a_file_that_is_not_an_archive(tmp_path):
     assert "not a SQLite database" in result.output or "not a foilog archive" in result.output
 
 
-
 def test_serve_on_a_taken_port_exits_2_with_one_line(tmp_path):
     archive = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(archive)
@@ -32,8 +32,9 @@ def test_serve_on_a_taken_port_exits_2_with_one_line(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "foi.db"),
-                                          "--port", str(port)])
+        result = CliRunner().invoke(
+            cli, ["serve", "--db", str(tmp_path / "foi.db"), "--port", str(port)]
+        )
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "serving" not in result.output

@@ -1,4 +1,5 @@
 """Serving while the nightly refresh writes: readers never block, and see each commit."""
+
 from __future__ import annotations
 
 import sqlite_utils
@@ -47,13 +48,20 @@ async def test_a_fresh_archive_serves_an_honest_home_page(tmp_path):
 async def test_a_response_without_questions_shows_its_request(tmp_path):
     db = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(db)
-    bare = make_response("bare", questions=(), exemptions=(), attachments=(), links=(),
-                         request_text="Please send me the policy.",
-                         warnings=("no questions found",))
+    bare = make_response(
+        "bare",
+        questions=(),
+        exemptions=(),
+        attachments=(),
+        links=(),
+        request_text="Please send me the policy.",
+        warnings=("no questions found",),
+    )
     load_response(db, bare, Provenance(bare.url, "2026-01-01T00:00:00+00:00", "a"))
     ds = build_datasette(tmp_path / "foi.db")
-    page = (await ds.client.get("/response/metropolitan-police/disclosure-2024/august-2024/bare")
-            ).text
+    page = (
+        await ds.client.get("/response/metropolitan-police/disclosure-2024/august-2024/bare")
+    ).text
     assert "<h2>The request</h2>" in page and "Please send me the policy." in page
     assert "No exemptions cited." in page
     assert "qa-pair" not in page

@@ -1,4 +1,5 @@
 """Snapshots for /foi.db: reused while the archive is unchanged, renewed after a write."""
+
 from __future__ import annotations
 
 import sqlite_utils

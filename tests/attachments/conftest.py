@@ -1,4 +1,5 @@
 """Helpers for the attachment tests: the fixture generator, loaded as a module."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -11,7 +12,9 @@ MIRROR_FILES = REPO / "fixtures" / "site" / "SysSiteAssets" / "foi-media" / "met
 
 
 def _load_maker():
-    spec = importlib.util.spec_from_file_location("make_attachments", REPO / "fixtures" / "make_attachments.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_attachments", REPO / "fixtures" / "make_attachments.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,4 +1,5 @@
 """The bytes decide the type when they can; the link's extension otherwise."""
+
 from __future__ import annotations
 
 from parsers.extract import detect_type, extract
@@ -41,6 +42,9 @@ def test_unsupported_and_empty():
 def test_password_protected_office_file_says_so():
     # an encrypted .xlsx is an OLE2 compound file, not a zip
     result = extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "xlsx")
-    assert result.error == ("xlsx: password-protected or legacy binary Office file (.xls/.doc), "
-                            "not extracted")
-    assert extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "xls").error.startswith("xls: ")
+    assert result.error == (
+        "xlsx: password-protected or legacy binary Office file (.xls/.doc), not extracted"
+    )
+    assert extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "xls").error.startswith(
+        "xls: "
+    )

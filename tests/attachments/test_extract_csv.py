@@ -1,4 +1,5 @@
 """CSV: encodings and delimiters as councils and forces actually publish them."""
+
 from __future__ import annotations
 
 from parsers.extract import extract
@@ -15,7 +16,9 @@ def test_mirror_csv_is_cp1252_with_a_quoted_footnote(mirror_file):
     assert sheet.header == ("Make", "Model", "Year of registration", "Fuel type", "Role")
     assert ("Citroën", "ë-Berlingo") in {row[:2] for row in sheet.rows}
     assert any(row[4] == "Exempt" for row in sheet.rows)
-    assert sheet.rows[-1][0].startswith("Fleet as at 30 September 2024") and "–" in sheet.rows[-1][0]
+    assert (
+        sheet.rows[-1][0].startswith("Fleet as at 30 September 2024") and "–" in sheet.rows[-1][0]
+    )
     assert len(sheet.rows) == 61
 
 
@@ -31,9 +34,9 @@ def test_quoted_delimiters_stay_in_one_cell():
 
 
 def test_semicolon_and_tab_delimiters_are_sniffed():
-    semi = "Borough;Count;Rate\nBrent;3;1,5\nEaling;4;2,0\n".encode()
+    semi = b"Borough;Count;Rate\nBrent;3;1,5\nEaling;4;2,0\n"
     assert extract_csv(semi).sheets[0].rows[0] == ("Brent", "3", "1,5")
-    tab = "Borough\tCount\nBrent\t3\nEaling\t4\n".encode()
+    tab = b"Borough\tCount\nBrent\t3\nEaling\t4\n"
     assert extract_csv(tab).sheets[0].header == ("Borough", "Count")
 
 
@@ -43,7 +46,7 @@ def test_single_column_falls_back_to_commas():
 
 
 def test_decode_prefers_utf8_and_falls_back_to_cp1252():
-    assert decode("£5 – ok".encode("utf-8")) == ("£5 – ok", "utf-8")
+    assert decode("£5 – ok".encode()) == ("£5 – ok", "utf-8")
     assert decode("£5 – ok".encode("cp1252")) == ("£5 – ok", "cp1252")
     assert decode(b"\x81 undefined in cp1252")[1] == "cp1252"
 

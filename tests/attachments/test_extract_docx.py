@@ -1,4 +1,5 @@
 """Word documents: paragraphs in order, tables as sheets."""
+
 from __future__ import annotations
 
 from parsers.extract import extract
@@ -11,8 +12,11 @@ def test_docx_text_and_table(mirror_file):
     assert result.error is None and result.type == "docx"
     assert result.text.startswith("Right Care Right Person: Section 136 Mental Health Act 1983")
     # document order: the table sits between its heading and the last paragraph
-    assert result.text.index("Training modules") < result.text.index("RCRP principles") < result.text.index(
-        "Officers record every use")
+    assert (
+        result.text.index("Training modules")
+        < result.text.index("RCRP principles")
+        < result.text.index("Officers record every use")
+    )
     (table,) = result.sheets
     assert table.name == "Table 1"
     assert table.header == ("Module", "Duration (minutes)", "Format")

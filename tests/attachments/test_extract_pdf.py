@@ -1,4 +1,5 @@
 """PDFs: the mirror's hand-written PDF, plus encrypted and broken ones made here."""
+
 from __future__ import annotations
 
 import io

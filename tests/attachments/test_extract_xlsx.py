@@ -1,4 +1,5 @@
 """Spreadsheets: real .xlsx files made with openpyxl in the test, plus the mirror's."""
+
 from __future__ import annotations
 
 import datetime as dt

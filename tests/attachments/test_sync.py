@@ -1,5 +1,6 @@
 """sync_attachments end to end: the real mirror server on loopback, the crawler's
 Fetcher, the raw page store and the archive schema, no mocks."""
+
 from __future__ import annotations
 
 import json
@@ -7,14 +8,18 @@ import json
 import pytest
 import sqlite_utils
 
-from db.attachments import ATTACHMENT_SEARCH_SQL, ATTACHMENT_SEARCH_SQL_RAW, ensure_attachment_tables
+from db.attachments import (
+    ATTACHMENT_SEARCH_SQL,
+    ATTACHMENT_SEARCH_SQL_RAW,
+    ensure_attachment_tables,
+)
 from db.load import Provenance, load_response, response_key
 from db.pages import PageStore
 from db.schema import ensure_schema
 from foilog.fixture_site import TYPES, serve_mirror
-from plugins.sqlfunctions import register as register_sql_functions
 from foilog.settings import Settings
 from parsers.record import Attachment, Response
+from plugins.sqlfunctions import register as register_sql_functions
 from scraper.attachments import sync_attachments
 from scraper.fetch import Fetcher
 
@@ -59,9 +64,17 @@ def _attachments(site, *paths: str, offsite: bool = False) -> tuple[Attachment, 
 def _load(archive, site, attachments) -> str:
     url = site.url(PAGE)
     response = Response(
-        url=url, reference="01.FOI.24.035517", title="Stop and search by borough 2023",
-        month="2024-03", published="2024-03-14", request_text="stop and search by borough",
-        questions=(), exemptions=(), outcome="full", ncnd=False, body_text="see the spreadsheet",
+        url=url,
+        reference="01.FOI.24.035517",
+        title="Stop and search by borough 2023",
+        month="2024-03",
+        published="2024-03-14",
+        request_text="stop and search by borough",
+        questions=(),
+        exemptions=(),
+        outcome="full",
+        ncnd=False,
+        body_text="see the spreadsheet",
         attachments=attachments,
     )
     load_response(archive, response, Provenance(url, "2024-03-14T10:00:00+00:00", "0" * 64))
@@ -77,14 +90,19 @@ async def _sync(site, pages, archive, url, attachments, now, **settings):
 def _row(archive, url):
     return archive.execute(
         "SELECT a.*, s.http_status, s.gone_since, s.offsite, s.page_version FROM attachments a "
-        "JOIN attachment_state s ON s.attachment_id = a.id WHERE a.url = ?", (url,)
+        "JOIN attachment_state s ON s.attachment_id = a.id WHERE a.url = ?",
+        (url,),
     ).fetchone()
 
 
 def _cols(archive):
-    return [d[0] for d in archive.execute(
-        "SELECT a.*, s.http_status, s.gone_since, s.offsite, s.page_version FROM attachments a "
-        "JOIN attachment_state s ON s.attachment_id = a.id LIMIT 0").description]
+    return [
+        d[0]
+        for d in archive.execute(
+            "SELECT a.*, s.http_status, s.gone_since, s.offsite, s.page_version FROM attachments a "
+            "JOIN attachment_state s ON s.attachment_id = a.id LIMIT 0"
+        ).description
+    ]
 
 
 def _get(archive, url) -> dict:
@@ -95,9 +113,19 @@ async def test_new_files_are_downloaded_extracted_loaded_and_searchable(site, pa
     attachments = _attachments(site, STOP_SEARCH, LFR, FLEET, GUIDANCE, CORRUPT, offsite=True)
     url = _load(archive, site, attachments)
     counts = await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
-    assert counts == {"new": 4, "changed": 0, "unchanged": 0, "removed": 0, "failed": 1,
-                      "offsite": 1, "bytes": counts["bytes"]}
-    sizes = [len((site.state.root / p.lstrip("/")).read_bytes()) for p in (STOP_SEARCH, LFR, FLEET, GUIDANCE, CORRUPT)]
+    assert counts == {
+        "new": 4,
+        "changed": 0,
+        "unchanged": 0,
+        "removed": 0,
+        "failed": 1,
+        "offsite": 1,
+        "bytes": counts["bytes"],
+    }
+    sizes = [
+        len((site.state.root / p.lstrip("/")).read_bytes())
+        for p in (STOP_SEARCH, LFR, FLEET, GUIDANCE, CORRUPT)
+    ]
     assert counts["bytes"] == sum(sizes)
 
     sheet = _get(archive, site.url(STOP_SEARCH))
@@ -120,15 +148,25 @@ async def test_new_files_are_downloaded_extracted_loaded_and_searchable(site, pa
     westminster = archive.execute(
         "SELECT json_extract(record, '$.Total'), row_number FROM attachment_table_rows "
         "WHERE attachment_url = ? AND sheet = 'Searches by month' "
-        "AND json_extract(record, '$.Borough') = 'Westminster'", (site.url(STOP_SEARCH),)).fetchone()
+        "AND json_extract(record, '$.Borough') = 'Westminster'",
+        (site.url(STOP_SEARCH),),
+    ).fetchone()
     assert westminster == ("8021", 36)
     sheets = archive.execute(
         "SELECT sheet, row_count, header FROM attachment_sheets s JOIN attachments a "
-        "ON a.id = s.attachment_id WHERE a.url = ? ORDER BY s.position", (site.url(STOP_SEARCH),)).fetchall()
+        "ON a.id = s.attachment_id WHERE a.url = ? ORDER BY s.position",
+        (site.url(STOP_SEARCH),),
+    ).fetchall()
     assert [(s, n) for s, n, _ in sheets] == [("Searches by month", 33), ("Notes", 5)]
     assert json.loads(sheets[0][2])[0] == "Borough"
-    assert archive.execute("SELECT count(*) FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id "
-                           "WHERE a.url = ?", (site.url(FLEET),)).fetchone()[0] == 61
+    assert (
+        archive.execute(
+            "SELECT count(*) FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id "
+            "WHERE a.url = ?",
+            (site.url(FLEET),),
+        ).fetchone()[0]
+        == 61
+    )
 
     # the corrupt file: bytes kept, error recorded, nothing else disturbed
     corrupt = _get(archive, site.url(CORRUPT))
@@ -138,7 +176,9 @@ async def test_new_files_are_downloaded_extracted_loaded_and_searchable(site, pa
     # the off-site link: listed, never requested
     elsewhere = _get(archive, OFFSITE)
     assert elsewhere["offsite"] == 1 and elsewhere["sha256"] is None
-    assert not any("example.org" in target or "outside" in target for _, target, _ in site.request_log)
+    assert not any(
+        "example.org" in target or "outside" in target for _, target, _ in site.request_log
+    )
 
 
 async def test_same_file_again_is_a_conditional_request_and_unchanged(site, pages, archive):
@@ -176,8 +216,10 @@ async def test_replaced_file_is_a_new_version_with_new_text_and_tables(site, pag
     assert second["page_version"] == 2
     versions = pages.versions(site.url(FLEET))
     assert [v.version for v in versions] == [1, 2] and versions[0].sha256 == first["sha256"]
-    rows = archive.execute("SELECT json_extract(record, '$.Make') FROM attachment_table_rows "
-                           "WHERE attachment_url = ?", (site.url(FLEET),)).fetchall()
+    rows = archive.execute(
+        "SELECT json_extract(record, '$.Make') FROM attachment_table_rows WHERE attachment_url = ?",
+        (site.url(FLEET),),
+    ).fetchall()
     assert rows == [("Land Rover",)]
     assert archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "Defender"}).fetchall()
     assert not archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "Berlingo"}).fetchall()
@@ -194,8 +236,13 @@ async def test_404_marks_removed_and_keeps_rows_tables_and_bytes(site, pages, ar
     assert gone["removed_at"] == "2024-04-01T01:00:00+00:00" and gone["http_status"] == 404
     assert "Quillfeather" in gone["text"]
     assert archive.execute(ATTACHMENT_SEARCH_SQL, {"q": "Quillfeather"}).fetchall()
-    assert archive.execute("SELECT count(*) FROM attachment_table_rows WHERE attachment_url = ?",
-                           (site.url(STOP_SEARCH),)).fetchone()[0] == 38
+    assert (
+        archive.execute(
+            "SELECT count(*) FROM attachment_table_rows WHERE attachment_url = ?",
+            (site.url(STOP_SEARCH),),
+        ).fetchone()[0]
+        == 38
+    )
     assert pages.latest(site.url(STOP_SEARCH)).body
     # the response page is reloaded the next night (clearing removed_at as still
     # listed) and the file is still gone: the removal date is the first one
@@ -207,8 +254,15 @@ async def test_404_marks_removed_and_keeps_rows_tables_and_bytes(site, pages, ar
 async def test_oversize_file_is_aborted_and_recorded(site, pages, archive):
     attachments = _attachments(site, STOP_SEARCH, FLEET)
     url = _load(archive, site, attachments)
-    counts = await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00",
-                         max_attachment_bytes=5000)
+    counts = await _sync(
+        site,
+        pages,
+        archive,
+        url,
+        attachments,
+        "2024-03-15T01:00:00+00:00",
+        max_attachment_bytes=5000,
+    )
     assert counts["failed"] == 1 and counts["new"] == 1
     big = _get(archive, site.url(STOP_SEARCH))
     assert big["error"].startswith("download: ") and big["sha256"] is None and big["text"] is None
@@ -221,20 +275,30 @@ async def test_a_download_error_keeps_the_last_good_text(site, pages, archive):
     url = _load(archive, site, attachments)
     await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
     site.add_response(LFR, b"x" * 5000, title="too big now", content_type=TYPES[".pdf"])
-    counts = await _sync(site, pages, archive, url, attachments, "2024-03-16T01:00:00+00:00",
-                         max_attachment_bytes=2000)
+    counts = await _sync(
+        site,
+        pages,
+        archive,
+        url,
+        attachments,
+        "2024-03-16T01:00:00+00:00",
+        max_attachment_bytes=2000,
+    )
     assert counts["failed"] == 1
     row = _get(archive, site.url(LFR))
     assert row["error"] is None and "watchlist" in row["text"] and row["page_version"] == 1
-    fetch_error = archive.execute("SELECT fetch_error FROM attachment_state WHERE attachment_id = ?",
-                                  (row["id"],)).fetchone()[0]
+    fetch_error = archive.execute(
+        "SELECT fetch_error FROM attachment_state WHERE attachment_id = ?", (row["id"],)
+    ).fetchone()[0]
     assert "limit" in fetch_error or "2000" in fetch_error
 
 
 async def test_tables_are_idempotent_and_bad_response_url_does_not_raise(site, pages, archive):
     ensure_attachment_tables(archive)
     ensure_attachment_tables(archive)
-    counts = await _sync(site, pages, archive, "not a url", _attachments(site, FLEET), "2024-01-01T00:00:00+00:00")
+    counts = await _sync(
+        site, pages, archive, "not a url", _attachments(site, FLEET), "2024-01-01T00:00:00+00:00"
+    )
     assert counts["failed"] == 1
 
 
@@ -267,7 +331,9 @@ async def test_the_documented_sql_examples_run(site, pages, archive):
     await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
     assert archive.execute(westminster_sql).fetchall() == [(36, "Westminster", 8021)]
     attachment_id = _get(archive, site.url(STOP_SEARCH))["id"]
-    cells = archive.execute(each_sql, {"attachment_id": attachment_id, "sheet": "Searches by month"}).fetchall()
+    cells = archive.execute(
+        each_sql, {"attachment_id": attachment_id, "sheet": "Searches by month"}
+    ).fetchall()
     assert len(cells) == 33 * 14 and cells[0] == (5, "Borough", "Barking and Dagenham")
 
 
@@ -298,20 +364,25 @@ async def test_reextract_from_stored_copies_without_the_network(site, pages, arc
     assert row["last_seen"] == "2024-03-16T01:00:00+00:00"
 
 
-async def test_canned_query_in_datasette_finds_the_response_and_highlights(site, pages, archive, tmp_path):
+async def test_canned_query_in_datasette_finds_the_response_and_highlights(
+    site, pages, archive, tmp_path
+):
     from datasette.app import Datasette
 
     attachments = _attachments(site, STOP_SEARCH, LFR)
     url = _load(archive, site, attachments)
     await _sync(site, pages, archive, url, attachments, "2024-03-15T01:00:00+00:00")
     archive.conn.commit()
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     # the app's own metadata.yml, which carries the canned query
     metadata = yaml.safe_load((Path(__file__).resolve().parents[2] / "metadata.yml").read_text())
     ds = Datasette([str(tmp_path / "foi.db")], metadata=metadata)
-    data = (await ds.client.get("/foi/search_attachments.json?q=Quillfeather&_shape=objects")).json()
+    data = (
+        await ds.client.get("/foi/search_attachments.json?q=Quillfeather&_shape=objects")
+    ).json()
     (row,) = data["rows"]
     assert row["response_id"] == response_key(url) and row["reference"] == "01.FOI.24.035517"
     assert row["attachment_url"] == site.url(STOP_SEARCH)
@@ -323,7 +394,9 @@ async def test_canned_query_in_datasette_finds_the_response_and_highlights(site,
     assert hits[0]["matched_in"].startswith("attachment:")
 
 
-async def test_server_without_conditional_requests_same_bytes_is_unchanged(pages, archive, tmp_path, maker):
+async def test_server_without_conditional_requests_same_bytes_is_unchanged(
+    pages, archive, tmp_path, maker
+):
     """A server that ignores If-None-Match answers 200 again: same sha256, no re-extraction."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -347,6 +420,7 @@ async def test_server_without_conditional_requests_same_bytes_is_unchanged(pages
     server = ThreadingHTTPServer(("127.0.0.1", 0), Plain)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+
         class Site:
             base_url = f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -364,5 +438,8 @@ async def test_server_without_conditional_requests_same_bytes_is_unchanged(pages
     assert first["new"] == 1 and again["unchanged"] == 1 and again["bytes"] == len(body)
     assert seen.count(LFR) == 2
     row = _get(archive, site.url(LFR))
-    assert row["extracted_at"] == "2024-03-15T01:00:00+00:00" and row["last_seen"] == "2024-03-16T01:00:00+00:00"
+    assert (
+        row["extracted_at"] == "2024-03-15T01:00:00+00:00"
+        and row["last_seen"] == "2024-03-16T01:00:00+00:00"
+    )
     assert len(pages.versions(site.url(LFR))) == 1

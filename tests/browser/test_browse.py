@@ -2,6 +2,7 @@
 
 Screenshots go to tests/artifacts/ (gitignored) for a human to look at.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,21 @@ from tests.archive.build import HOSTILE_ID, SCRIPT, SEED_001_ID, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's Chromium at /usr/bin/chromium (apt install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium (apt install chromium)",
+    ),
 ]
 
 
@@ -54,7 +63,9 @@ def server(tmp_path_factory):
     foilog = Path(sys.executable).parent / "foilog"
     process = subprocess.Popen(
         [str(foilog), "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_for_port(port, process)
@@ -157,8 +168,18 @@ def test_ctrl_c_stops_the_server_cleanly(tmp_path):
     build_archive(db_path)
     port = free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "foilog"), "serve", "--db", str(db_path),
-         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            str(Path(sys.executable).parent / "foilog"),
+            "serve",
+            "--db",
+            str(db_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for_port(port, process)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0

@@ -3,6 +3,7 @@
 Each layout is a different guess at how a CMS might mark up the same page, so the
 parser is tested against markup it was not written for.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,25 +17,50 @@ SAMPLES = Path("/work/shared/real-samples")
 # Chrome sentences as the seeds show them (ground truth, copied from the seed files).
 QUICK_EXIT = "Quickly exit this site by pressing the Escape key"
 LEAVE = "Leave this site"
-COOKIE_1 = ("We use some essential cookies to make our website work. We\u2019d like to set additional cookies "
-            "so we can remember your preferences and understand how you use our site.")
-COOKIE_2 = ("You can manage your preferences and cookie settings at any time by clicking on \u201cCustomise "
-            "Cookies\u201d below. For more information on how we use cookies, please see our Cookies notice.")
-SAVED = ("Your cookie preferences have been saved. You can update your cookie settings at any time on the "
-         "cookies page.")
+COOKIE_1 = (
+    "We use some essential cookies to make our website work. We\u2019d like to set additional cookies "
+    "so we can remember your preferences and understand how you use our site."
+)
+COOKIE_2 = (
+    "You can manage your preferences and cookie settings at any time by clicking on \u201cCustomise "
+    "Cookies\u201d below. For more information on how we use cookies, please see our Cookies notice."
+)
+SAVED = (
+    "Your cookie preferences have been saved. You can update your cookie settings at any time on the "
+    "cookies page."
+)
 ERROR = "Sorry, there was a technical problem. Please try again."
-BETA = ("This site is a beta, which means it's a work in progress and we'll be adding more to it over the "
-        "next few weeks. Your feedback helps us make things better, so please let us know what you think.")
+BETA = (
+    "This site is a beta, which means it's a work in progress and we'll be adding more to it over the "
+    "next few weeks. Your feedback helps us make things better, so please let us know what you think."
+)
 # Substrings that must never appear in any parsed field.
 CHROME_MARKERS = (
-    "Quickly exit", "Leave this site", "essential cookies", "cookie preferences", "Customise Cookies",
-    "technical problem", "This site is a beta", "let us know what you think", "Skip to main content",
-    "Was this page helpful", "Accept all cookies", "Reject additional cookies", "Share this page",
-    "Site footer text", "Main menu item",
+    "Quickly exit",
+    "Leave this site",
+    "essential cookies",
+    "cookie preferences",
+    "Customise Cookies",
+    "technical problem",
+    "This site is a beta",
+    "let us know what you think",
+    "Skip to main content",
+    "Was this page helpful",
+    "Accept all cookies",
+    "Reject additional cookies",
+    "Share this page",
+    "Site footer text",
+    "Main menu item",
 )
-CHROME_LINE_PREFIXES = ("Quickly exit", "Leave this site", "We use some essential cookies",
-                        "You can manage your preferences", "Your cookie preferences", "Sorry, there was a technical",
-                        "This site is a beta")
+CHROME_LINE_PREFIXES = (
+    "Quickly exit",
+    "Leave this site",
+    "We use some essential cookies",
+    "You can manage your preferences",
+    "Your cookie preferences",
+    "Sorry, there was a technical",
+    "This site is a beta",
+)
 
 SEED_URLS = {
     "000": "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/",
@@ -115,14 +141,16 @@ def lists(lines: list[str]) -> str:
 
 
 def _head(title: str) -> str:
-    return (f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{esc(title)} | '
-            'Metropolitan Police</title><script>window.dataLayer=[{"page":"Quickly exit"}]</script>'
-            '<style>.x{content:"Leave this site"}</style></head>')
+    return (
+        f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{esc(title)} | '
+        'Metropolitan Police</title><script>window.dataLayer=[{"page":"Quickly exit"}]</script>'
+        '<style>.x{content:"Leave this site"}</style></head>'
+    )
 
 
 _COOKIE_REGION = (
     f'<section class="ccc-banner" aria-label="Cookie banner"><p>{esc(COOKIE_1)}</p><p>{esc(COOKIE_2)}</p>'
-    '<button>Accept all cookies</button><button>Reject additional cookies</button></section>'
+    "<button>Accept all cookies</button><button>Reject additional cookies</button></section>"
     f'<div hidden><p>{esc(SAVED)}</p></div><div style="display: none"><p>{esc(SAVED)}</p></div>'
     f'<div aria-live="polite" style="DISPLAY:NONE">{esc(ERROR)}</div>'
 )
@@ -148,18 +176,25 @@ def wrap(layout: str, title: str, content_html: str, chrome_lines: list[str] | N
     elif layout == "div_content":
         body = f'{_SITE_HEADER}<div id="wrapper"><div class="col">{h1}{content_html}</div></div>{_COOKIE_REGION}'
     elif layout == "banner_in_main":
-        flat = "".join(f'<div class="notice"><p>{esc(line)}</p></div>' for line in (chrome_lines or []))
+        flat = "".join(
+            f'<div class="notice"><p>{esc(line)}</p></div>' for line in (chrome_lines or [])
+        )
         body = f"<main>{flat}<article>{h1}{content_html}</article></main>"
     elif layout == "br":
-        body = f'<div class="page">{h1}<p>' + "<br>\n".join(esc(x) for x in (chrome_lines or [])) + (
-            "<br>" if chrome_lines else "") + content_html + "</p></div>"
+        body = (
+            f'<div class="page">{h1}<p>'
+            + "<br>\n".join(esc(x) for x in (chrome_lines or []))
+            + ("<br>" if chrome_lines else "")
+            + content_html
+            + "</p></div>"
+        )
     elif layout == "h1_outside_main":
         body = f'{_SITE_HEADER}<div class="title-band">{h1}</div><main></main><main role="main">{content_html}</main>'
     elif layout == "empty_main":
         body = f'{_SITE_HEADER}<main><h1>{esc(title)}</h1></main><div class="body-copy">{content_html}</div>'
     else:
         raise ValueError(layout)
-    return _head(title) + f"<body class=\"cookie-consent-pending\">{body}{_SITE_FOOTER}"
+    return _head(title) + f'<body class="cookie-consent-pending">{body}{_SITE_FOOTER}'
 
 
 def br_lines(lines: list[str]) -> str:
@@ -169,7 +204,13 @@ def br_lines(lines: list[str]) -> str:
 LAYOUTS = ("main", "div_content", "banner_in_main", "br", "h1_outside_main", "empty_main")
 
 
-def page(layout: str, title: str, content_lines: list[str], chrome_lines: list[str], use_lists: bool = False) -> str:
+def page(
+    layout: str,
+    title: str,
+    content_lines: list[str],
+    chrome_lines: list[str],
+    use_lists: bool = False,
+) -> str:
     if layout == "br":
         return wrap("br", title, br_lines(content_lines), chrome_lines)
     inner = lists(content_lines) if use_lists else paragraphs(content_lines)

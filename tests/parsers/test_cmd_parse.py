@@ -1,4 +1,5 @@
 """`foilog parse` run as a real subprocess: JSON out, stdin, bad files."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,11 @@ from pathlib import Path
 
 FOILOG = [str(Path(sys.executable).with_name("foilog"))]
 URL = "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/some-page/"
-PAGE = ('<html><head><meta charset="windows-1252"><title>T</title></head><body><main><h1>Caf\u00e9 \u201cdata\u201d</h1>'
-        "<p>Freedom of information request reference no: 01.FOI.24.036818</p><p>Body \u2019text\u2019.</p>"
-        "</main></body></html>").encode("cp1252")
+PAGE = (
+    '<html><head><meta charset="windows-1252"><title>T</title></head><body><main><h1>Caf\u00e9 \u201cdata\u201d</h1>'
+    "<p>Freedom of information request reference no: 01.FOI.24.036818</p><p>Body \u2019text\u2019.</p>"
+    "</main></body></html>"
+).encode("cp1252")
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -41,7 +44,10 @@ def test_parse_default_url_is_the_file(tmp_path: Path) -> None:
 def test_parse_stdin() -> None:
     result = run("parse", "-", "--url", URL, stdin=PAGE)
     assert result.returncode == 0
-    assert json.loads(result.stdout)["body_text"] == "Freedom of information request reference no: 01.FOI.24.036818\nBody \u2019text\u2019."
+    assert (
+        json.loads(result.stdout)["body_text"]
+        == "Freedom of information request reference no: 01.FOI.24.036818\nBody \u2019text\u2019."
+    )
 
 
 def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:

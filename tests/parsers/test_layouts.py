@@ -4,12 +4,22 @@ GOV.UK design system, WordPress, Drupal 7, an old table layout, a flat `<br>` pa
 and a Word-pasted body: the parser must find the same fields and the same text in
 each, with no site chrome.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from parsers import parse_response
-from tests.parsers.pages import BETA, CHROME_MARKERS, COOKIE_1, COOKIE_2, ERROR, LEAVE, QUICK_EXIT, SAVED
+from tests.parsers.pages import (
+    BETA,
+    CHROME_MARKERS,
+    COOKIE_1,
+    COOKIE_2,
+    ERROR,
+    LEAVE,
+    QUICK_EXIT,
+    SAVED,
+)
 
 URL = "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/may-2024/police-dogs-2024/"
 TITLE = "Police dogs \u2013 numbers and costs 2024"
@@ -109,16 +119,25 @@ def flat_br() -> str:
 
 
 def word_pasted() -> str:
-    body = _body().replace("<p>", '<p class=MsoNormal style="margin-bottom:0cm">').replace(
-        "</p>", "<o:p></o:p></p>")
+    body = (
+        _body()
+        .replace("<p>", '<p class=MsoNormal style="margin-bottom:0cm">')
+        .replace("</p>", "<o:p></o:p></p>")
+    )
     return f"""<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta http-equiv="Content-Type"
 content="text/html; charset=windows-1252"><title>{TITLE} | Metropolitan Police</title></head><body lang=EN-GB>
 <div role="main"><h1>{TITLE}</h1><div class=WordSection1><!--[if !supportLists]--><span style='mso-list:Ignore'></span>
 <!--[endif]-->{body}</div></div></body></html>"""
 
 
-LAYOUTS = {"govuk": govuk, "wordpress": wordpress, "drupal": drupal, "table": table_layout, "flat_br": flat_br,
-           "word": word_pasted}
+LAYOUTS = {
+    "govuk": govuk,
+    "wordpress": wordpress,
+    "drupal": drupal,
+    "table": table_layout,
+    "flat_br": flat_br,
+    "word": word_pasted,
+}
 PUBLISHED = {"govuk": "2024-05-21", "wordpress": "2024-05-21", "drupal": "2024-05-21"}
 
 

@@ -1,4 +1,5 @@
 """Lister and sitemap parsing, on markup of our own and on the running mirror."""
+
 from __future__ import annotations
 
 import socket
@@ -35,26 +36,44 @@ def test_items_from_a_table_lister() -> None:
     page = parse_listing(TABLE_LISTER, LISTER, MPS)
     assert [i.url for i in page.items] == [BASE + D1, BASE + D2, BASE + D3]
     first, second, third = page.items
-    assert (first.title, first.date, first.doc_type) == ("Live video streaming", "2024-08-03", "Disclosure log")
+    assert (first.title, first.date, first.doc_type) == (
+        "Live video streaming",
+        "2024-08-03",
+        "Disclosure log",
+    )
     assert (second.date, second.doc_type) == ("2022-07-09", "Disclosure log")
     # The date in a title is not the item's date.
     assert (third.date, third.doc_type) == (None, "Publication scheme")
-    assert page.next_url == BASE + "/foi-ai/af/accessing-information/published-items/?dt=Disclosure+log&page=2"
+    assert (
+        page.next_url
+        == BASE + "/foi-ai/af/accessing-information/published-items/?dt=Disclosure+log&page=2"
+    )
     assert page.warnings == ()
 
 
-@pytest.mark.parametrize("pager, expected", [
-    ('<link rel="next" href="/l/?page=3">', BASE + "/l/?page=3"),
-    ('<a rel="next" href="/l/?page=4">more</a>', BASE + "/l/?page=4"),
-    ('<a href="/l/?page=5" aria-label="Next page"><span>\u203a</span></a>', BASE + "/l/?page=5"),
-    ('<a href="/l/?page=6">\u00bb</a>', BASE + "/l/?page=6"),
-    ('<a href="/l/?page=1">1</a><a href="/l/?page=2">2</a><a href="/l/?page=3">3</a>', BASE + "/l/?page=3"),
-    ('<a href="/l/?page=1">1</a>', None),
-    ('<a href="/l/page/2/">2</a><a href="/l/page/3/">3</a>', BASE + "/l/page/3/"),
-    ('<a href="/other/?page=3">3</a>', None),
-])
+@pytest.mark.parametrize(
+    "pager, expected",
+    [
+        ('<link rel="next" href="/l/?page=3">', BASE + "/l/?page=3"),
+        ('<a rel="next" href="/l/?page=4">more</a>', BASE + "/l/?page=4"),
+        (
+            '<a href="/l/?page=5" aria-label="Next page"><span>\u203a</span></a>',
+            BASE + "/l/?page=5",
+        ),
+        ('<a href="/l/?page=6">\u00bb</a>', BASE + "/l/?page=6"),
+        (
+            '<a href="/l/?page=1">1</a><a href="/l/?page=2">2</a><a href="/l/?page=3">3</a>',
+            BASE + "/l/?page=3",
+        ),
+        ('<a href="/l/?page=1">1</a>', None),
+        ('<a href="/l/page/2/">2</a><a href="/l/page/3/">3</a>', BASE + "/l/page/3/"),
+        ('<a href="/other/?page=3">3</a>', None),
+    ],
+)
 def test_next_url(pager: str, expected: str | None) -> None:
-    page = parse_listing(f"<html><head></head><body><main>{pager}</main></body></html>", BASE + "/l/?page=2", MPS)
+    page = parse_listing(
+        f"<html><head></head><body><main>{pager}</main></body></html>", BASE + "/l/?page=2", MPS
+    )
     assert page.next_url == expected
     assert page.warnings == ("no items found",)
 
@@ -62,14 +81,20 @@ def test_next_url(pager: str, expected: str | None) -> None:
 def test_div_items_with_time_elements() -> None:
     items = "".join(
         f'<div class="card"><h3><a href="{path}">T{i}</a></h3><span>Disclosure log</span>'
-        f'<time datetime="2024-0{i + 1}-01">x</time></div>' for i, path in enumerate((D1, D2)))
+        f'<time datetime="2024-0{i + 1}-01">x</time></div>'
+        for i, path in enumerate((D1, D2))
+    )
     page = parse_listing(f"<div class=results>{items}</div>", LISTER, MPS)
     assert [(i.title, i.date) for i in page.items] == [("T0", "2024-01-01"), ("T1", "2024-02-01")]
 
 
 def test_other_site_definition() -> None:
     path = "/foi-ai/north-yorkshire-police/disclosure-log/2024/x-request/"
-    page = parse_listing(f'<a href="{path}">X</a><a href="{D1}">mps</a>', NORTH_YORKSHIRE.base_url + "/l/", NORTH_YORKSHIRE)
+    page = parse_listing(
+        f'<a href="{path}">X</a><a href="{D1}">mps</a>',
+        NORTH_YORKSHIRE.base_url + "/l/",
+        NORTH_YORKSHIRE,
+    )
     assert [i.url for i in page.items] == [NORTH_YORKSHIRE.base_url + path]
     assert page.warnings == ("no item dates found",)
 
@@ -85,11 +110,18 @@ def test_sitemap() -> None:
     assert [(i.url, i.date) for i in items] == [(BASE + D1, "2024-08-03"), (BASE + D2, None)]
 
 
-@pytest.mark.parametrize("data", [b"", "<html>", b"\xff\xfe\x00", "<a href='javascript:x'>Next</a>"])
+@pytest.mark.parametrize(
+    "data", [b"", "<html>", b"\xff\xfe\x00", "<a href='javascript:x'>Next</a>"]
+)
 def test_garbage_listing(data) -> None:
     page = parse_listing(data, LISTER, MPS)
     assert page.items == () and page.warnings
-    assert parse_sitemap(data if isinstance(data, bytes) else data.encode(), BASE + "/sitemap.xml", MPS) == []
+    assert (
+        parse_sitemap(
+            data if isinstance(data, bytes) else data.encode(), BASE + "/sitemap.xml", MPS
+        )
+        == []
+    )
 
 
 def _free_port() -> int:
@@ -104,8 +136,17 @@ def mirror():
     if not (root / "manifest.json").exists():
         pytest.skip("mirror not built")
     port = _free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("foilog")), "fixture-site", "--port", str(port),
-                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("foilog")),
+            "fixture-site",
+            "--port",
+            str(port),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -123,7 +164,9 @@ def test_walk_the_mirror_lister(mirror: str) -> None:
     import json
 
     site = site_for(mirror)
-    manifest = json.loads((Path(__file__).resolve().parents[2] / "fixtures/site/manifest.json").read_text())
+    manifest = json.loads(
+        (Path(__file__).resolve().parents[2] / "fixtures/site/manifest.json").read_text()
+    )
     url, seen, pages = mirror + site.lister_path + "?dt=Disclosure+log", {}, 0
     while url and pages < 50:
         page = parse_listing(urlopen(url, timeout=10).read(), url, site)
@@ -133,16 +176,42 @@ def test_walk_the_mirror_lister(mirror: str) -> None:
             seen[item.url.rstrip("/")] = item
         url, pages = page.next_url, pages + 1
     assert pages >= 2
-    wanted = {mirror + e["url_path"].rstrip("/") for e in manifest["responses"] if "metropolitan-police" in e["url_path"]}
+    wanted = {
+        mirror + e["url_path"].rstrip("/")
+        for e in manifest["responses"]
+        if "metropolitan-police" in e["url_path"]
+    }
     assert wanted <= set(seen)
 
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_PIECES = st.sampled_from(["<a href='", D1, D2, "'>", "</a>", "<li>", "</li>", "<tr><td>", "Next", "\u203a",
-                           "?page=2", "<link rel=next href='", "3 May 2024", "<time datetime='2024-02-30'>",
-                           "<loc>", "</loc>", "<url>", "</url>", "<lastmod>", "&amp;", "\x00"])
+_PIECES = st.sampled_from(
+    [
+        "<a href='",
+        D1,
+        D2,
+        "'>",
+        "</a>",
+        "<li>",
+        "</li>",
+        "<tr><td>",
+        "Next",
+        "\u203a",
+        "?page=2",
+        "<link rel=next href='",
+        "3 May 2024",
+        "<time datetime='2024-02-30'>",
+        "<loc>",
+        "</loc>",
+        "<url>",
+        "</url>",
+        "<lastmod>",
+        "&amp;",
+        "\x00",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -155,10 +224,15 @@ def test_listing_never_raises(data: str) -> None:
 
 
 def test_generic_link_text_takes_the_heading() -> None:
-    html = (f'<ul><li><h3>Dogs seized</h3><p>Published: 9 July 2022</p><a href="{D2}">Read more</a></li>'
-            f'<li><a href="{D1}"><img src="x.png"></a><h3><a href="{D1}">Live video</a></h3></li></ul>')
+    html = (
+        f'<ul><li><h3>Dogs seized</h3><p>Published: 9 July 2022</p><a href="{D2}">Read more</a></li>'
+        f'<li><a href="{D1}"><img src="x.png"></a><h3><a href="{D1}">Live video</a></h3></li></ul>'
+    )
     items = parse_listing(html, LISTER, MPS).items
-    assert [(i.title, i.date) for i in items] == [("Dogs seized", "2022-07-09"), ("Live video", None)]
+    assert [(i.title, i.date) for i in items] == [
+        ("Dogs seized", "2022-07-09"),
+        ("Live video", None),
+    ]
 
 
 def test_sitemap_index_children() -> None:
@@ -167,18 +241,25 @@ def test_sitemap_index_children() -> None:
     xml = """<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
     <sitemap><loc>https://www.met.police.uk/sitemap-1.xml</loc><lastmod>2024-01-01</lastmod></sitemap>
     <sitemap><loc>/sitemap-2.xml?a=1&amp;b=2</loc></sitemap></sitemapindex>"""
-    assert sitemap_children(xml, BASE + "/sitemap.xml") == [BASE + "/sitemap-1.xml", BASE + "/sitemap-2.xml?a=1&b=2"]
+    assert sitemap_children(xml, BASE + "/sitemap.xml") == [
+        BASE + "/sitemap-1.xml",
+        BASE + "/sitemap-2.xml?a=1&b=2",
+    ]
     assert sitemap_children("<urlset><url><loc>x</loc></url></urlset>", BASE) == []
     assert parse_sitemap(xml, BASE + "/sitemap.xml", MPS) == []
 
 
 def test_whole_card_is_the_link() -> None:
-    html = (f'<div class="grid"><a class="card" href="{D1}"><h3>Live video streaming</h3>'
-            f'<p>Disclosure log</p><p>3 August 2024</p></a><a class="card" href="{D2}"><h3>Dogs</h3>'
-            f'<p>9 July 2022</p></a></div>')
+    html = (
+        f'<div class="grid"><a class="card" href="{D1}"><h3>Live video streaming</h3>'
+        f'<p>Disclosure log</p><p>3 August 2024</p></a><a class="card" href="{D2}"><h3>Dogs</h3>'
+        f"<p>9 July 2022</p></a></div>"
+    )
     items = parse_listing(html, LISTER, MPS).items
     assert [(i.title, i.date, i.doc_type) for i in items] == [
-        ("Live video streaming", "2024-08-03", "Disclosure log"), ("Dogs", "2022-07-09", None)]
+        ("Live video streaming", "2024-08-03", "Disclosure log"),
+        ("Dogs", "2022-07-09", None),
+    ]
 
 
 def test_published_date_preferred_over_updated() -> None:
@@ -187,17 +268,22 @@ def test_published_date_preferred_over_updated() -> None:
 
 
 def test_date_field_beats_a_date_in_the_summary() -> None:
-    html = (f'<ul><li><a href="{D1}">Stops</a><p>Stop and search figures between 1 January 2021 and 31 March'
-            f' 2022 for each borough.</p><span class="date">4 May 2022</span></li></ul>')
+    html = (
+        f'<ul><li><a href="{D1}">Stops</a><p>Stop and search figures between 1 January 2021 and 31 March'
+        f' 2022 for each borough.</p><span class="date">4 May 2022</span></li></ul>'
+    )
     assert parse_listing(html, LISTER, MPS).items[0].date == "2022-05-04"
 
 
-@pytest.mark.parametrize("path", [
-    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/%2e%2e/",
-    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/..%2f..%2f..%2fetc%2fpasswd/",
-    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%5cb/",
-    "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%00b/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/foi-ai/metropolitan-police/disclosure-2025/may-2025/%2e%2e/",
+        "/foi-ai/metropolitan-police/disclosure-2025/may-2025/..%2f..%2f..%2fetc%2fpasswd/",
+        "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%5cb/",
+        "/foi-ai/metropolitan-police/disclosure-2025/may-2025/a%00b/",
+    ],
+)
 def test_encoded_dot_segments_are_not_items(path: str) -> None:
     good = "/foi-ai/metropolitan-police/disclosure-2025/may-2025/fine/"
     page = parse_listing(f'<a href="{path}">bad</a><a href="{good}">good</a>', LISTER, MPS)

@@ -1,4 +1,5 @@
 """Deep nesting is flattened before parsing (HTML tree building is quadratic in depth)."""
+
 from __future__ import annotations
 
 import time
@@ -11,7 +12,9 @@ from parsers.nesting import MAX_DEPTH, limit_nesting
 
 @pytest.mark.parametrize("unit", ["<div>", "<ul><li>", "<blockquote>", "<section><span>"])
 def test_fifty_thousand_levels_parse_quickly(unit: str) -> None:
-    page = "<html><body><main>" + unit * 50_000 + "<p>Reference: 01.FOI.24.000001</p><p>deep text</p>"
+    page = (
+        "<html><body><main>" + unit * 50_000 + "<p>Reference: 01.FOI.24.000001</p><p>deep text</p>"
+    )
     started = time.process_time()
     record = parse_response(page, "https://x/")
     assert time.process_time() - started < 5  # quadratic tree building took minutes here
@@ -20,8 +23,12 @@ def test_fifty_thousand_levels_parse_quickly(unit: str) -> None:
 
 
 def test_landmarks_survive_inside_deep_wrappers() -> None:
-    page = ("<body>" + "<div>" * 6000 + "<nav><a href='/'>Main menu item</a></nav><main><h1>T</h1><p>Answer.</p>"
-            "</main><footer>Site footer text</footer>" + "</div>" * 6000 + "</body>")
+    page = (
+        "<body>"
+        + "<div>" * 6000
+        + "<nav><a href='/'>Main menu item</a></nav><main><h1>T</h1><p>Answer.</p>"
+        "</main><footer>Site footer text</footer>" + "</div>" * 6000 + "</body>"
+    )
     record = parse_response(page, "https://x/")
     assert record.title == "T" and record.body_text == "Answer."
 

@@ -1,4 +1,5 @@
 """`parsers/` is pure: no network, database, file or process I/O (checked on the AST)."""
+
 from __future__ import annotations
 
 import ast
@@ -6,11 +7,38 @@ from pathlib import Path
 
 import parsers
 
-FORBIDDEN_MODULES = ("httpx", "requests", "urllib.request", "http.client", "socket", "sqlite3", "sqlite_utils",
-                     "scraper", "db", "subprocess", "shutil", "asyncio", "aiohttp", "tenacity")
+FORBIDDEN_MODULES = (
+    "httpx",
+    "requests",
+    "urllib.request",
+    "http.client",
+    "socket",
+    "sqlite3",
+    "sqlite_utils",
+    "scraper",
+    "db",
+    "subprocess",
+    "shutil",
+    "asyncio",
+    "aiohttp",
+    "tenacity",
+)
 FORBIDDEN_CALLS = {"open", "exec", "eval", "__import__"}
-FORBIDDEN_ATTRS = {"read_text", "read_bytes", "write_text", "write_bytes", "listdir", "scandir", "remove",
-                   "unlink", "makedirs", "mkdir", "system", "popen", "walk"}
+FORBIDDEN_ATTRS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "listdir",
+    "scandir",
+    "remove",
+    "unlink",
+    "makedirs",
+    "mkdir",
+    "system",
+    "popen",
+    "walk",
+}
 PACKAGE = Path(parsers.__file__).parent
 
 
@@ -33,7 +61,9 @@ def test_parsers_import_no_io_modules() -> None:
     offenders = []
     for path in _sources():
         for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_MODULES) or name in ("os", "pathlib"):
+            if any(
+                name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_MODULES
+            ) or name in ("os", "pathlib"):
                 offenders.append(f"{path.name}: {name}")
     assert offenders == []
 

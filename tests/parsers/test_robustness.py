@@ -1,4 +1,5 @@
 """Garbage in, a record out: the parser never raises and is deterministic."""
+
 from __future__ import annotations
 
 import random
@@ -25,15 +26,48 @@ def _check(data, url: str = URL) -> Response:
     return first
 
 
-_TAGS = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<main>", "</main>", "<br>", "<ol>", "<li>", "</ol>",
-                         "<table><tr><td>", "</td><td>", "</tr></table>", "<h1>", "</h1>", "<nav>", "<script>",
-                         "</script>", "<!--", "-->", "<a href='x.pdf'>", "</a>", "&nbsp;", "&#0;", "\x00",
-                         "Reference: ", "01/FOI/22/026147", "Section 40(2)", "Published: 1 May 2024",
-                         "<meta charset=utf-16>", "<base href='javascript:x'>", "<time datetime='2024-13-45'>"])
+_TAGS = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<main>",
+        "</main>",
+        "<br>",
+        "<ol>",
+        "<li>",
+        "</ol>",
+        "<table><tr><td>",
+        "</td><td>",
+        "</tr></table>",
+        "<h1>",
+        "</h1>",
+        "<nav>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "<a href='x.pdf'>",
+        "</a>",
+        "&nbsp;",
+        "&#0;",
+        "\x00",
+        "Reference: ",
+        "01/FOI/22/026147",
+        "Section 40(2)",
+        "Published: 1 May 2024",
+        "<meta charset=utf-16>",
+        "<base href='javascript:x'>",
+        "<time datetime='2024-13-45'>",
+    ]
+)
 _HTMLISH = st.lists(st.one_of(_TAGS, st.text(max_size=40)), max_size=60).map("".join)
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(_HTMLISH)
 def test_htmlish_strings(data: str) -> None:
     _check(data)
@@ -51,8 +85,24 @@ def test_arbitrary_text_and_url(data: str, url: str) -> None:
     _check(data, url)
 
 
-@pytest.mark.parametrize("data", [b"", "", " ", "\ufeff", b"\xef\xbb\xbf", b"\xff\xfe", "<", "<html", "<!doctype html>",
-                                  "<html><body></body></html>", "<main></main>", "\x00" * 100, "<frameset></frameset>"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        "",
+        " ",
+        "\ufeff",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        "<",
+        "<html",
+        "<!doctype html>",
+        "<html><body></body></html>",
+        "<main></main>",
+        "\x00" * 100,
+        "<frameset></frameset>",
+    ],
+)
 def test_degenerate_inputs(data) -> None:
     record = _check(data)
     assert record.body_text == "" or record.body_text.strip()
@@ -60,7 +110,12 @@ def test_degenerate_inputs(data) -> None:
 
 def test_deeply_nested_divs() -> None:
     depth = 10_000
-    data = "<html><body>" + "<div>" * depth + "<p>Reference: 01.FOI.24.000001</p><p>deep text</p>" + "</div>" * depth
+    data = (
+        "<html><body>"
+        + "<div>" * depth
+        + "<p>Reference: 01.FOI.24.000001</p><p>deep text</p>"
+        + "</div>" * depth
+    )
     record = _check(data)
     assert "deep text" in record.body_text
     assert record.reference == "01.FOI.24.000001"
@@ -76,7 +131,7 @@ def _mutations(page: bytes, rng: random.Random) -> list[bytes]:
     n = len(page)
     cut = rng.randrange(n)
     start = rng.randrange(n)
-    chunk = page[start:start + rng.randrange(1, 5000)]
+    chunk = page[start : start + rng.randrange(1, 5000)]
     noisy = bytearray(page)
     for _ in range(50):
         noisy[rng.randrange(n)] = rng.randrange(256)
@@ -85,7 +140,7 @@ def _mutations(page: bytes, rng: random.Random) -> list[bytes]:
         i = tags_deleted.find(b"<", rng.randrange(len(tags_deleted)))
         j = tags_deleted.find(b">", i)
         if i >= 0 and j > i:
-            tags_deleted = tags_deleted[:i] + tags_deleted[j + 1:]
+            tags_deleted = tags_deleted[:i] + tags_deleted[j + 1 :]
     text = page.decode("utf-8", errors="replace")
     return [
         page[:cut],
@@ -129,11 +184,40 @@ def test_mirror_page_nested_and_bloated() -> None:
         assert record.body_text == plain.body_text and record.reference == plain.reference
 
 
-_WORDS = st.sampled_from([
-    "Yes", "the", "police", "request", "information", "Section", "40(2)", "\u201cquoted\u201d", "it\u2019s", "caf\u00e9",
-    "A&E", "<b>", "x<y", "\u00a3450", "\u2013", "Q1", "1.", "a)", "cookies", "this", "we", "use", "your", "held",
-    "exempt", "NCND", "\u00e9t\u00e9", "\u0928\u092e\u0938\u094d\u0924\u0947", "\U0001f46e", "Reference",
-])
+_WORDS = st.sampled_from(
+    [
+        "Yes",
+        "the",
+        "police",
+        "request",
+        "information",
+        "Section",
+        "40(2)",
+        "\u201cquoted\u201d",
+        "it\u2019s",
+        "caf\u00e9",
+        "A&E",
+        "<b>",
+        "x<y",
+        "\u00a3450",
+        "\u2013",
+        "Q1",
+        "1.",
+        "a)",
+        "cookies",
+        "this",
+        "we",
+        "use",
+        "your",
+        "held",
+        "exempt",
+        "NCND",
+        "\u00e9t\u00e9",
+        "\u0928\u092e\u0938\u094d\u0924\u0947",
+        "\U0001f46e",
+        "Reference",
+    ]
+)
 _LINES = st.lists(st.lists(_WORDS, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=15)
 
 
@@ -146,9 +230,15 @@ def test_content_round_trips_through_any_layout(lines: list[str], layout: str) -
     assert record.body_text.split("\n") == lines
 
 
-_ITEM_WORDS = st.sampled_from(["the", "police", "How", "many", "Section", "40(2)", "held", "2023", "caf\u00e9", "x"])
-_ITEM = st.tuples(st.sampled_from(["", "num", "let"]), st.integers(1, 30), st.sampled_from("abcdefgh"),
-                  st.lists(_ITEM_WORDS, min_size=1, max_size=6).map(" ".join))
+_ITEM_WORDS = st.sampled_from(
+    ["the", "police", "How", "many", "Section", "40(2)", "held", "2023", "caf\u00e9", "x"]
+)
+_ITEM = st.tuples(
+    st.sampled_from(["", "num", "let"]),
+    st.integers(1, 30),
+    st.sampled_from("abcdefgh"),
+    st.lists(_ITEM_WORDS, min_size=1, max_size=6).map(" ".join),
+)
 
 
 def _numbered(item: tuple) -> str:
@@ -157,8 +247,10 @@ def _numbered(item: tuple) -> str:
 
 
 @settings(max_examples=150, deadline=None, database=None)
-@given(st.lists(_ITEM.map(_numbered), min_size=1, max_size=12),
-       st.sampled_from(["main", "div_content", "banner_in_main", "empty_main"]))
+@given(
+    st.lists(_ITEM.map(_numbered), min_size=1, max_size=12),
+    st.sampled_from(["main", "div_content", "banner_in_main", "empty_main"]),
+)
 def test_numbered_lines_round_trip_through_ordered_lists(lines: list[str], layout: str) -> None:
     """Questions stored as <ol>/<ol type=a> (numbers only in the markup) come back numbered."""
     chrome, _ = seed_lines("000")

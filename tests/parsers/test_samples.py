@@ -4,6 +4,7 @@ Expectations are computed from the sample text with simple rules of the test's o
 (not the parser's): the labelled reference, the month in the URL, the section
 numbers of the exemption list under "...by virtue of the following exemptions:".
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,26 @@ from parsers import parse_response
 from tests.parsers.pages import CHROME_MARKERS, LAYOUTS, page, samples, split_chrome
 
 SAMPLES = samples()
-MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"), start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 
 
 def _expected_reference(text: str) -> str | None:
@@ -39,7 +57,7 @@ def _expected_sections(lines: list[str]) -> set[int]:
     found: set[int] = set()
     for i, line in enumerate(lines):
         if line.rstrip().endswith("exemptions:"):
-            for item in lines[i + 1:-1]:
+            for item in lines[i + 1 : -1]:
                 match = re.match(r"Sections? (\d+)", item)
                 if not match:
                     break

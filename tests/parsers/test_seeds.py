@@ -1,4 +1,5 @@
 """The three seed pages, in several chrome layouts of our own, field by field."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,9 @@ TITLE = "A response title with \u201cquotes\u201d"
 
 def _parse(number: str, layout: str, use_lists: bool = False):
     chrome, content = seed_lines(number)
-    return parse_response(page(layout, TITLE, content, chrome, use_lists), SEED_URLS[number]), content
+    return parse_response(
+        page(layout, TITLE, content, chrome, use_lists), SEED_URLS[number]
+    ), content
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -82,8 +85,28 @@ def test_seed_000_semantics(layout: str, use_lists: bool) -> None:
 def test_seed_001_semantics(layout: str, use_lists: bool) -> None:
     record, _ = _parse("001", layout, use_lists and layout != "br")
     questions = _questions(record)
-    assert list(questions) == ["1", "1a", "2", "2a", "3", "3a", "4", "4a", "5", "5a", "5b", "5c", "5d",
-                               "6", "6a", "6b", "7", "8", "9", "10"]
+    assert list(questions) == [
+        "1",
+        "1a",
+        "2",
+        "2a",
+        "3",
+        "3a",
+        "4",
+        "4a",
+        "5",
+        "5a",
+        "5b",
+        "5c",
+        "5d",
+        "6",
+        "6a",
+        "6b",
+        "7",
+        "8",
+        "9",
+        "10",
+    ]
     assert "fall outside the act" in questions["7"].answer
     assert "fall outside the act" in questions["10"].answer
     assert "Deployment Records" in questions["5c"].answer
@@ -111,7 +134,9 @@ def test_semantic_parsers_get_the_contract_lines(monkeypatch: pytest.MonkeyPatch
 
     seen: list[list[str]] = []
     real = parsers.semantic.analyse
-    monkeypatch.setattr(parsers.semantic, "analyse", lambda lines: (seen.append(list(lines)), real(lines))[1])
+    monkeypatch.setattr(
+        parsers.semantic, "analyse", lambda lines: (seen.append(list(lines)), real(lines))[1]
+    )
     record, content = _parse("000", "main")
     assert seen == [content]
     assert record.published == "2024-08-12" and record.title == TITLE

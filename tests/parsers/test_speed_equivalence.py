@@ -8,6 +8,7 @@ Each shortcut skips work only when the skipped work could not have found anythin
 - `answers._key` without a regex is the regex key, `citations._has_digit` the digit regex;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -36,15 +37,22 @@ PREFILTERED = _prefiltered()
 
 
 def test_the_semantic_modules_use_prefiltered_patterns() -> None:
-    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "outcome._NCND"} <= {name for name, _ in PREFILTERED}
+    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "outcome._NCND"} <= {
+        name for name, _ in PREFILTERED
+    }
     assert {name for name, guarded in PREFILTERED if guarded.anchored} >= {
-        "exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "exemptions._NCND_WORDING", "outcome._NCND"
+        "exemptions._PAGE_NCND",
+        "exemptions._LIST_HEADER",
+        "exemptions._NCND_WORDING",
+        "outcome._NCND",
     }
 
 
 @pytest.mark.parametrize("name,guarded", PREFILTERED, ids=[name for name, _ in PREFILTERED])
 def test_every_match_contains_a_needle(name: str, guarded: Prefiltered) -> None:
-    @settings(max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     @given(st.from_regex(guarded.pattern))
     def check(text: str) -> None:
         match = guarded.pattern.search(text)
@@ -58,28 +66,73 @@ def test_every_match_contains_a_needle(name: str, guarded: Prefiltered) -> None:
     check()
 
 
-_FRAGMENTS = st.sampled_from([
-    "neither", "confirm", "nor", "deny", "NCND", "ncnd", "xNCND", "duty in Section 1(1)(a)", "duty", "confirmed or",
-    "den", " ", "\n", "\t", ".", ":", "-", "I", "\u0131", "\u0130", "\u017f", "\u212a", "Neither  confirming\nnor denies",
-    "following", "These", "below", " exemptions", " sections of the Act", " provision", "Exemptions applied",
-    "by virtue of", " apply", "Section 31(1)", "duty to confirm or deny",
-])
+_FRAGMENTS = st.sampled_from(
+    [
+        "neither",
+        "confirm",
+        "nor",
+        "deny",
+        "NCND",
+        "ncnd",
+        "xNCND",
+        "duty in Section 1(1)(a)",
+        "duty",
+        "confirmed or",
+        "den",
+        " ",
+        "\n",
+        "\t",
+        ".",
+        ":",
+        "-",
+        "I",
+        "\u0131",
+        "\u0130",
+        "\u017f",
+        "\u212a",
+        "Neither  confirming\nnor denies",
+        "following",
+        "These",
+        "below",
+        " exemptions",
+        " sections of the Act",
+        " provision",
+        "Exemptions applied",
+        "by virtue of",
+        " apply",
+        "Section 31(1)",
+        "duty to confirm or deny",
+    ]
+)
 
 
 @pytest.mark.parametrize(
-    "name,guarded", [p for p in PREFILTERED if p[1].anchored], ids=[n for n, g in PREFILTERED if g.anchored]
+    "name,guarded",
+    [p for p in PREFILTERED if p[1].anchored],
+    ids=[n for n, g in PREFILTERED if g.anchored],
 )
 def test_anchored_search_is_search(name: str, guarded: Prefiltered) -> None:
     def found(match: re.Match | None) -> tuple | None:
         return None if match is None else (match.span(), match.groups())
 
     @settings(max_examples=500, database=None, deadline=None)
-    @given(st.lists(_FRAGMENTS | st.text(max_size=5), max_size=12).map("".join), st.integers(0, 40), st.integers(0, 80))
+    @given(
+        st.lists(_FRAGMENTS | st.text(max_size=5), max_size=12).map("".join),
+        st.integers(0, 40),
+        st.integers(0, 80),
+    )
     def check(text: str, pos: int, endpos: int) -> None:
         assert found(guarded.search(text)) == found(guarded.pattern.search(text)), text
-        assert found(guarded.search(text, pos)) == found(guarded.pattern.search(text, pos)), (text, pos)
+        assert found(guarded.search(text, pos)) == found(guarded.pattern.search(text, pos)), (
+            text,
+            pos,
+        )
         spanned = guarded.search(text, pos, endpos)
-        assert found(spanned) == found(guarded.pattern.search(text, pos, endpos)), (text, pos, endpos)
+        assert found(spanned) == found(guarded.pattern.search(text, pos, endpos)), (
+            text,
+            pos,
+            endpos,
+        )
         assert guarded.occurs(text) == (guarded.pattern.search(text) is not None), text
 
     check()
@@ -87,8 +140,14 @@ def test_anchored_search_is_search(name: str, guarded: Prefiltered) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["neıther confırm nor deny", "NEİTHER CONFİRM NOR DENY", "by vırtue of", "the following ſections:",
-     "Exemptions applıed: Section 31", "\u212aNOWN: these sections apply:"],
+    [
+        "neıther confırm nor deny",
+        "NEİTHER CONFİRM NOR DENY",
+        "by vırtue of",
+        "the following ſections:",
+        "Exemptions applıed: Section 31",
+        "\u212aNOWN: these sections apply:",
+    ],
 )
 def test_letters_that_ignorecase_folds_oddly_are_never_skipped(text: str) -> None:
     for name, guarded in PREFILTERED:
@@ -107,7 +166,10 @@ def test_lowered_refuses_text_with_odd_folds() -> None:
 def test_search_with_a_span_matches_the_pattern() -> None:
     pattern = Prefiltered(re.compile(r"exempt", re.IGNORECASE), ("exempt",))
     text = "not here. This is EXEMPT."
-    assert pattern.search(text, 10, len(text)).span() == pattern.pattern.search(text, 10, len(text)).span()
+    assert (
+        pattern.search(text, 10, len(text)).span()
+        == pattern.pattern.search(text, 10, len(text)).span()
+    )
     assert pattern.search(text, 0, 9) is None
 
 
@@ -116,7 +178,10 @@ def test_needles_must_be_lowercase() -> None:
         Prefiltered(re.compile("x"), ("Exempt",))
 
 
-_ODD_TEXT = st.text(alphabet=st.sampled_from(list("aZ09 ,.?-–’é\u212a\u017f\u0131\u0130ΣﬁⅠ²٣")) | st.characters(), max_size=200)
+_ODD_TEXT = st.text(
+    alphabet=st.sampled_from(list("aZ09 ,.?-–’é\u212a\u017f\u0131\u0130ΣﬁⅠ²٣")) | st.characters(),
+    max_size=200,
+)
 
 
 @settings(max_examples=500, database=None, deadline=None)
@@ -133,4 +198,6 @@ def test_digit_check_is_the_regex_check(text: str) -> None:
     from parsers.citations import _ANY_DIGIT, _has_digit
 
     assert _has_digit(text) == (_ANY_DIGIT.search(text) is not None)
-    assert _has_digit(text.encode("ascii", "ignore").decode()) == any("0" <= c <= "9" for c in text if c.isascii())
+    assert _has_digit(text.encode("ascii", "ignore").decode()) == any(
+        "0" <= c <= "9" for c in text if c.isascii()
+    )

@@ -5,6 +5,7 @@ until then a crude selectolax text-lines helper stands in, so the question, exem
 and outcome logic is judged either way. `test_written_accuracy` prints the section
 precision/recall, outcome and question-number accuracy over all of them (-s to see).
 """
+
 from __future__ import annotations
 
 import json
@@ -77,7 +78,12 @@ def parse_file(path: Path) -> dict:
     except NotImplementedError:
         record = None
     if record is not None:
-        return {"questions": record.questions, "exemptions": record.exemptions, "outcome": record.outcome, "ncnd": record.ncnd}
+        return {
+            "questions": record.questions,
+            "exemptions": record.exemptions,
+            "outcome": record.outcome,
+            "ncnd": record.ncnd,
+        }
     lines = crude_lines(raw.decode(_meta(path).get("encoding", "utf-8"), errors="replace"))
     request, questions, _ = parse_questions(lines)
     exemptions, _ = find_exemptions(lines)
@@ -128,7 +134,9 @@ def test_written_expectation(path: Path) -> None:
             assert got[key] == expect[key], f"{key}: {got[key]!r} != {expect[key]!r}"
     for key in ("sections", "ncnd_sections"):
         if key not in disputed:
-            assert got[key] == sorted(set(expect[key]), key=str), f"{key}: {got[key]} != {expect[key]}"
+            assert got[key] == sorted(set(expect[key]), key=str), (
+                f"{key}: {got[key]} != {expect[key]}"
+            )
     if "answers" not in disputed:
         wanted = {n: a for n, a in expect["answers"].items() if f"answers:{n}" not in disputed}
         assert _answers_agree(wanted, got["answers"]), (wanted, got["answers"])
@@ -142,8 +150,12 @@ def test_written_accuracy(capsys: pytest.CaptureFixture) -> None:
     for path in files:
         expect = _meta(path)["expect"]
         got = _observed(parse_file(path))
-        want = {(str(s), False) for s in expect["sections"]} | {(str(s), True) for s in expect["ncnd_sections"]}
-        have = {(str(s), False) for s in got["sections"]} | {(str(s), True) for s in got["ncnd_sections"]}
+        want = {(str(s), False) for s in expect["sections"]} | {
+            (str(s), True) for s in expect["ncnd_sections"]
+        }
+        have = {(str(s), False) for s in got["sections"]} | {
+            (str(s), True) for s in got["ncnd_sections"]
+        }
         tp, fp, fn = tp + len(want & have), fp + len(have - want), fn + len(want - have)
         outcomes += got["outcome"] == expect["outcome"] and got["ncnd"] == expect["ncnd"]
         numbers += got["question_numbers"] == expect["question_numbers"]

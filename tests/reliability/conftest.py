@@ -7,6 +7,7 @@ the host:port the crawl went through (the proxy's port is not the mirror's; for 
 same reason record_sha256, a hash over the record including its URL, is left out: the
 columns it summarises are compared one by one).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,23 +31,23 @@ SITE_TOKEN = "SITE"
 # depends on which worker got there first.
 FINGERPRINT_QUERIES = {
     "responses": "SELECT id, url, reference, title, month, published, outcome, ncnd,"
-                 " request_text, body_text, question_count, attachment_count, removed_at,"
-                 " content_sha256, parser_version, warnings FROM responses",
+    " request_text, body_text, question_count, attachment_count, removed_at,"
+    " content_sha256, parser_version, warnings FROM responses",
     "questions": "SELECT response_id, position, number, text, answer FROM questions",
     "response_exemptions": "SELECT response_id, position, section, subsection, citation,"
-                           " ncnd FROM response_exemptions",
+    " ncnd FROM response_exemptions",
     "links": "SELECT response_id, position, text, url FROM links",
     "attachments": "SELECT response_id, position, url, title, type, bytes, sha256,"
-                   " content_type, removed_at, text, error FROM attachments",
+    " content_type, removed_at, text, error FROM attachments",
     # http_status is the last answer (200, or 304 on a later re-check): not content
     "attachment_state": "SELECT a.response_id, a.url, s.fetch_error,"
-                        " s.offsite, s.page_version, s.truncated, s.pages, s.notes"
-                        " FROM attachment_state s JOIN attachments a ON a.id = s.attachment_id",
+    " s.offsite, s.page_version, s.truncated, s.pages, s.notes"
+    " FROM attachment_state s JOIN attachments a ON a.id = s.attachment_id",
     "attachment_sheets": "SELECT a.response_id, a.url, s.position, s.sheet, s.header,"
-                         " s.row_count, s.column_count FROM attachment_sheets s"
-                         " JOIN attachments a ON a.id = s.attachment_id",
+    " s.row_count, s.column_count FROM attachment_sheets s"
+    " JOIN attachments a ON a.id = s.attachment_id",
     "attachment_rows": "SELECT a.response_id, a.url, r.sheet, r.row_number, r.cells"
-                       " FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id",
+    " FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id",
     "responses_fts": "SELECT count(*) FROM responses_fts",
 }
 
@@ -56,14 +57,31 @@ def clean_env() -> dict:
 
 
 def foilog(*args, timeout: float = 180, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([FOILOG, *map(str, args)], capture_output=True, text=True,
-                          env=clean_env(), timeout=timeout, **kwargs)
+    return subprocess.run(
+        [FOILOG, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 def refresh_args(base_url: str, where: Path, *extra) -> list[str]:
-    return ["refresh", "--site", base_url, "--db", str(where / "foi.db"),
-            "--pages-db", str(where / "pages.db"), "--rate", "0", "--concurrency", "4",
-            *map(str, extra)]
+    return [
+        "refresh",
+        "--site",
+        base_url,
+        "--db",
+        str(where / "foi.db"),
+        "--pages-db",
+        str(where / "pages.db"),
+        "--rate",
+        "0",
+        "--concurrency",
+        "4",
+        *map(str, extra),
+    ]
 
 
 def fingerprint(db_path: Path, base_url: str) -> dict[str, list]:
@@ -74,8 +92,9 @@ def fingerprint(db_path: Path, base_url: str) -> dict[str, list]:
         for table, query in FINGERPRINT_QUERIES.items():
             rows = conn.execute(query).fetchall()
             out[table] = sorted(
-                tuple(v.replace(base_url, SITE_TOKEN) if isinstance(v, str) else v
-                      for v in row) for row in rows)
+                tuple(v.replace(base_url, SITE_TOKEN) if isinstance(v, str) else v for v in row)
+                for row in rows
+            )
         return out
     finally:
         conn.close()
@@ -90,8 +109,10 @@ def archive_diff(got: dict, want: dict) -> list[str]:
         if len(got[table]) != len(set(got[table])):
             out.append(f"{table}: duplicate rows")
         if extra or missing:
-            out.append(f"{table}: {len(missing)} missing e.g. {missing[:1]}; "
-                       f"{len(extra)} unexpected e.g. {extra[:1]}")
+            out.append(
+                f"{table}: {len(missing)} missing e.g. {missing[:1]}; "
+                f"{len(extra)} unexpected e.g. {extra[:1]}"
+            )
     return out
 
 
@@ -127,8 +148,11 @@ def orphan_problems(db_path: Path) -> list[str]:
             "SELECT r.id, r.question_count, (SELECT COUNT(*) FROM questions q"
             " WHERE q.response_id = r.id) FROM responses r"
         ).fetchall()
-        problems = [f"{rid}: question_count {want}, {got} question rows"
-                    for rid, want, got in rows if want != got]
+        problems = [
+            f"{rid}: question_count {want}, {got} question rows"
+            for rid, want, got in rows
+            if want != got
+        ]
         dangling = conn.execute(
             "SELECT COUNT(*) FROM questions WHERE response_id NOT IN (SELECT id FROM responses)"
         ).fetchone()[0]
@@ -166,5 +190,8 @@ def clean_run(mirror_root, tmp_path_factory) -> dict:
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["failed"] == 0 and summary["new"] > 50
-    return {"dir": where, "summary": summary,
-            "fingerprint": fingerprint(where / "foi.db", site.base_url)}
+    return {
+        "dir": where,
+        "summary": summary,
+        "fingerprint": fingerprint(where / "foi.db", site.base_url),
+    }

@@ -22,6 +22,7 @@ whatever the seed says (to force a give-up within one run).
 
 The proxy runs its own asyncio loop in a daemon thread; the test stays synchronous.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -91,8 +92,9 @@ class FaultProxy:
         self.log: list[tuple[str, str | None]] = []
         self.answered = 0  # requests whose answer (or fault) was sent in full
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="fault-proxy",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="fault-proxy", daemon=True
+        )
         self._server: asyncio.base_events.Server | None = None
         self.port = 0
 
@@ -103,7 +105,7 @@ class FaultProxy:
     def faults(self) -> Counter:
         return Counter(f for _, f in self.log if f)
 
-    def __enter__(self) -> "FaultProxy":
+    def __enter__(self) -> FaultProxy:
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self._start(), self._loop)
         self.port = future.result(timeout=10)
@@ -133,8 +135,7 @@ class FaultProxy:
             while True:
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                        ConnectionError):
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                     return
                 if not await self._one(head, writer):
                     return
@@ -192,8 +193,12 @@ class FaultProxy:
 def _status_reply(status: int, retry_after: str) -> bytes:
     reason = "Too Many Requests" if status == 429 else "Service Unavailable"
     body = f"<!DOCTYPE html><html><body><h1>{reason}</h1></body></html>".encode()
-    head = [f"HTTP/1.1 {status} {reason}", "Content-Type: text/html; charset=utf-8",
-            f"Content-Length: {len(body)}", "Cache-Control: no-store"]
+    head = [
+        f"HTTP/1.1 {status} {reason}",
+        "Content-Type: text/html; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        "Cache-Control: no-store",
+    ]
     if status == 429:
         head.append(f"Retry-After: {retry_after}")
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body

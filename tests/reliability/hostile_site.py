@@ -6,6 +6,7 @@ crawler finds every hostile page the way it finds real ones. Each detail path ma
 a `Reply`; `log` records every request target, so a test can prove a page was never
 asked for.
 """
+
 from __future__ import annotations
 
 import threading
@@ -51,8 +52,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 self.wfile.write(b"0\r\n\r\n")
                 return
-            self.send_header("Content-Length", str(reply.length if reply.length is not None
-                                                   else len(reply.body)))
+            self.send_header(
+                "Content-Length", str(reply.length if reply.length is not None else len(reply.body))
+            )
             self.end_headers()
             self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
@@ -70,9 +72,10 @@ class HostileSite:
     """`with HostileSite(chrome_dir) as site: site.pages[path] = Reply(...)`."""
 
     def __init__(self, chrome_dir: Path, host: str = "127.0.0.1") -> None:
-        self.templates = {name: (chrome_dir / name).read_text(encoding="utf-8")
-                          for name in ("lister_shell.html", "lister.html", "lister_item.html",
-                                       "pagination.html")}
+        self.templates = {
+            name: (chrome_dir / name).read_text(encoding="utf-8")
+            for name in ("lister_shell.html", "lister.html", "lister_item.html", "pagination.html")
+        }
         self.pages: dict[str, Reply] = {}
         self.robots = "User-agent: *\nAllow: /\n"
         self.lister = None  # optional: (query string) -> Reply, replacing the rendered lister
@@ -80,10 +83,11 @@ class HostileSite:
         self._server = _Server((host, 0), _Handler)
         self._server.site = self
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
-    def __enter__(self) -> "HostileSite":
+    def __enter__(self) -> HostileSite:
         self._thread.start()
         return self
 
@@ -98,10 +102,13 @@ class HostileSite:
         if parts.path == LISTER and self.lister is not None:
             return self.lister(parts.query)
         if parts.path == LISTER:
-            items = [ListerItem(path, f"Item {i}", "2025-05-01", "Disclosure log")
-                     for i, path in enumerate(sorted(self.pages))]
-            body = render_lister(items, ListerQuery.from_params(parse_qs(parts.query)),
-                                 LISTER, self.templates)
+            items = [
+                ListerItem(path, f"Item {i}", "2025-05-01", "Disclosure log")
+                for i, path in enumerate(sorted(self.pages))
+            ]
+            body = render_lister(
+                items, ListerQuery.from_params(parse_qs(parts.query)), LISTER, self.templates
+            )
             return Reply(200, body.encode("utf-8"))
         reply = self.pages.get(parts.path)
         return reply if reply is not None else Reply(404, b"<html><body>Not found</body></html>")

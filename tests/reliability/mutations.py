@@ -4,6 +4,7 @@
 can be replayed with one call. Each kind is cheap to make; the costly ones (deep
 nesting, huge attributes) are bounded so 10,000 pages stay quick.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,17 +14,71 @@ from pathlib import Path
 MIRROR = Path(__file__).resolve().parents[2] / "fixtures" / "site"
 URL = "https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/x/"
 
-TAGS = [b"<p>", b"</p>", b"<div>", b"</div>", b"<main>", b"</main>", b"<ol>", b"<li>",
-        b"</ol>", b"<table><tr><td>", b"</td>", b"</table>", b"<h1>", b"</h1>", b"<br>",
-        b"<script>", b"</script>", b"<style>", b"<!--", b"-->", b"<![CDATA[", b"<svg><foreignObject>",
-        b"<template>", b"<noscript>", b"<plaintext>", b"<xmp>", b"<textarea>", b"<select>",
-        b"<math><mi>", b"&#x0;", b"&#xD800;", b"&#1114112;", b"&amp", b"&nbsp", b"<a href=",
-        b"<meta charset=\"utf-16\">", b"<base href=\"javascript:alert(1)\">", b"</html>",
-        b"<body>", b"<frameset>", b"<?xml version='1.0'?>", b"<!DOCTYPE x [<!ENTITY a 'b'>]>"]
-ENCODINGS = ("utf-16", "utf-16-be", "utf-32", "cp1252", "latin-1", "shift_jis", "koi8-r",
-             "gb18030", "cp037")
-CHARSET_LIES = (b"utf-16", b"utf-32", b"iso-2022-jp", b"x-user-defined", b"bogus-charset",
-                b"utf-7", b"\x00", b"")
+TAGS = [
+    b"<p>",
+    b"</p>",
+    b"<div>",
+    b"</div>",
+    b"<main>",
+    b"</main>",
+    b"<ol>",
+    b"<li>",
+    b"</ol>",
+    b"<table><tr><td>",
+    b"</td>",
+    b"</table>",
+    b"<h1>",
+    b"</h1>",
+    b"<br>",
+    b"<script>",
+    b"</script>",
+    b"<style>",
+    b"<!--",
+    b"-->",
+    b"<![CDATA[",
+    b"<svg><foreignObject>",
+    b"<template>",
+    b"<noscript>",
+    b"<plaintext>",
+    b"<xmp>",
+    b"<textarea>",
+    b"<select>",
+    b"<math><mi>",
+    b"&#x0;",
+    b"&#xD800;",
+    b"&#1114112;",
+    b"&amp",
+    b"&nbsp",
+    b"<a href=",
+    b'<meta charset="utf-16">',
+    b'<base href="javascript:alert(1)">',
+    b"</html>",
+    b"<body>",
+    b"<frameset>",
+    b"<?xml version='1.0'?>",
+    b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
+]
+ENCODINGS = (
+    "utf-16",
+    "utf-16-be",
+    "utf-32",
+    "cp1252",
+    "latin-1",
+    "shift_jis",
+    "koi8-r",
+    "gb18030",
+    "cp037",
+)
+CHARSET_LIES = (
+    b"utf-16",
+    b"utf-32",
+    b"iso-2022-jp",
+    b"x-user-defined",
+    b"bogus-charset",
+    b"utf-7",
+    b"\x00",
+    b"",
+)
 
 
 def mirror_pages() -> list[Path]:
@@ -42,7 +97,7 @@ def _tag_soup(page: bytes, rng: random.Random) -> bytes:
         if rng.random() < 0.5:
             out[at:at] = rng.choice(TAGS)
         else:  # delete a run of bytes, often half a tag
-            del out[at:at + rng.randint(1, 40)]
+            del out[at : at + rng.randint(1, 40)]
     return bytes(out)
 
 
@@ -57,8 +112,11 @@ def _random_bytes(page: bytes, rng: random.Random) -> bytes:
 
 def _deep_nesting(page: bytes, rng: random.Random) -> bytes:
     # the deepest pages are the subject of their own test (test_fuzz.py)
-    depth = rng.choice((10_000, 50_000)) if rng.random() < 0.05 else \
-        rng.choice((200, 500, 1000, 2000, 3000))
+    depth = (
+        rng.choice((10_000, 50_000))
+        if rng.random() < 0.05
+        else rng.choice((200, 500, 1000, 2000, 3000))
+    )
     tag = rng.choice((b"div", b"ol", b"li", b"table", b"b", b"span", b"blockquote"))
     opening = b"<" + tag + b">"
     closing = b"</" + tag + b">" if rng.random() < 0.5 else b""
@@ -83,10 +141,13 @@ def _wrong_encoding(page: bytes, rng: random.Random) -> bytes:
     text = page.decode("utf-8", errors="replace")
     encoded = text.encode(rng.choice(ENCODINGS), errors="replace")
     if rng.random() < 0.5:  # and a declaration that lies about it
-        encoded = re.sub(rb"charset=[\"']?[\w-]+", b"charset=" + rng.choice(CHARSET_LIES),
-                         encoded, count=1)
+        encoded = re.sub(
+            rb"charset=[\"']?[\w-]+", b"charset=" + rng.choice(CHARSET_LIES), encoded, count=1
+        )
     if rng.random() < 0.3:
-        encoded = rng.choice((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) + encoded
+        encoded = (
+            rng.choice((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) + encoded
+        )
     return encoded
 
 
@@ -111,7 +172,7 @@ def _text_surgery(page: bytes, rng: random.Random) -> bytes:
     if rng.random() < 0.5:
         return re.sub(rb"<[^>]{0,200}>", b"", page)
     start = rng.randrange(len(page))
-    chunk = page[start:start + rng.randint(1, 4000)]
+    chunk = page[start : start + rng.randint(1, 4000)]
     return page[:start] + chunk * rng.randint(2, 50) + page[start:]
 
 

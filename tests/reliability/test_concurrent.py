@@ -1,6 +1,7 @@
 """Readers and the nightly writer at once: a real `foilog serve` answers every request
 while real `foilog refresh` runs rewrite the same archive (WAL), and a second refresh on
 the same archive is refused while one runs."""
+
 from __future__ import annotations
 
 import json
@@ -37,16 +38,18 @@ def request_mix(ids: list[str], n: int) -> list[str]:
     for i in range(n):
         rid = ids[i % len(ids)]
         term = quote(SEARCHES[i % len(SEARCHES)])
-        paths.append([
-            "/foi/responses?_sort_desc=last_changed&_size=10",
-            f"/foi/search?q={term}",
-            f"/response/{quote(rid, safe='/')}",
-            "/foi/responses.json?_shape=objects&_size=10",
-            f"/foi/search.json?q={term}&_shape=objects",
-            f"/foi/questions?response_id={quote(rid)}&_size=10",
-            "/foi/response_exemptions.json?_facet=section&_size=10",
-            "/",
-        ][i % 8])
+        paths.append(
+            [
+                "/foi/responses?_sort_desc=last_changed&_size=10",
+                f"/foi/search?q={term}",
+                f"/response/{quote(rid, safe='/')}",
+                "/foi/responses.json?_shape=objects&_size=10",
+                f"/foi/search.json?q={term}&_shape=objects",
+                f"/foi/questions?response_id={quote(rid)}&_size=10",
+                "/foi/response_exemptions.json?_facet=section&_size=10",
+                "/",
+            ][i % 8]
+        )
     return paths
 
 
@@ -54,7 +57,9 @@ def edit_pages(mirror, paths: list[str], round_: int) -> None:
     """Change every given page on the mirror so the next refresh rewrites its rows."""
     for path in paths:
         body = httpx.get(mirror.url(path)).content
-        mirror.edit(path, body.replace(b"</main>", f"<p>Edit round {round_}.</p></main>".encode(), 1))
+        mirror.edit(
+            path, body.replace(b"</main>", f"<p>Edit round {round_}.</p></main>".encode(), 1)
+        )
 
 
 def test_two_thousand_requests_all_200_while_refresh_writes(mirror, tmp_path):
@@ -74,12 +79,18 @@ def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
     db = tmp_path / "foi.db"
     conn = sqlite3.connect(db)
     ids = [r[0] for r in conn.execute("SELECT id FROM responses ORDER BY id")]
-    page_paths = [r[0].removeprefix(mirror.base_url)
-                  for r in conn.execute("SELECT url FROM responses ORDER BY id LIMIT 40")]
+    page_paths = [
+        r[0].removeprefix(mirror.base_url)
+        for r in conn.execute("SELECT url FROM responses ORDER BY id LIMIT 40")
+    ]
     conn.close()
     port = free_port()
-    server = subprocess.Popen([FOILOG, "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env())
+    server = subprocess.Popen(
+        [FOILOG, "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
     statuses: list[tuple[str, int]] = []
     writer_runs: list[dict] = []
     done = threading.Event()
@@ -125,11 +136,16 @@ def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
 
 def test_a_second_refresh_while_one_runs_exits_4_and_changes_nothing(mirror, tmp_path):
     # the first refresh is held open by slow answers, so the second surely overlaps it
-    with FaultProxy(mirror.base_url, rate=0.0, slow_prefix="/foi-ai/metropolitan-police/",
-                    slow_s=0.2) as proxy:
+    with FaultProxy(
+        mirror.base_url, rate=0.0, slow_prefix="/foi-ai/metropolitan-police/", slow_s=0.2
+    ) as proxy:
         with open(tmp_path / "first.err", "w") as err:
-            first = subprocess.Popen([FOILOG, *refresh_args(proxy.base_url, tmp_path, "--json")],
-                                     stdout=subprocess.PIPE, stderr=err, env=clean_env())
+            first = subprocess.Popen(
+                [FOILOG, *refresh_args(proxy.base_url, tmp_path, "--json")],
+                stdout=subprocess.PIPE,
+                stderr=err,
+                env=clean_env(),
+            )
         deadline = time.monotonic() + 30
         while not any(t.startswith("/foi-ai/metropolitan-police/") for t, _ in proxy.log):
             assert time.monotonic() < deadline and first.poll() is None

@@ -7,6 +7,7 @@ an attachment download is answered slowly lands between a page's raw copy being
 committed and the archive load being marked done ("loading"). After every kill both
 databases pass `PRAGMA integrity_check` and no response is half-written.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,10 +46,12 @@ def crawl_state(pages_db) -> str:
             return "no open run"
         if not run[1]:
             return "discovery not done"
-        stored = conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id=? AND state='stored'",
-                              (run[0],)).fetchone()[0]
-        done = conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id=? AND state='done'",
-                            (run[0],)).fetchone()[0]
+        stored = conn.execute(
+            "SELECT COUNT(*) FROM frontier WHERE run_id=? AND state='stored'", (run[0],)
+        ).fetchone()[0]
+        done = conn.execute(
+            "SELECT COUNT(*) FROM frontier WHERE run_id=? AND state='done'", (run[0],)
+        ).fetchone()[0]
         return f"{done} done, {stored} stored not loaded"
     finally:
         conn.close()
@@ -57,8 +60,12 @@ def crawl_state(pages_db) -> str:
 def start_refresh(proxy, where, *extra) -> tuple[subprocess.Popen, int]:
     mark = len(proxy.log)
     with open(where / "stderr.log", "w") as stderr:  # a file: a pipe could fill and block
-        proc = subprocess.Popen([FOILOG, *refresh_args(proxy.base_url, where, *extra)],
-                                stdout=subprocess.DEVNULL, stderr=stderr, env=clean_env())
+        proc = subprocess.Popen(
+            [FOILOG, *refresh_args(proxy.base_url, where, *extra)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=clean_env(),
+        )
     return proc, mark
 
 
@@ -84,8 +91,12 @@ def kill_moment(rng: random.Random, kill: int):
         k = rng.randint(1, 5)
         return "discovery", lambda log: len(log) >= k, 0.0, ()
     if kill < 5:
-        return ("loading", lambda log: any(t.startswith(ATTACHMENTS) for t, _ in log),
-                rng.uniform(0.05, 0.3), ())
+        return (
+            "loading",
+            lambda log: any(t.startswith(ATTACHMENTS) for t, _ in log),
+            rng.uniform(0.05, 0.3),
+            (),
+        )
     k = rng.randint(10, 60)
     return "fetching", lambda log: len(log) >= k, rng.uniform(0, 0.03), ("--full",)
 
@@ -93,12 +104,12 @@ def kill_moment(rng: random.Random, kill: int):
 def run_with_kills(proxy, where, kills_wanted: int, seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     kills: list[tuple[str, str]] = []
-    for cycle in range(kills_wanted * 3):
+    for _cycle in range(kills_wanted * 3):
         if len(kills) == kills_wanted:
             break
         label, condition, jitter, extra = kill_moment(rng, len(kills))
         proc, mark = start_refresh(proxy, where, *extra)
-        if wait_until(proc, lambda: condition(proxy.log[mark:])):
+        if wait_until(proc, lambda condition=condition, mark=mark: condition(proxy.log[mark:])):
             time.sleep(jitter)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -117,24 +128,30 @@ def test_ten_sigkills_then_the_archive_equals_a_clean_run(mirror, clean_run, tmp
     with FaultProxy(mirror.base_url, rate=0.0, slow_prefix=ATTACHMENTS, slow_s=0.5) as proxy:
         kills = run_with_kills(proxy, tmp_path, kills_wanted=10, seed=20261122)
         assert len(kills) == 10, kills
-        assert [label for label, _ in kills] == ["discovery"] * 2 + ["loading"] * 3 + \
-            ["fetching"] * 5
+        assert [label for label, _ in kills] == ["discovery"] * 2 + ["loading"] * 3 + [
+            "fetching"
+        ] * 5
         # the state each kill left behind proves where it landed
         assert all(state == "discovery not done" for _, state in kills[:2]), kills
-        assert all(state.endswith("stored not loaded") and ", 0 stored" not in state
-                   for _, state in kills[2:5]), kills
+        assert all(
+            state.endswith("stored not loaded") and ", 0 stored" not in state
+            for _, state in kills[2:5]
+        ), kills
         assert all(state != "discovery not done" for _, state in kills[5:]), kills
         final = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
         assert final.returncode == 0, final.stderr[-2000:]
         again = json.loads(foilog(*refresh_args(proxy.base_url, tmp_path, "--json")).stdout)
     assert (again["new"], again["changed"], again["failed"]) == (0, 0, 0)
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )
     assert integrity(tmp_path / "foi.db") == integrity(tmp_path / "pages.db") == "ok"
     assert raw_store_problems(tmp_path / "pages.db") == []
     conn = sqlite3.connect(tmp_path / "pages.db")
-    versions = {n for (n,) in conn.execute(
-        "SELECT COUNT(*) FROM pages WHERE kind='page' GROUP BY url")}
+    versions = {
+        n for (n,) in conn.execute("SELECT COUNT(*) FROM pages WHERE kind='page' GROUP BY url")
+    }
     unfinished = conn.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL").fetchone()[0]
     conn.close()
     assert versions == {1} and unfinished == 0
@@ -144,8 +161,15 @@ def test_ten_sigkills_then_the_archive_equals_a_clean_run(mirror, clean_run, tmp
 @pytest.mark.soak
 def test_soak_fifty_sigkills_under_faults(mirror, clean_run, tmp_path):
     """make soak: 50 kills with 20% failing requests in front; same end state."""
-    with FaultProxy(mirror.base_url, rate=0.2, seed=3, max_run=4, retry_after="0",
-                    slow_prefix=ATTACHMENTS, slow_s=0.5) as proxy:
+    with FaultProxy(
+        mirror.base_url,
+        rate=0.2,
+        seed=3,
+        max_run=4,
+        retry_after="0",
+        slow_prefix=ATTACHMENTS,
+        slow_s=0.5,
+    ) as proxy:
         kills = run_with_kills(proxy, tmp_path, kills_wanted=50, seed=99)
         assert len(kills) == 50
         for _ in range(2):
@@ -153,28 +177,35 @@ def test_soak_fifty_sigkills_under_faults(mirror, clean_run, tmp_path):
             if final.returncode == 0:
                 break
         assert final.returncode == 0, final.stderr[-2000:]
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )
     assert raw_store_problems(tmp_path / "pages.db") == []
 
 
 def test_ctrl_c_mid_run_is_one_line_and_the_next_run_finishes_it(mirror, clean_run, tmp_path):
     """Ctrl-C (SIGINT) stops a run part way with one line and exit 130; the next run
     resumes it. (SIGTERM, as `timeout` sends, ends Python like SIGKILL: covered above.)"""
-    with FaultProxy(mirror.base_url, rate=0.0, slow_prefix="/foi-ai/metropolitan-police/",
-                    slow_s=0.05) as proxy:
+    with FaultProxy(
+        mirror.base_url, rate=0.0, slow_prefix="/foi-ai/metropolitan-police/", slow_s=0.05
+    ) as proxy:
         proc, mark = start_refresh(proxy, tmp_path)
         assert wait_until(proc, lambda: len(proxy.log) - mark >= 30)
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
         stderr = (tmp_path / "stderr.log").read_text()
         assert "Traceback" not in stderr and proc.returncode == 130
-        assert stderr.rstrip().splitlines()[-1] == \
-            "error: interrupted; the next refresh resumes this run"
+        assert (
+            stderr.rstrip().splitlines()[-1]
+            == "error: interrupted; the next refresh resumes this run"
+        )
         assert integrity(tmp_path / "foi.db") == integrity(tmp_path / "pages.db") == "ok"
         assert orphan_problems(tmp_path / "foi.db") == []
         again = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
     assert again.returncode == 0, again.stderr[-2000:]
     assert json.loads(again.stdout)["resumed"] is True
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )

@@ -11,6 +11,7 @@ meets a transient failure (429, 503, reset, truncated body, timeout) is retried 
 Both are tested exactly, through a fault proxy of our own (tests/reliability/fault_proxy.py)
 and the real `foilog refresh` subprocess with `--rate 0`.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,15 +27,18 @@ from tests.reliability.conftest import (
 from tests.reliability.fault_proxy import FAILING, FaultProxy
 
 DOOMED_PAGE = "/foi-ai/metropolitan-police/disclosure-2024/march-2024/cost-national-police-database-screening-project/"
-DOOMED_FILE = ("/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/october_2024/"
-               "vehicle-fleet-list.csv")
+DOOMED_FILE = (
+    "/SysSiteAssets/foi-media/metropolitan-police/disclosure_2024/october_2024/"
+    "vehicle-fleet-list.csv"
+)
 FILE_PAGE = "metropolitan-police/disclosure-2024/october-2024/current-vehicle-fleet-list-2024"
 
 
 def test_twenty_percent_failing_requests_one_run_equals_a_clean_run(mirror, clean_run, tmp_path):
     # max_run=4: no request fails 5 times in a row, so the retry budget must absorb all
-    with FaultProxy(mirror.base_url, rate=0.2, seed=7, max_run=4, slow_rate=0.05,
-                    slow_s=0.3, retry_after="1") as proxy:
+    with FaultProxy(
+        mirror.base_url, rate=0.2, seed=7, max_run=4, slow_rate=0.05, slow_s=0.3, retry_after="1"
+    ) as proxy:
         proc = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
         faults = proxy.faults()
         requests = len(proxy.log)
@@ -44,18 +48,27 @@ def test_twenty_percent_failing_requests_one_run_equals_a_clean_run(mirror, clea
     assert 0.15 <= failed_share <= 0.3, (faults, requests)  # the faults really happened
     assert all(faults[k] > 0 for k in (*FAILING, "slow")), faults
     assert summary["failed"] == 0 and summary["retries"] >= sum(faults[k] for k in FAILING)
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )
     assert raw_store_problems(tmp_path / "pages.db") == []
     assert integrity(tmp_path / "foi.db") == integrity(tmp_path / "pages.db") == "ok"
 
 
 def test_a_request_failing_every_attempt_exits_1_and_the_next_run_completes(
-        mirror, clean_run, tmp_path):
+    mirror, clean_run, tmp_path
+):
     # the doomed page fails its first 6 requests: more than one run's 5 attempts
-    with FaultProxy(mirror.base_url, rate=0.2, seed=11, max_run=4,
-                    doomed=frozenset({DOOMED_PAGE}), doomed_times=6,
-                    retry_after="0") as proxy:
+    with FaultProxy(
+        mirror.base_url,
+        rate=0.2,
+        seed=11,
+        max_run=4,
+        doomed=frozenset({DOOMED_PAGE}),
+        doomed_times=6,
+        retry_after="0",
+    ) as proxy:
         first = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
         summary = json.loads(first.stdout)
         assert first.returncode == 1, first.stderr[-2000:]
@@ -67,17 +80,21 @@ def test_a_request_failing_every_attempt_exits_1_and_the_next_run_completes(
         second = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
         assert second.returncode == 0, second.stderr[-2000:]
         assert json.loads(second.stdout)["new"] == 1
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )
     assert raw_store_problems(tmp_path / "pages.db") == []
 
 
 def test_an_attachment_failing_every_attempt_is_fetched_by_the_next_run(
-        mirror, clean_run, tmp_path):
+    mirror, clean_run, tmp_path
+):
     # the response page itself is fine; its CSV fails more than one run's 5 attempts
     # (was a bug: an unchanged page never re-checked its files; fixed in the crawler)
-    with FaultProxy(mirror.base_url, rate=0.0, doomed=frozenset({DOOMED_FILE}),
-                    doomed_times=6, retry_after="0") as proxy:
+    with FaultProxy(
+        mirror.base_url, rate=0.0, doomed=frozenset({DOOMED_FILE}), doomed_times=6, retry_after="0"
+    ) as proxy:
         first = foilog(*refresh_args(proxy.base_url, tmp_path, "--json"))
         assert first.returncode in (0, 1), first.stderr[-2000:]
         got = fingerprint(tmp_path / "foi.db", proxy.base_url)
@@ -87,5 +104,7 @@ def test_an_attachment_failing_every_attempt_is_fetched_by_the_next_run(
         assert second.returncode == 0, second.stderr[-2000:]
         asked_again = [t for t, _ in proxy.log if t == DOOMED_FILE]
     assert len(asked_again) > 5, "the failed attachment was never asked for again"
-    assert archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url),
-                        clean_run["fingerprint"]) == []
+    assert (
+        archive_diff(fingerprint(tmp_path / "foi.db", proxy.base_url), clean_run["fingerprint"])
+        == []
+    )

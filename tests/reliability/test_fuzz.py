@@ -9,6 +9,7 @@ where the alarm cannot interrupt, is caught by the overall deadline on the worke
 Hypothesis then searches combinations of the same mutations. tests/parsers/ already
 covers arbitrary strings and bytes; this extends it to real pages bent out of shape.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -115,11 +116,15 @@ PAGES = mirror_pages()
 
 
 @pytest.mark.skipif(not PAGES, reason="mirror not built")
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          database=None)  # tests write only under tmp_path
-@given(page=st.integers(0, max(0, len(PAGES) - 1)),
-       steps=st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 2**32)),
-                      min_size=1, max_size=3))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)  # tests write only under tmp_path
+@given(
+    page=st.integers(0, max(0, len(PAGES) - 1)),
+    steps=st.lists(
+        st.tuples(st.sampled_from(KINDS), st.integers(0, 2**32)), min_size=1, max_size=3
+    ),
+)
 def test_hypothesis_combined_mutations(page, steps):
     data: bytes | str = PAGES[page].read_bytes()
     for kind, seed in steps:
@@ -129,13 +134,17 @@ def test_hypothesis_combined_mutations(page, steps):
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(st.text(alphabet=st.characters(codec=None, categories=None, exclude_categories=()),
-               max_size=400))
+@given(
+    st.text(
+        alphabet=st.characters(codec=None, categories=None, exclude_categories=()), max_size=400
+    )
+)
 def test_hypothesis_any_code_point_including_surrogates(text):
     assert check_one(f"<main><h1>{text}</h1><p>{text}</p></main>", listing=True) is None
 
 
-PROBE = """
+PROBE = (
+    """
 import sys, time
 from parsers import parse_response
 URL = %r
@@ -152,7 +161,9 @@ for unit in (b"<div>", b"<li>", b"<b>", b"<table>", b"<ol><li>", b"<div><span>",
         assert record.reference == shallow, (unit, depth, record.warnings)
         worst = max(worst, (elapsed, f"{depth} x {unit.decode()}"))
 print(worst[0], worst[1])
-""" % URL
+"""
+    % URL
+)
 
 
 def test_deeply_nested_pages_parse_within_the_bound():
@@ -163,8 +174,9 @@ def test_deeply_nested_pages_parse_within_the_bound():
     import sys
 
     try:  # in a subprocess: the alarm cannot interrupt lexbor's C code
-        proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                              timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("deeply nested pages did not parse within 60 s")
     assert proc.returncode == 0, proc.stderr[-1000:]
@@ -194,8 +206,9 @@ def test_a_deeply_nested_lister_page_parses_within_the_bound():
     import sys
 
     try:  # in a subprocess: the alarm cannot interrupt lexbor's C code
-        proc = subprocess.run([sys.executable, "-c", LISTING_PROBE], capture_output=True,
-                              text=True, timeout=30)
+        proc = subprocess.run(
+            [sys.executable, "-c", LISTING_PROBE], capture_output=True, text=True, timeout=30
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("deeply nested lister pages did not parse within 30 s")
     assert proc.returncode == 0, proc.stderr[-1000:]

@@ -5,6 +5,7 @@ tests/scraper/test_fetch.py proves each refusal at the Fetcher; here the whole p
 is held to it: the refused page is a reported failure, nothing of it reaches the raw
 store or the archive, the other host is never contacted, and the good pages still load.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -29,8 +30,14 @@ from tests.reliability.conftest import (
 from tests.reliability.hostile_site import DETAIL, HTML, HostileSite, Reply
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SOURCE = "foi-ai/metropolitan-police/disclosure-2023/december-2023/facial-recognition-technology-protests/index.html"
 SCRIPT_TEXT = "<script>alert(1)</script>"
 IMG_TEXT = '<img src=x onerror="alert(2)">'
@@ -57,11 +64,17 @@ def hostile_page(mirror_root: Path) -> bytes:
     page = (mirror_root / SOURCE).read_bytes().decode("utf-8")
     escaped = SCRIPT_TEXT.replace("<", "&lt;").replace(">", "&gt;")
     img = IMG_TEXT.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    page = page.replace("<h1>Facial recognition technology protests</h1>",
-                        f"<h1>Facial recognition {escaped} protests</h1>", 1)
-    page = page.replace("1. Has the MPS deployed live facial recognition at any protests?",
-                        f"1. Has the MPS deployed {img} live facial recognition at any protests?"
-                        "<script>alert(3)</script><img src=x onerror=alert(4)>", 1)
+    page = page.replace(
+        "<h1>Facial recognition technology protests</h1>",
+        f"<h1>Facial recognition {escaped} protests</h1>",
+        1,
+    )
+    page = page.replace(
+        "1. Has the MPS deployed live facial recognition at any protests?",
+        f"1. Has the MPS deployed {img} live facial recognition at any protests?"
+        "<script>alert(3)</script><img src=x onerror=alert(4)>",
+        1,
+    )
     assert escaped in page and img in page
     return page.encode("utf-8")
 
@@ -74,33 +87,53 @@ def oversized_chunks():
 @pytest.fixture(scope="module")
 def hostile_crawl(mirror_root, tmp_path_factory):
     where = tmp_path_factory.mktemp("hostile")
-    with HostileSite(mirror_root / "_chrome") as other, \
-            HostileSite(mirror_root / "_chrome") as site:
+    with (
+        HostileSite(mirror_root / "_chrome") as other,
+        HostileSite(mirror_root / "_chrome") as site,
+    ):
         other_port = other.base_url.rsplit(":", 1)[1]
         site.robots = f"User-agent: *\nDisallow: {ROBOTS_FORBIDDEN}\n"
-        site.pages.update({
-            GOOD: Reply(200, hostile_page(mirror_root)),
-            ROBOTS_FORBIDDEN: Reply(200, hostile_page(mirror_root)),
-            DETAIL.format("redirect-to-another-host"): Reply(
-                302, b"", {"Location": f"http://localhost:{other_port}/steal/"}),
-            DETAIL.format("redirect-to-another-port"): Reply(
-                301, b"", {"Location": f"{other.base_url}{GOOD}"}),
-            DETAIL.format("body-over-the-limit"): Reply(
-                200, headers={"Content-Type": HTML}, chunks=oversized_chunks),
-            DETAIL.format("announced-over-the-limit"): Reply(
-                200, b"<html>", {"Content-Type": HTML}, length=30 * MB),
-            DETAIL.format("gzip-bomb"): Reply(
-                200, gzip.compress(b"\0" * (40 * MB), 9),
-                {"Content-Type": HTML, "Content-Encoding": "gzip"}),
-            DETAIL.format("pdf-at-a-page-url"): Reply(
-                200, b"%PDF-1.4\n<html><body>not a page</body></html>",
-                {"Content-Type": "application/pdf"}),
-            DETAIL.format("binary-without-a-type"): Reply(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 500, {}),
-        })
+        site.pages.update(
+            {
+                GOOD: Reply(200, hostile_page(mirror_root)),
+                ROBOTS_FORBIDDEN: Reply(200, hostile_page(mirror_root)),
+                DETAIL.format("redirect-to-another-host"): Reply(
+                    302, b"", {"Location": f"http://localhost:{other_port}/steal/"}
+                ),
+                DETAIL.format("redirect-to-another-port"): Reply(
+                    301, b"", {"Location": f"{other.base_url}{GOOD}"}
+                ),
+                DETAIL.format("body-over-the-limit"): Reply(
+                    200, headers={"Content-Type": HTML}, chunks=oversized_chunks
+                ),
+                DETAIL.format("announced-over-the-limit"): Reply(
+                    200, b"<html>", {"Content-Type": HTML}, length=30 * MB
+                ),
+                DETAIL.format("gzip-bomb"): Reply(
+                    200,
+                    gzip.compress(b"\0" * (40 * MB), 9),
+                    {"Content-Type": HTML, "Content-Encoding": "gzip"},
+                ),
+                DETAIL.format("pdf-at-a-page-url"): Reply(
+                    200,
+                    b"%PDF-1.4\n<html><body>not a page</body></html>",
+                    {"Content-Type": "application/pdf"},
+                ),
+                DETAIL.format("binary-without-a-type"): Reply(
+                    200, b"\x89PNG\r\n\x1a\n" + b"\0" * 500, {}
+                ),
+            }
+        )
         first = foilog(*refresh_args(site.base_url, where, "--json"))
         second = foilog(*refresh_args(site.base_url, where, "--json"))
-        yield {"dir": where, "site": site, "other": other, "first": first, "second": second,
-               "base": site.base_url}
+        yield {
+            "dir": where,
+            "site": site,
+            "other": other,
+            "first": first,
+            "second": second,
+            "base": site.base_url,
+        }
 
 
 def test_each_hostile_page_is_a_reported_failure_and_nothing_of_it_is_kept(hostile_crawl):
@@ -112,8 +145,9 @@ def test_each_hostile_page_is_a_reported_failure_and_nothing_of_it_is_kept(hosti
     for path, expected in REFUSED.items():
         assert expected in errors[path], (path, errors[path])
     conn = sqlite3.connect(hostile_crawl["dir"] / "pages.db")
-    stored = {url.removeprefix(base) for (url,) in conn.execute(
-        "SELECT url FROM pages WHERE kind='page'")}
+    stored = {
+        url.removeprefix(base) for (url,) in conn.execute("SELECT url FROM pages WHERE kind='page'")
+    }
     biggest = conn.execute("SELECT MAX(size) FROM pages").fetchone()[0]
     conn.close()
     assert stored == {GOOD} and biggest < MB  # nothing refused reached the raw store
@@ -153,9 +187,12 @@ def test_scraped_text_is_stored_as_text_and_live_markup_is_not_archived(hostile_
 @pytest.fixture(scope="module")
 def served(hostile_crawl):
     port = free_port()
-    server = subprocess.Popen([FOILOG, "serve", "--db", str(hostile_crawl["dir"] / "foi.db"),
-                               "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=clean_env())
+    server = subprocess.Popen(
+        [FOILOG, "serve", "--db", str(hostile_crawl["dir"] / "foi.db"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
     try:
         wait_for_port(port, server)
         yield f"http://127.0.0.1:{port}"
@@ -176,9 +213,13 @@ def test_in_chromium_scraped_markup_is_literal_text_and_never_runs(served, hosti
     conn = sqlite3.connect(hostile_crawl["dir"] / "foi.db")
     (rid,) = conn.execute("SELECT id FROM responses").fetchone()
     conn.close()
-    pages = [f"/response/{quote(rid, safe='/')}", "/foi/search?q=facial",
-             "/foi/responses", f"/foi/questions?response_id={quote(rid)}",
-             "/foi/responses?_search=facial"]
+    pages = [
+        f"/response/{quote(rid, safe='/')}",
+        "/foi/search?q=facial",
+        "/foi/responses",
+        f"/foi/questions?response_id={quote(rid)}",
+        "/foi/responses?_search=facial",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -192,8 +233,12 @@ def test_in_chromium_scraped_markup_is_literal_text_and_never_runs(served, hosti
                 assert SCRIPT_TEXT in text or IMG_TEXT in text, path
                 # the text did not become elements
                 assert page.locator("img[src='x']").count() == 0, path
-                assert page.evaluate(
-                    "[...document.scripts].filter(s => s.text.includes('alert(')).length") == 0
+                assert (
+                    page.evaluate(
+                        "[...document.scripts].filter(s => s.text.includes('alert(')).length"
+                    )
+                    == 0
+                )
             page.goto(served + pages[0])
             assert page.get_by_text(SCRIPT_TEXT, exact=False).first.is_visible()
             question = page.locator(".qa-pair .question").first
@@ -203,12 +248,17 @@ def test_in_chromium_scraped_markup_is_literal_text_and_never_runs(served, hosti
             browser.close()
 
 
-@pytest.mark.parametrize("glitch", [
-    Reply(200, b""),
-    Reply(200, b"<html><body><h1>Service temporarily unavailable</h1></body></html>"),
-], ids=["empty-200", "maintenance-page-200"])
+@pytest.mark.parametrize(
+    "glitch",
+    [
+        Reply(200, b""),
+        Reply(200, b"<html><body><h1>Service temporarily unavailable</h1></body></html>"),
+    ],
+    ids=["empty-200", "maintenance-page-200"],
+)
 def test_a_good_page_later_served_as_a_glitch_keeps_its_archived_record(
-        mirror_root, tmp_path, glitch):
+    mirror_root, tmp_path, glitch
+):
     with HostileSite(mirror_root / "_chrome") as site:
         site.pages[GOOD] = Reply(200, hostile_page(mirror_root))
         assert foilog(*refresh_args(site.base_url, tmp_path)).returncode == 0
@@ -225,27 +275,35 @@ def test_a_good_page_later_served_as_a_glitch_keeps_its_archived_record(
 def _record(db_path) -> tuple:
     conn = sqlite3.connect(db_path)
     try:
-        return (conn.execute("SELECT reference, title, body_text FROM responses").fetchall(),
-                conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
+        return (
+            conn.execute("SELECT reference, title, body_text FROM responses").fetchall(),
+            conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0],
+        )
     finally:
         conn.close()
 
 
-def test_an_endless_lister_repeating_its_items_does_not_trap_a_full_refresh(
-        mirror_root, tmp_path):
+def test_an_endless_lister_repeating_its_items_does_not_trap_a_full_refresh(mirror_root, tmp_path):
     from urllib.parse import parse_qs
 
     from tests.reliability.hostile_site import LISTER
 
     paths = [DETAIL.format(f"repeated-item-{i}") for i in range(3)]
-    items = "".join(f'<li><a href="{p}">Item {i}</a> Disclosure log 1 May 2025</li>'
-                    for i, p in enumerate(paths))
+    items = "".join(
+        f'<li><a href="{p}">Item {i}</a> Disclosure log 1 May 2025</li>'
+        for i, p in enumerate(paths)
+    )
 
     def endless(query: str) -> Reply:
         n = int((parse_qs(query).get("page") or ["1"])[0])
         nxt = f"{LISTER}?dt=Disclosure+log&page={n + 1}"
-        return Reply(200, (f'<html><head><link rel="next" href="{nxt}"></head><body><main>'
-                           f"<ul>{items}</ul></main></body></html>").encode())
+        return Reply(
+            200,
+            (
+                f'<html><head><link rel="next" href="{nxt}"></head><body><main>'
+                f"<ul>{items}</ul></main></body></html>"
+            ).encode(),
+        )
 
     with HostileSite(mirror_root / "_chrome") as site:
         for path in paths:
@@ -253,9 +311,10 @@ def test_an_endless_lister_repeating_its_items_does_not_trap_a_full_refresh(
         site.lister = endless
         assert foilog(*refresh_args(site.base_url, tmp_path)).returncode == 0
         try:
-            full = foilog(*refresh_args(site.base_url, tmp_path, "--json", "--full"),
-                          timeout=8)
+            full = foilog(*refresh_args(site.base_url, tmp_path, "--json", "--full"), timeout=8)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"--full walked {sum(t.startswith(LISTER) for t in site.log)} "
-                        "lister pages in 8 s and was still going")
+            pytest.fail(
+                f"--full walked {sum(t.startswith(LISTER) for t in site.log)} "
+                "lister pages in 8 s and was still going"
+            )
     assert full.returncode == 0 and json.loads(full.stdout)["lister_requests"] <= 3

@@ -8,6 +8,7 @@ URL path again in `/response/<id>`. Each is attacked with `../`, encoded `%2e%2e
 `%2f`, absolute paths, backslashes, NUL and a symlink out of the root, over raw sockets
 so no client library tidies the request first.
 """
+
 from __future__ import annotations
 
 import signal
@@ -21,21 +22,37 @@ import httpx
 import pytest
 
 from foilog.fixture_site import serve_mirror
-from tests.reliability.conftest import FOILOG, clean_env, foilog, free_port, refresh_args, wait_for_port
+from tests.reliability.conftest import (
+    FOILOG,
+    clean_env,
+    foilog,
+    free_port,
+    refresh_args,
+    wait_for_port,
+)
 from tests.reliability.hostile_site import DETAIL, HostileSite, Reply
 
 CANARY = "CANARY-7f3a-outside-the-root"
 PASSWD = "root:x:0:0"
 SOURCE = "foi-ai/metropolitan-police/disclosure-2023/december-2023/facial-recognition-technology-protests/index.html"
-HOSTILE_SLUGS = ["..%2f..%2f..%2fetc%2fpasswd", "%2e%2e", "nul%00byte", "%2fetc%2fpasswd",
-                 "back%5c..%5cslash", "plain-page"]
+HOSTILE_SLUGS = [
+    "..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e",
+    "nul%00byte",
+    "%2fetc%2fpasswd",
+    "back%5c..%5cslash",
+    "plain-page",
+]
 
 
 def raw_get(port: int, target: str) -> tuple[int, bytes]:
     """GET exactly `target` (no client normalisation); (status, whole answer)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                     "Connection: close\r\n\r\n".encode("latin-1"))
+        sock.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode(
+                "latin-1"
+            )
+        )
         chunks = []
         while data := sock.recv(65536):
             chunks.append(data)
@@ -50,11 +67,22 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
 def traversals(outside: str) -> list[str]:
     """Ways of naming `outside` (a path relative to the parent of the served root)."""
     enc = outside.replace("/", "%2f")
-    return [f"/../{outside}", f"/../../../../..{'/' + outside}", f"/%2e%2e/{outside}",
-            f"/%2E%2E/{outside}", f"/..%2f{enc}", f"/foi-ai/../../{outside}",
-            f"/foi-ai/%2e%2e/%2e%2e/{outside}", f"/..\\{outside}", f"/%5c..%5c{outside}",
-            f"//{outside}", f"/.%2e/{outside}", f"/%252e%252e/{outside}",
-            f"/foi-ai/%00/../../{outside}", f"/robots.txt%00/../../{outside}"]
+    return [
+        f"/../{outside}",
+        f"/../../../../..{'/' + outside}",
+        f"/%2e%2e/{outside}",
+        f"/%2E%2E/{outside}",
+        f"/..%2f{enc}",
+        f"/foi-ai/../../{outside}",
+        f"/foi-ai/%2e%2e/%2e%2e/{outside}",
+        f"/..\\{outside}",
+        f"/%5c..%5c{outside}",
+        f"//{outside}",
+        f"/.%2e/{outside}",
+        f"/%252e%252e/{outside}",
+        f"/foi-ai/%00/../../{outside}",
+        f"/robots.txt%00/../../{outside}",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +96,34 @@ def planted(mirror_root) -> Path:
 
 
 def test_the_fixture_server_never_serves_a_file_outside_its_root(planted):
-    targets = traversals("secret.txt") + traversals("etc/passwd") + [
-        "/evil-link/secret.txt", "/evil-link/", "/etc/passwd", "/%2fetc%2fpasswd",
-        "http://127.0.0.1/../secret.txt", "/_meta/headers.json", "/manifest.json",
-        "/_chrome/404.html", "/foi-ai/%2e%2e/manifest.json"]
+    targets = (
+        traversals("secret.txt")
+        + traversals("etc/passwd")
+        + [
+            "/evil-link/secret.txt",
+            "/evil-link/",
+            "/etc/passwd",
+            "/%2fetc%2fpasswd",
+            "http://127.0.0.1/../secret.txt",
+            "/_meta/headers.json",
+            "/manifest.json",
+            "/_chrome/404.html",
+            "/foi-ai/%2e%2e/manifest.json",
+        ]
+    )
     with serve_mirror(root=planted) as site:
         port = int(site.base_url.rsplit(":", 1)[1])
         answers = {t: raw_get(port, t) for t in targets}
         assert raw_get(port, "/robots.txt")[0] == 200  # the server does serve files
-    leaks = [t for t, (_, body) in answers.items()
-             if CANARY.encode() in body or PASSWD.encode() in body or b'"content_type"' in body]
+    leaks = [
+        t
+        for t, (_, body) in answers.items()
+        if CANARY.encode() in body or PASSWD.encode() in body or b'"content_type"' in body
+    ]
     assert leaks == []
-    assert all(status in (0, 301, 400, 404) for status, _ in answers.values()), \
-        {t: s for t, (s, _) in answers.items() if s not in (0, 301, 400, 404)}
+    assert all(status in (0, 301, 400, 404) for status, _ in answers.values()), {
+        t: s for t, (s, _) in answers.items() if s not in (0, 301, 400, 404)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +141,26 @@ def crawled(mirror_root, tmp_path_factory):
 
 def test_crawling_hostile_urls_writes_no_file_but_the_two_databases(crawled):
     names = {p.name for p in crawled.iterdir()}
-    assert names <= {"foi.db", "foi.db-wal", "foi.db-shm", "foi.db.lock", "pages.db",
-                     "pages.db-wal", "pages.db-shm"}, names
+    assert names <= {
+        "foi.db",
+        "foi.db-wal",
+        "foi.db-shm",
+        "foi.db.lock",
+        "pages.db",
+        "pages.db-wal",
+        "pages.db-shm",
+    }, names
 
 
 @pytest.fixture(scope="module")
 def served(crawled):
     port = free_port()
-    server = subprocess.Popen([FOILOG, "serve", "--db", str(crawled / "foi.db"), "--port",
-                               str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=clean_env())
+    server = subprocess.Popen(
+        [FOILOG, "serve", "--db", str(crawled / "foi.db"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
     try:
         wait_for_port(port, server)
         yield port

@@ -4,15 +4,16 @@ The hostile server does what the mirror does not offer (redirects off-site, gzip
 bombs, huge bodies, wrong content types, robots rules): each test registers the
 routes it needs.
 """
+
 from __future__ import annotations
 
 import gzip
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -27,8 +28,15 @@ def manifest(mirror_root) -> dict:
 
 
 def settings_for(base_url: str, tmp_path: Path, **overrides) -> Settings:
-    values = dict(site=base_url, db_path=tmp_path / "foi.db", pages_path=tmp_path / "pages.db",
-                  rate=0, concurrency=4, max_attempts=4, max_retry_delay=10)
+    values = dict(
+        site=base_url,
+        db_path=tmp_path / "foi.db",
+        pages_path=tmp_path / "pages.db",
+        rate=0,
+        concurrency=4,
+        max_attempts=4,
+        max_retry_delay=10,
+    )
     values.update(overrides)
     return Settings.from_env(**values)
 
@@ -44,8 +52,15 @@ def archive_rows(db_path: Path) -> list[tuple]:
 
 
 class Reply:
-    def __init__(self, status=200, body=b"", headers=None, *, length: int | None = None,
-                 chunks: list[bytes] | None = None):
+    def __init__(
+        self,
+        status=200,
+        body=b"",
+        headers=None,
+        *,
+        length: int | None = None,
+        chunks: list[bytes] | None = None,
+    ):
         self.status, self.body, self.headers = status, body, dict(headers or {})
         self.length = length  # announce a Content-Length different from the body
         self.chunks = chunks  # send chunked, these chunks
@@ -61,7 +76,8 @@ class HostileHandler(BaseHTTPRequestHandler):
         server = self.server
         server.log.append(self.path)
         route: Callable[[BaseHTTPRequestHandler], Reply] | Reply | None = server.routes.get(
-            self.path.split("?")[0])
+            self.path.split("?")[0]
+        )
         reply = route(self) if callable(route) else route
         if reply is None:
             reply = Reply(404, b"not here", {"Content-Type": "text/html"})
@@ -91,8 +107,11 @@ class HostileServer(ThreadingHTTPServer):
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), HostileHandler)
-        self.routes: dict = {"/robots.txt": Reply(200, b"User-agent: *\nDisallow: /private/\n",
-                                                   {"Content-Type": "text/plain"})}
+        self.routes: dict = {
+            "/robots.txt": Reply(
+                200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
+            )
+        }
         self.log: list[str] = []
 
     @property
@@ -106,8 +125,9 @@ class HostileServer(ThreadingHTTPServer):
 @pytest.fixture
 def hostile():
     server = HostileServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server
@@ -125,6 +145,7 @@ def gzipped(data: bytes) -> bytes:
 
 
 # Module-level, so a spawned parse child can import them by name.
+
 
 def parser_with_a_bug(body: bytes, url: str):
     """The real parser, except on the URL named in FOILOG_TEST_BAD_URL (a stand-in bug)."""

@@ -1,4 +1,5 @@
 """The crawler's commands as the operator runs them: subprocesses, exit codes, one-line errors."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,17 @@ from tests.scraper.conftest import DETAIL, Reply, archive_rows, html_page, setti
 from tests.scraper.test_refresh import _versions_per_url
 
 FOILOG = str(Path(sys.executable).parent / "foilog")
-SUMMARY_KEYS = {"new", "changed", "removed", "unchanged", "failed", "requests", "bytes",
-                "duration_s", "parse_yield"}
+SUMMARY_KEYS = {
+    "new",
+    "changed",
+    "removed",
+    "unchanged",
+    "failed",
+    "requests",
+    "bytes",
+    "duration_s",
+    "parse_yield",
+}
 
 
 def clean_env() -> dict:
@@ -27,13 +37,31 @@ def clean_env() -> dict:
 
 
 def foilog(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run([FOILOG, *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=clean_env(), timeout=timeout)
+    return subprocess.run(
+        [FOILOG, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean_env(),
+        timeout=timeout,
+    )
 
 
 def refresh_args(site, tmp_path: Path, *extra) -> list:
-    return ["refresh", "--site", site.base_url, "--db", tmp_path / "foi.db",
-            "--pages-db", tmp_path / "pages.db", "--rate", "0", "--concurrency", "4", *extra]
+    return [
+        "refresh",
+        "--site",
+        site.base_url,
+        "--db",
+        tmp_path / "foi.db",
+        "--pages-db",
+        tmp_path / "pages.db",
+        "--rate",
+        "0",
+        "--concurrency",
+        "4",
+        *extra,
+    ]
 
 
 def test_refresh_json_is_one_object_on_stdout(manifest, mirror, tmp_path):
@@ -49,14 +77,25 @@ def test_refresh_json_is_one_object_on_stdout(manifest, mirror, tmp_path):
 
 
 @pytest.mark.parametrize("kill_after", [3, 40], ids=["during-discovery", "during-pages"])
-def test_a_refresh_killed_mid_run_and_restarted_equals_a_clean_run(kill_after, manifest, mirror,
-                                                                   tmp_path):
+def test_a_refresh_killed_mid_run_and_restarted_equals_a_clean_run(
+    kill_after, manifest, mirror, tmp_path
+):
     asyncio_run(refresh(settings_for(mirror.base_url, tmp_path / "clean")))
     killed = tmp_path / "killed"
     mark = len(mirror.request_log)
-    proc = subprocess.Popen([FOILOG, *[str(a) for a in refresh_args(mirror, killed)][:-4],
-                             "--rate", "40", "--concurrency", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    proc = subprocess.Popen(
+        [
+            FOILOG,
+            *[str(a) for a in refresh_args(mirror, killed)][:-4],
+            "--rate",
+            "40",
+            "--concurrency",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_env(),
+    )
     deadline = time.monotonic() + 60
     while len(mirror.request_log) - mark < kill_after and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -103,8 +142,9 @@ def test_default_site_without_network_exits_2_with_one_line(tmp_path):
         pass
     proc = foilog("refresh", cwd=tmp_path)
     assert proc.returncode == 2
-    assert proc.stderr == ("error: cannot reach https://www.met.police.uk "
-                           "(name resolution failed); nothing changed\n")
+    assert proc.stderr == (
+        "error: cannot reach https://www.met.police.uk (name resolution failed); nothing changed\n"
+    )
     assert proc.stdout == "" and not (tmp_path / "data" / "foi.db").exists()
 
 
@@ -133,8 +173,14 @@ def test_a_read_only_archive_is_one_line_and_nonzero(mirror, tmp_path):
 
 def test_fetch_one_page_and_its_errors(manifest, mirror, tmp_path):
     path = manifest["responses"][0]["url_path"]
-    common = ["--site", mirror.base_url, "--db", tmp_path / "foi.db",
-              "--pages-db", tmp_path / "pages.db"]
+    common = [
+        "--site",
+        mirror.base_url,
+        "--db",
+        tmp_path / "foi.db",
+        "--pages-db",
+        tmp_path / "pages.db",
+    ]
     ok = foilog("fetch", mirror.url(path), *common)
     assert ok.returncode == 0 and ok.stdout == f"new: {mirror.url(path)}\n"
     assert len(archive_rows(tmp_path / "foi.db")) == 1
@@ -143,8 +189,9 @@ def test_fetch_one_page_and_its_errors(manifest, mirror, tmp_path):
     off = foilog("fetch", "https://example.org" + path, *common)
     assert off.returncode == 2 and off.stderr.startswith("error: https://example.org")
     assert "not on the configured site" in off.stderr and off.stderr.count("\n") == 1
-    lister = foilog("fetch", mirror.url("/foi-ai/af/accessing-information/published-items/"),
-                    *common)
+    lister = foilog(
+        "fetch", mirror.url("/foi-ai/af/accessing-information/published-items/"), *common
+    )
     assert lister.returncode == 2 and "not a disclosure-log response page" in lister.stderr
     missing = foilog("fetch", mirror.url(DETAIL.format("no-such-page")), *common)
     assert missing.returncode == 1 and "HTTP 404" in missing.stderr

@@ -1,9 +1,10 @@
 """The Fetcher against servers that misbehave on purpose (a tiny server in the test)."""
+
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -171,7 +172,7 @@ async def test_rate_limit_spaces_requests(hostile, tmp_path):
 
 
 def test_retry_after_parses_seconds_and_http_dates():
-    now = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     later = format_datetime(now + timedelta(seconds=30), usegmt=True)
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after(later, now=now) == 30.0

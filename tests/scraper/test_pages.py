@@ -1,9 +1,11 @@
 """The raw page store, crawl state and the lock: units on a real SQLite file."""
+
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 
@@ -18,7 +20,9 @@ def test_versions_are_kept_only_when_content_changes(tmp_path):
     store = PageStore(tmp_path / "pages.db")
     first = store.store(URL, 200, {"ETag": '"a"'}, b"<html>one</html>", "2026-01-01T00:00:00+00:00")
     same = store.store(URL, 200, {"ETag": '"a"'}, b"<html>one</html>", "2026-01-02T00:00:00+00:00")
-    edited = store.store(URL, 200, {"ETag": '"b"'}, b"<html>two</html>", "2026-01-03T00:00:00+00:00")
+    edited = store.store(
+        URL, 200, {"ETag": '"b"'}, b"<html>two</html>", "2026-01-03T00:00:00+00:00"
+    )
     assert (first.version, first.new_version) == (1, True)
     assert (same.version, same.new_version) == (1, False)
     assert (edited.version, edited.new_version) == (2, True)
@@ -56,7 +60,9 @@ def test_an_unfinished_run_is_resumed_with_its_frontier(tmp_path):
     resumed = again.start_or_resume_run("2026-01-01T01:00:00+00:00", 100, full=False)
     assert resumed.id == run.id and resumed.resumed
     assert [(i.url, i.state) for i in again.open_items(run.id)] == [
-        (URL, STORED), (URL + "b/", "pending")]
+        (URL, STORED),
+        (URL + "b/", "pending"),
+    ]
     again.set_state(run.id, URL, DONE, outcome="new")
     again.finish_run(run.id, "2026-01-01T02:00:00+00:00", "{}")
     fresh = again.start_or_resume_run("2026-01-02T00:00:00+00:00", 101, full=False)
@@ -72,11 +78,14 @@ def test_revisit_plan_is_recent_pages_plus_a_rotating_slice(tmp_path):
     store.store(URL, 200, {}, b"y", "2026-05-01T00:00:00+00:00")
     store.mark_loaded(URL, sha256_hex(b"y"))
     store.note_discovered([URL + "never-fetched/"], "page", "2025-01-01T00:00:00+00:00")
-    from datetime import datetime, timezone
-    now = datetime(2026, 5, 2, tzinfo=timezone.utc)
+    from datetime import datetime
+
+    now = datetime(2026, 5, 2, tzinfo=UTC)
     known = store.known_urls()
-    nights = [dict(plan_revisits(known, now=now, night=n, recent_days=90, revisit_slice=30,
-                                 full=False)) for n in range(30)]
+    nights = [
+        dict(plan_revisits(known, now=now, night=n, recent_days=90, revisit_slice=30, full=False))
+        for n in range(30)
+    ]
     for due in nights:
         assert due[URL] == "revisit" and due[URL + "never-fetched/"] == "retry"
     # each old page exactly once in 30 nights
@@ -99,8 +108,10 @@ def test_lock_refuses_a_second_holder_and_is_released(tmp_path):
 
 def test_lock_of_a_killed_holder_is_free(tmp_path):
     db = tmp_path / "foi.db"
-    code = ("import sys, os, signal; from scraper.lock import CrawlLock\n"
-            f"CrawlLock({str(db)!r}).__enter__(); os.kill(os.getpid(), signal.SIGKILL)")
+    code = (
+        "import sys, os, signal; from scraper.lock import CrawlLock\n"
+        f"CrawlLock({str(db)!r}).__enter__(); os.kill(os.getpid(), signal.SIGKILL)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], timeout=30)
     assert proc.returncode == -9
     with CrawlLock(db):  # no stale lock left behind
@@ -108,14 +119,26 @@ def test_lock_of_a_killed_holder_is_free(tmp_path):
 
 
 def test_an_old_response_first_crawled_today_is_not_recent(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     store = PageStore(tmp_path / "pages.db")
     for url in (URL, URL + "new/"):
         store.store(url, 200, {}, b"x", "2026-05-01T00:00:00+00:00")
         store.mark_loaded(url, sha256_hex(b"x"))
     dated = {URL: "2019-03", URL + "new/": "2026-04-30"}
-    nights = [dict(plan_revisits(store.known_urls(), now=datetime(2026, 5, 2, tzinfo=timezone.utc),
-                                 night=n, recent_days=90, revisit_slice=30, full=False,
-                                 dated=dated)) for n in range(30)]
+    nights = [
+        dict(
+            plan_revisits(
+                store.known_urls(),
+                now=datetime(2026, 5, 2, tzinfo=UTC),
+                night=n,
+                recent_days=90,
+                revisit_slice=30,
+                full=False,
+                dated=dated,
+            )
+        )
+        for n in range(30)
+    ]
     assert sum(URL in due for due in nights) == 1  # the 2019 response: once a month
     assert all(URL + "new/" in due for due in nights)

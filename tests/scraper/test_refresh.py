@@ -1,8 +1,10 @@
 """`refresh` against the real fixture mirror on loopback (rate 0, 4 in flight)."""
+
 from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import UTC
 
 import httpx
 import pytest
@@ -36,7 +38,9 @@ def archived(db_path, path: str) -> dict:
     return dict(row) if row else {}
 
 
-async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(manifest, mirror, tmp_path):
+async def test_first_refresh_finds_the_manifest_and_a_second_finds_nothing(
+    manifest, mirror, tmp_path
+):
     settings = settings_for(mirror.base_url, tmp_path)
     first = await run(settings)
     rows = archive_rows(settings.db_path)
@@ -85,7 +89,10 @@ async def test_an_edited_page_gives_a_new_version_and_last_changed(manifest, mir
     assert summary["changed"] == 1 and summary["new"] == 0
     after = archived(settings.db_path, path)
     assert after["content_sha256"] != before["content_sha256"]
-    assert after["last_changed"] >= before["last_changed"] and after["first_seen"] == before["first_seen"]
+    assert (
+        after["last_changed"] >= before["last_changed"]
+        and after["first_seen"] == before["first_seen"]
+    )
     store = PageStore(settings.pages_path)
     assert [v.body for v in store.versions(mirror.url(path))] == [original, edited]
 
@@ -109,7 +116,10 @@ async def test_a_removed_page_keeps_its_data_and_clears_when_back(manifest, mirr
     assert gone["removed"] == 1 and gone["exit_code"] == 0
     removed = archived(settings.db_path, path)
     assert removed["removed_at"] is not None
-    assert (removed["reference"], removed["body_text"]) == (before["reference"], before["body_text"])
+    assert (removed["reference"], removed["body_text"]) == (
+        before["reference"],
+        before["body_text"],
+    )
     assert PageStore(settings.pages_path).latest(mirror.url(path)).body == body
     still = await run(settings)
     assert still["removed"] == 0 and archived(settings.db_path, path)["removed_at"] is not None
@@ -133,8 +143,9 @@ async def test_with_faults_the_archive_equals_a_clean_run(mirror_root, tmp_path)
 
 def _versions_per_url(pages_path) -> set[int]:
     conn = sqlite3.connect(pages_path)
-    counts = {n for (n,) in conn.execute(
-        "SELECT COUNT(*) FROM pages WHERE kind='page' GROUP BY url")}
+    counts = {
+        n for (n,) in conn.execute("SELECT COUNT(*) FROM pages WHERE kind='page' GROUP BY url")
+    }
     conn.close()
     return counts
 
@@ -143,8 +154,7 @@ async def test_non_html_at_a_page_url_is_a_failure_retried_next_run(mirror, tmp_
     settings = settings_for(mirror.base_url, tmp_path)
     await run(settings)
     path = DETAIL.format("a-pdf-where-a-page-should-be")
-    mirror.add_response(path, b"%PDF-1.4 not a page", title="odd",
-                        content_type="application/pdf")
+    mirror.add_response(path, b"%PDF-1.4 not a page", title="odd", content_type="application/pdf")
     summary = await run(settings)
     assert summary["failed"] == 1 and summary["exit_code"] == EXIT_SOME_FAILED
     assert summary["failures"][0]["error"] == "not HTML (Content-Type application/pdf)"
@@ -159,6 +169,7 @@ async def test_a_lister_without_items_is_a_shape_change(mirror, tmp_path):
     await run(settings)
     broken = settings_for(mirror.base_url, tmp_path, site=mirror.base_url)
     from dataclasses import replace
+
     broken = replace(broken, site=replace(broken.site, lister_params=(("dt", "Nothing"),)))
     summary = await run(broken)
     assert summary["exit_code"] == EXIT_SHAPE_CHANGED
@@ -171,13 +182,16 @@ async def test_pages_without_references_trip_the_canary(hostile, tmp_path):
 
     lister = "/foi-ai/af/accessing-information/published-items/"
     paths = [DETAIL.format(f"page-{i}") for i in range(12)]
-    links = "".join(f'<li><h2><a href="{p}">Item {i}</a></h2><span>Disclosure log</span></li>'
-                    for i, p in enumerate(paths))
+    links = "".join(
+        f'<li><h2><a href="{p}">Item {i}</a></h2><span>Disclosure log</span></li>'
+        for i, p in enumerate(paths)
+    )
     listing = f"<!doctype html><html><body><main><ul>{links}</ul></main></body></html>"
     hostile.routes[lister] = Reply(200, listing.encode(), {"Content-Type": "text/html"})
     for path in paths:
-        hostile.routes[path] = Reply(200, html_page("A page that lost its reference."),
-                                     {"Content-Type": "text/html"})
+        hostile.routes[path] = Reply(
+            200, html_page("A page that lost its reference."), {"Content-Type": "text/html"}
+        )
     summary = await run(settings_for(hostile.base_url, tmp_path))
     assert summary["new"] == 12 and summary["parse_yield"] == 0
     assert summary["exit_code"] == EXIT_SHAPE_CHANGED
@@ -191,27 +205,44 @@ async def test_a_sitemap_index_adds_pages_the_lister_does_not_show(hostile, tmp_
 
     lister = "/foi-ai/af/accessing-information/published-items/"
     listed, hidden = DETAIL.format("listed"), DETAIL.format("only-in-the-sitemap")
-    hostile.routes[lister] = Reply(200, (
-        f'<html><body><main><ul><li><a href="{listed}">Listed</a></li></ul></main></body></html>'
-    ).encode(), {"Content-Type": "text/html"})
+    hostile.routes[lister] = Reply(
+        200,
+        (
+            f'<html><body><main><ul><li><a href="{listed}">Listed</a></li></ul></main></body></html>'
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
     base = hostile.base_url
-    hostile.routes["/sitemap.xml"] = Reply(200, (
-        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"
-    ).encode(), {"Content-Type": "application/xml"})
-    hostile.routes["/sitemap-1.xml.gz"] = Reply(200, gzip.compress((
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>{base}{listed}</loc></url><url><loc>{base}{hidden}</loc></url></urlset>"
-    ).encode()), {"Content-Type": "application/x-gzip"})
+    hostile.routes["/sitemap.xml"] = Reply(
+        200,
+        (
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"
+        ).encode(),
+        {"Content-Type": "application/xml"},
+    )
+    hostile.routes["/sitemap-1.xml.gz"] = Reply(
+        200,
+        gzip.compress(
+            (
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{base}{listed}</loc></url><url><loc>{base}{hidden}</loc></url></urlset>"
+            ).encode()
+        ),
+        {"Content-Type": "application/x-gzip"},
+    )
     for path in (listed, hidden):
-        hostile.routes[path] = Reply(200, html_page("Reference 01.FOI.25.000001"),
-                                     {"Content-Type": "text/html"})
+        hostile.routes[path] = Reply(
+            200, html_page("Reference 01.FOI.25.000001"), {"Content-Type": "text/html"}
+        )
     summary = await run(settings_for(hostile.base_url, tmp_path))
     assert summary["new"] == 2 and summary["sitemap_new"] == 1
     assert hostile.log.count(hidden) == 1 and hostile.log.count("/sitemap-1.xml.gz") == 1
 
 
-async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(manifest, mirror, tmp_path):
+async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(
+    manifest, mirror, tmp_path
+):
     settings = settings_for(mirror.base_url, tmp_path, recent_days=100_000)  # revisit all
     await run(settings)
     path = manifest["responses"][3]["url_path"]
@@ -227,11 +258,15 @@ async def test_a_load_lost_from_the_archive_is_restored_from_the_raw_store(manif
     page_requests = [s for _, t, s in mirror.request_log[mark:] if t == path]
     assert page_requests == [304]  # reloaded from the raw store, not refetched
     after = archived(settings.db_path, path)
-    assert (after["reference"], after["content_sha256"]) == (before["reference"], before["content_sha256"])
+    assert (after["reference"], after["content_sha256"]) == (
+        before["reference"],
+        before["content_sha256"],
+    )
 
 
 async def test_a_page_the_parser_chokes_on_is_kept_failed_and_loaded_next_run(
-        manifest, mirror, tmp_path, monkeypatch):
+    manifest, mirror, tmp_path, monkeypatch
+):
     import scraper.parse_pool
     from tests.scraper.conftest import parser_with_a_bug
 
@@ -251,33 +286,43 @@ async def test_a_page_the_parser_chokes_on_is_kept_failed_and_loaded_next_run(
 
 
 async def test_a_sitemap_lastmod_brings_an_old_page_forward(hostile, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from tests.scraper.conftest import Reply, html_page
 
     lister = "/foi-ai/af/accessing-information/published-items/"
     page = DETAIL.format("old-page")
-    hostile.routes[lister] = Reply(200, (
-        f'<html><body><main><ul><li><a href="{page}">Old</a></li></ul></main></body></html>'
-    ).encode(), {"Content-Type": "text/html"})
+    hostile.routes[lister] = Reply(
+        200,
+        (
+            f'<html><body><main><ul><li><a href="{page}">Old</a></li></ul></main></body></html>'
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
 
     def sitemap(lastmod: str) -> Reply:
-        return Reply(200, (
-            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<url><loc>{hostile.base_url}{page}</loc><lastmod>{lastmod}</lastmod></url></urlset>"
-        ).encode(), {"Content-Type": "application/xml"})
+        return Reply(
+            200,
+            (
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{hostile.base_url}{page}</loc><lastmod>{lastmod}</lastmod></url></urlset>"
+            ).encode(),
+            {"Content-Type": "application/xml"},
+        )
 
     hostile.routes["/sitemap.xml"] = sitemap("2019-05-01")
-    hostile.routes[page] = Reply(200, html_page("Reference 01.FOI.19.000001 first"),
-                                 {"Content-Type": "text/html"})
+    hostile.routes[page] = Reply(
+        200, html_page("Reference 01.FOI.19.000001 first"), {"Content-Type": "text/html"}
+    )
     # nothing is "recent" and the monthly slice never comes round: only lastmod can help
     settings = settings_for(hostile.base_url, tmp_path, recent_days=0, revisit_slice=10**9)
     assert (await run(settings))["new"] == 1
-    hostile.routes[page] = Reply(200, html_page("Reference 01.FOI.19.000001 corrected"),
-                                 {"Content-Type": "text/html"})
+    hostile.routes[page] = Reply(
+        200, html_page("Reference 01.FOI.19.000001 corrected"), {"Content-Type": "text/html"}
+    )
     quiet = await run(settings)  # the sitemap did not change: the page is not revisited
     assert hostile.log.count(page) == 1 and quiet["changed"] == 0
-    hostile.routes["/sitemap.xml"] = sitemap(datetime.now(timezone.utc).date().isoformat())
+    hostile.routes["/sitemap.xml"] = sitemap(datetime.now(UTC).date().isoformat())
     summary = await run(settings)
     assert summary["changed"] == 1 and hostile.log.count(page) == 2
 
@@ -289,8 +334,12 @@ async def test_a_renamed_page_is_archived_once_under_its_new_address(hostile, tm
     old, new = DETAIL.format("old-slug"), DETAIL.format("new-slug")
 
     def listing(path):
-        return Reply(200, f'<html><body><main><ul><li><a href="{path}">A page</a></li></ul>'
-                          f'</main></body></html>'.encode(), {"Content-Type": "text/html"})
+        return Reply(
+            200,
+            f'<html><body><main><ul><li><a href="{path}">A page</a></li></ul>'
+            f"</main></body></html>".encode(),
+            {"Content-Type": "text/html"},
+        )
 
     body = html_page("Reference 01.FOI.24.000042")
     hostile.routes[lister] = listing(old)
@@ -303,8 +352,10 @@ async def test_a_renamed_page_is_archived_once_under_its_new_address(hostile, tm
     summary = await run(settings)
     assert summary["failed"] == 0
     rows = {r[0]: r for r in archive_rows(settings.db_path)}
-    assert set(rows) == {"metropolitan-police/disclosure-2025/may-2025/old-slug",
-                         "metropolitan-police/disclosure-2025/may-2025/new-slug"}
+    assert set(rows) == {
+        "metropolitan-police/disclosure-2025/may-2025/old-slug",
+        "metropolitan-police/disclosure-2025/may-2025/new-slug",
+    }
     assert rows["metropolitan-police/disclosure-2025/may-2025/old-slug"][3] is not None
     assert rows["metropolitan-police/disclosure-2025/may-2025/new-slug"][3] is None
     again = await run(settings)  # the old address keeps redirecting: nothing new

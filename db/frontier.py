@@ -27,9 +27,9 @@ CREATE TABLE IF NOT EXISTS frontier (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     url TEXT NOT NULL,
     kind TEXT NOT NULL,
-    reason TEXT NOT NULL,              -- listing | sitemap | lastmod | revisit | retry | attachments
+    reason TEXT NOT NULL,              -- listing | sitemap | lastmod | revisit | retry | attachments | removed | control
     state TEXT NOT NULL DEFAULT 'pending',  -- pending -> stored -> done | failed
-    outcome TEXT,                      -- new | changed | unchanged | removed | failed
+    outcome TEXT,                      -- new | changed | unchanged | removed | failed | gone | still_removed | blocked
     has_reference INTEGER,             -- 1/0 when a body was parsed this run
     error TEXT,
     PRIMARY KEY (run_id, url)
@@ -165,6 +165,17 @@ class RunsAndFrontier:
             (run_id,),
         )
         return {r["outcome"]: r["n"] for r in rows}
+
+    def run_urls_with_outcome(self, run_id: int, outcome: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT url FROM frontier WHERE run_id=? AND outcome=? ORDER BY rowid",
+            (run_id, outcome),
+        )
+        return [r["url"] for r in rows]
+
+    def run_urls(self, run_id: int) -> set[str]:
+        rows = self.conn.execute("SELECT url FROM frontier WHERE run_id=?", (run_id,))
+        return {r["url"] for r in rows}
 
     def run_reference_yield(self, run_id: int) -> tuple[int, int]:
         """(pages parsed this run, of which with a reference)."""

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
+from db.events import record_event
 from parsers.record import Response
 
 # Paths on the police websites platform start with this; the rest is readable and unique.
@@ -116,11 +117,14 @@ def load_response(
     *,
     now: str | None = None,
     seen: bool = True,
+    run_id: int | None = None,
 ) -> str:
     """Upsert one parsed response and its child rows. Returns new / changed / unchanged.
 
     `seen=False` is for re-parsing stored pages: the site was not visited, so
-    `last_seen` and `removed_at` keep their values.
+    `last_seen` and `removed_at` keep their values (and no event is written).
+    A visit writes its `new` / `changed` / `restored` event (db/events.py) in the same
+    transaction; `changed` only when `last_changed` moves (the page itself changed).
     """
     now = now or utc_now()
     rid = response_key(prov.url or response.url)
@@ -134,11 +138,25 @@ def load_response(
             if seen:
                 _touch(db, rid, prov, now)
                 _upsert_attachments(db, rid, response, now)
+                _record_visit_events(
+                    db, rid, prov.url or response.url, old, status, prov, now, run_id
+                )
             return status
         _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
         _replace_children(db, rid, response)
         _upsert_attachments(db, rid, response, now)
+        if seen:
+            _record_visit_events(db, rid, prov.url or response.url, old, status, prov, now, run_id)
     return status
+
+
+def _record_visit_events(db, rid, url, old, status, prov, now, run_id) -> None:
+    if old is not None and old["removed_at"] is not None:
+        record_event(db, rid, url, "restored", now, run_id)
+    if status == "new":
+        record_event(db, rid, url, "new", now, run_id)
+    elif status == "changed" and old["content_sha256"] != prov.content_sha256:
+        record_event(db, rid, url, "changed", now, run_id)
 
 
 def _current(db: sqlite_utils.Database, rid: str) -> dict | None:
@@ -269,9 +287,15 @@ def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response,
     )
 
 
-def mark_seen(db: sqlite_utils.Database, url: str, when: str) -> bool:
+def mark_seen(db: sqlite_utils.Database, url: str, when: str, *, run_id: int | None = None) -> bool:
     """The site still serves this page unchanged (a 304, an identical body)."""
     with transaction(db):
+        restored = db.conn.execute(
+            "SELECT url FROM responses WHERE id = ? AND removed_at IS NOT NULL",
+            (response_key(url),),
+        ).fetchone()
+        if restored is not None:
+            record_event(db, response_key(url), restored[0], "restored", when, run_id)
         cursor = db.conn.execute(
             "UPDATE responses SET last_seen = ?, removed_at = NULL WHERE id = ?",
             (when, response_key(url)),
@@ -283,13 +307,21 @@ def mark_seen(db: sqlite_utils.Database, url: str, when: str) -> bool:
     return cursor.rowcount > 0
 
 
-def mark_removed(db: sqlite_utils.Database, url: str, when: str) -> bool:
-    """The site no longer serves this page (404/410). Every row is kept."""
+def mark_removed(
+    db: sqlite_utils.Database, url: str, when: str, *, run_id: int | None = None
+) -> bool:
+    """The site no longer serves this page (404/410). Every row is kept.
+
+    Whether a 404 is a removal (and not a site-wide outage) is the crawler's call
+    (scraper/removals.py); this only records it, with its `removed` event.
+    """
     with transaction(db):
         cursor = db.conn.execute(
             "UPDATE responses SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
             (when, response_key(url)),
         )
+        if cursor.rowcount > 0:
+            record_event(db, response_key(url), url, "removed", when, run_id)
     return cursor.rowcount > 0
 
 

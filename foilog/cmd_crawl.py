@@ -10,16 +10,19 @@ import asyncio
 import logging
 import sqlite3
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
 from foilog.settings import Settings
 from scraper.report import (
+    EXIT_BLOCKED,
     EXIT_CODES_HELP,
     EXIT_LOCKED,
     EXIT_SOME_FAILED,
     EXIT_UNREACHABLE,
+    blocked_message,
     summary_json,
     summary_line,
 )
@@ -35,6 +38,13 @@ def _settings(**options) -> Settings:
     parts = urlsplit(settings.site.base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         _fail(f"--site must be an http(s) URL, got {settings.site.base_url!r}", EXIT_UNREACHABLE)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        base = f"{parts.scheme}://{parts.netloc}"
+        _fail(
+            f"--site must be the site's base URL (scheme and host, e.g. {base}), "
+            f"not a page or section: {settings.site.base_url!r}",
+            EXIT_UNREACHABLE,
+        )
     if settings.rate < 0 or settings.concurrency < 1:
         _fail("--rate must be >= 0 and --concurrency >= 1", EXIT_UNREACHABLE)
     return settings
@@ -48,9 +58,12 @@ class _StderrNow(logging.Handler):
         print(self.format(record), file=sys.stderr)
 
 
-def _run(coroutine_factory):
+def _run(coroutine_factory, *, browser: bool = False):
     """Run one library coroutine; turn the operator-facing failures into exit codes."""
-    from scraper.fetch import SiteUnreachable
+    from db.files import NotAnArchive
+    from scraper.browser import BrowserUnavailable
+    from scraper.cookies import CookiesFileError
+    from scraper.fetch import Blocked, SiteUnreachable
     from scraper.lock import LockHeld
     from scraper.single import BadInput
 
@@ -64,7 +77,9 @@ def _run(coroutine_factory):
         _fail(str(exc), EXIT_LOCKED)
     except SiteUnreachable as exc:
         _fail(f"{exc}; nothing changed", EXIT_UNREACHABLE)
-    except BadInput as exc:
+    except Blocked as exc:
+        _fail(blocked_message(str(exc), browser=browser), EXIT_BLOCKED)
+    except (BadInput, NotAnArchive, BrowserUnavailable, CookiesFileError) as exc:
         _fail(str(exc), EXIT_UNREACHABLE)
     except sqlite3.OperationalError as exc:
         # disk full, read-only file or directory, unopenable path: each response is
@@ -96,6 +111,20 @@ db_option = click.option(
     metavar="PATH",
     help="the archive [default: $FOILOG_DB or data/foi.db]",
 )
+browser_option = click.option(
+    "--browser",
+    is_flag=True,
+    default=None,
+    help="get past the site's bot protection with a headless Chromium (the system's; "
+    "or $FOILOG_CHROMIUM), then reuse its cookies and User-Agent",
+)
+cookies_option = click.option(
+    "--cookies",
+    "cookies_path",
+    default=None,
+    metavar="FILE",
+    help="start with these cookies (a Netscape cookies.txt exported from your browser)",
+)
 pages_option = click.option(
     "--pages-db",
     "pages_path",
@@ -120,7 +149,11 @@ pages_option = click.option(
     help="requests per second across workers (0 = unlimited, loopback only) [default: 1]",
 )
 @click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
-def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency) -> None:
+@browser_option
+@cookies_option
+def refresh_command(
+    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path
+) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
 
     Resumes an interrupted run; stores every raw page before parsing it; prints one
@@ -140,8 +173,13 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
         full=full,
         rate=rate,
         concurrency=concurrency,
+        browser=browser,
+        cookies_path=cookies_path,
     )
-    summary = _run(lambda: refresh(settings, progress=Progress()))
+    summary = _run(lambda: refresh(settings, progress=Progress()), browser=settings.browser)
+    if summary.get("blocked"):
+        reason = summary.get("blocked_reason") or f"{summary['blocked']} requests blocked"
+        click.echo(f"error: {blocked_message(reason, browser=settings.browser)}", err=True)
     if summary["shape_changed"]:
         click.echo(f"error: {summary['shape_changed']}", err=True)
     for failure in summary["failures"][:10]:
@@ -157,11 +195,14 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
 @site_option
 @db_option
 @pages_option
-def fetch_command(url, site, db_path, pages_path) -> None:
+@browser_option
+@cookies_option
+def fetch_command(url, site, db_path, pages_path, browser, cookies_path) -> None:
     """Add or refresh one response page now (same pipeline as refresh).
 
     Exit 0 done; 1 the page failed (404, not HTML, unparseable; raw bytes kept);
-    2 not a response page of the configured site (--site), or unreachable; 4 locked.
+    2 not a response page of the configured site (--site), or unreachable; 4 locked;
+    5 blocked by the site's bot protection (try --browser).
 
     \b
     Example:
@@ -169,21 +210,36 @@ def fetch_command(url, site, db_path, pages_path) -> None:
     """
     from scraper.single import fetch_one
 
-    settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
-    outcome = _run(lambda: fetch_one(settings, url))
+    settings = _settings(
+        site=site,
+        db_path=db_path,
+        pages_path=pages_path,
+        browser=browser,
+        cookies_path=cookies_path,
+    )
+    outcome = _run(lambda: fetch_one(settings, url), browser=settings.browser)
     if outcome.outcome == "failed":
         _fail(f"{url}: {outcome.error}", EXIT_SOME_FAILED)
+    if outcome.outcome == "gone":
+        _fail(
+            f"{url}: {outcome.error}; not marked removed: other pages of the site did not "
+            "answer normally either",
+            EXIT_SOME_FAILED,
+        )
     click.echo(f"{outcome.outcome}: {url}")
 
 
 @click.command("check-live")
 @site_option
 @click.option("--rate", type=float, default=None, help="requests per second [default: 1]")
-def check_live_command(site, rate) -> None:
+@browser_option
+@cookies_option
+def check_live_command(site, rate, browser, cookies_path) -> None:
     """Fetch one lister page and two responses; report whether parsing still works.
 
     Writes nothing. Exit 0 if listing, reference and questions are all found, 3 if
-    not (the site changed shape), 2 if the site cannot be reached.
+    not (the site changed shape), 2 if the site cannot be reached, 5 if its bot
+    protection blocks us (try --browser).
 
     \b
     Example:
@@ -191,11 +247,61 @@ def check_live_command(site, rate) -> None:
     """
     from scraper.single import check_live
 
-    settings = _settings(site=site, rate=rate)
-    report = _run(lambda: check_live(settings))
+    settings = _settings(site=site, rate=rate, browser=browser, cookies_path=cookies_path)
+    report = _run(lambda: check_live(settings), browser=settings.browser)
     for line in report.lines:
         click.echo(line)
     sys.exit(report.exit_code)
 
 
-COMMANDS = [refresh_command, fetch_command, check_live_command]
+@click.command("capture")
+@click.argument("urls", nargs=-1, required=True)
+@site_option
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fixtures/site"),
+    show_default=True,
+    help="the mirror tree to save the pages in",
+)
+@click.option("--rate", type=float, default=None, help="requests per second [default: 1]")
+@browser_option
+@cookies_option
+def capture_command(urls, site, into, rate, browser, cookies_path) -> None:
+    """Save live pages into the mirror with their golden records: regression tests.
+
+    For the night the site changes shape: each URL is fetched through the crawler's
+    client and written to <into>/<path>/index.html, with index.expected.json from the
+    current parser beside it. Then fix the parser, update the goldens, review the diff.
+    Writes nothing to the archive.
+
+    Exit 0 all saved; 1 some URLs failed; 2 bad configuration or unreachable; 5 blocked.
+
+    \b
+    Example:
+        foilog capture --browser https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/
+    """
+    from foilog.fixture_site import LIVE
+    from scraper.capture import capture
+
+    settings = _settings(site=site, rate=rate, browser=browser, cookies_path=cookies_path)
+    golden_base = LIVE if urlsplit(settings.site.base_url).hostname in _LOOPBACK else None
+    results = _run(
+        lambda: capture(settings, list(urls), into, golden_base), browser=settings.browser
+    )
+    failed = 0
+    for item in results:
+        if item.error:
+            failed += 1
+            click.echo(f"failed: {item.url}: {item.error}", err=True)
+        else:
+            click.echo(
+                f"saved: {item.path} (reference {item.reference or 'none'}, "
+                f"{item.questions} questions)"
+            )
+    sys.exit(EXIT_SOME_FAILED if failed else 0)
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+COMMANDS = [refresh_command, fetch_command, check_live_command, capture_command]

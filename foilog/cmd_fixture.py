@@ -23,8 +23,25 @@ from foilog.fixture_faults import Faults, FaultSpecError
     help="mirror directory [default: fixtures/site of this checkout]",
 )
 @click.option("--quiet", is_flag=True, help="do not print one line per request on stderr")
+@click.option(
+    "--challenge",
+    is_flag=True,
+    help="bot protection: requests without the clearance cookie get a Cloudflare-like "
+    "JavaScript challenge (a browser passes it; plain HTTP does not)",
+)
+@click.option(
+    "--challenge-unpassable",
+    is_flag=True,
+    help="a challenge that not even a browser passes (a blocked night)",
+)
 def fixture_site(
-    host: str, port: int, faults_spec: str | None, root: Path | None, quiet: bool
+    host: str,
+    port: int,
+    faults_spec: str | None,
+    root: Path | None,
+    quiet: bool,
+    challenge: bool,
+    challenge_unpassable: bool,
 ) -> None:
     """Serve the offline MPS mirror (fixtures/site) until Ctrl-C or SIGTERM.
 
@@ -36,13 +53,15 @@ def fixture_site(
     \b
     Example:
         foilog fixture-site --port 8765
+        foilog fixture-site --challenge
         foilog fixture-site --faults "rate=0.2,kinds=429+503+reset+truncate+slow,seed=7,slow_s=2,retry_after=1"
     """
     from foilog.fixture_site import make_server
 
     try:
         faults = Faults.parse(faults_spec)
-        server = make_server(root, host, port, faults, verbose=not quiet)
+        mode = "unpassable" if challenge_unpassable else ("js" if challenge else None)
+        server = make_server(root, host, port, faults, verbose=not quiet, challenge=mode)
     except (FaultSpecError, FileNotFoundError, OSError) as e:
         raise click.ClickException(str(e)) from None
     # SIGTERM stops the server the same way Ctrl-C does: serve_forever returns.
@@ -50,6 +69,7 @@ def fixture_site(
     click.echo(
         f"fixture site on {server.base_url}/ (root {server.state.root}"
         + (f", faults {faults_spec}" if faults else "")
+        + (f", {mode} challenge" if mode else "")
         + ")",
         err=False,
     )

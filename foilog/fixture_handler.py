@@ -67,6 +67,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
             time.sleep(state.faults.slow_s)
         if path is None:
             return self.send_plain(400, b"Bad Request", head)
+        if state.challenge and not self.cleared():
+            return self.send_challenge(state.challenge, head)
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
         resource = state.resolve(path, parts.query, f"http://{host}")
         if resource.status == 301:
@@ -167,6 +169,18 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if status == 429:
             headers["Retry-After"] = str(self.server.state.faults.retry_after)
         self.finish_response(status, headers, body, head)
+
+    def cleared(self) -> bool:
+        from foilog.fixture_challenge import is_cleared
+
+        return is_cleared(self.headers.get("Cookie"), self.headers.get("User-Agent", ""))
+
+    def send_challenge(self, mode: str, head: bool) -> None:
+        from foilog.fixture_challenge import CHALLENGE_HEADERS, challenge_page
+
+        self.server.state.challenge_log.append(self.path)
+        body = challenge_page(mode, self.headers.get("User-Agent", ""))
+        self.finish_response(403, dict(CHALLENGE_HEADERS), body, head)
 
     def send_plain(self, status: int, text: bytes, head: bool) -> None:
         self.finish_response(status, {"Content-Type": "text/plain; charset=utf-8"}, text, head)

@@ -87,6 +87,12 @@ class MirrorState:
             for name in ("lister_shell.html", "lister.html", "lister_item.html", "pagination.html")
         }
         self.faults = faults
+        # bot protection in front of every path: None, "js" or "unpassable"
+        # (foilog/fixture_challenge.py); `outage`: every path answers this status
+        # (a site-wide 404 after a broken deploy, a 503 maintenance night)
+        self.challenge: str | None = None
+        self.challenge_log: list[str] = []
+        self.outage: int | None = None
         self.lock = threading.Lock()
         self.overlay: dict[str, OverlayPage] = {}
         self.removed: dict[str, int] = {}
@@ -134,6 +140,17 @@ class MirrorState:
             self.removed.pop(url_path, None)
             self.changed_at = time.time()
 
+    def set_challenge(self, mode: str | None) -> None:
+        from foilog.fixture_challenge import MODES
+
+        if mode is not None and mode not in MODES:
+            raise ValueError(f"challenge mode must be one of {MODES} or None")
+        self.challenge = mode
+
+    def set_outage(self, status: int | None) -> None:
+        """Every path (robots.txt, lister, pages) answers `status` with the error page."""
+        self.outage = status
+
     def remove(self, url_path: str, status: int = 404) -> None:
         if status not in (404, 410):
             raise ValueError("status must be 404 or 410")
@@ -176,10 +193,14 @@ class MirrorState:
 
     def error_page(self, status: int) -> Resource:
         page = self.root / "_chrome" / f"{status}.html"
+        if not page.is_file():  # e.g. a 503 maintenance night: the generic error page
+            page = self.root / "_chrome" / "500.html"
         return Resource(status, page.read_bytes(), TYPES[".html"])
 
     def resolve(self, path: str, query: str, base_url: str) -> Resource:
         """What the site answers for a (decoded, normalised) path."""
+        if self.outage:
+            return self.error_page(self.outage)
         if path == self.lister_path:
             from urllib.parse import parse_qs
 
@@ -252,6 +273,8 @@ class RunningMirror:
         self.edit = self.state.edit
         self.put = self.state.put
         self.remove = self.state.remove
+        self.set_challenge = self.state.set_challenge
+        self.set_outage = self.state.set_outage
 
     @property
     def request_log(self) -> list[tuple[str, str, int]]:
@@ -271,10 +294,12 @@ def make_server(
     port: int = 0,
     faults: Faults | str | None = None,
     verbose: bool = False,
+    challenge: str | None = None,
 ) -> MirrorServer:
     if isinstance(faults, str):
         faults = Faults.parse(faults)
     state = MirrorState(Path(root) if root else DEFAULT_ROOT, faults)
+    state.set_challenge(challenge)
     return MirrorServer((host, port), state, verbose=verbose)
 
 
@@ -284,9 +309,10 @@ def serve_mirror(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: Faults | str | None = None,
+    challenge: str | None = None,
 ) -> Iterator[RunningMirror]:
     """Serve the mirror in a background thread for the duration of a `with` block."""
-    server = make_server(root, host, port, faults)
+    server = make_server(root, host, port, faults, challenge=challenge)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},

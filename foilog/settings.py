@@ -9,31 +9,19 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from parsers.sites import SiteDefinition, site_for
+from parsers.sites import site_for
+from scraper import config as scraper_config
+from scraper.config import CrawlSettings
 
 DEFAULT_SITE = "https://www.met.police.uk"
-DEFAULT_DB = Path("data/foi.db")
-DEFAULT_PAGES_DB = Path("data/pages.db")
-CONTACT_URL = "https://github.com/foilog/foilog"
+DEFAULT_DB = scraper_config.DEFAULT_DB
+DEFAULT_PAGES_DB = scraper_config.DEFAULT_PAGES_DB
+CONTACT_URL = scraper_config.CONTACT_URL
 
 
 @dataclass(frozen=True)
-class Settings:
-    site: SiteDefinition
-    db_path: Path = DEFAULT_DB
-    pages_path: Path = DEFAULT_PAGES_DB
-    user_agent: str = f"foilog/0.1 (+{CONTACT_URL}; FOI disclosure-log archive)"
-    rate: float = 1.0  # requests per second, across all workers
-    concurrency: int = 2
-    max_page_bytes: int = 20 * 1024 * 1024
-    max_attachment_bytes: int = 50 * 1024 * 1024
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_attempts: int = 5
-    max_retry_delay: float = 120.0  # total seconds of backoff one request may spend
-    full: bool = False
-    recent_days: int = 90  # pages first seen this recently are revisited nightly
-    revisit_slice: int = 30  # 1/N of older pages revisited each night
+class Settings(CrawlSettings):
+    """The crawler's settings plus where they come from (CLI option > env > default)."""
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -50,11 +38,13 @@ class Settings:
             values["rate"] = float(env["FOILOG_RATE"])
         if "FOILOG_CONCURRENCY" in env:
             values["concurrency"] = int(env["FOILOG_CONCURRENCY"])
+        if env.get("FOILOG_CHROMIUM"):
+            values["chromium_path"] = env["FOILOG_CHROMIUM"]
         settings = cls(**values)
         given = {k: v for k, v in overrides.items() if v is not None}
         if isinstance(given.get("site"), str):
             given["site"] = site_for(given["site"])
-        for key in ("db_path", "pages_path"):
+        for key in ("db_path", "pages_path", "cookies_path"):
             if key in given:
                 given[key] = Path(given[key])
         return replace(settings, **given)

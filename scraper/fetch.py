@@ -14,8 +14,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from foilog.settings import Settings
 from scraper.body import ACCEPT_ENCODING, BodyError, TruncatedBody, read_body
+from scraper.challenge import SNIFF_BYTES, challenge_reason, may_be_challenge
+from scraper.config import CrawlSettings
+from scraper.gate import ChallengeGate
 from scraper.politeness import RateLimiter, RobotsPolicy, parse_retry_after
 from scraper.retry import TRANSIENT_STATUSES, TransientError, retrying
 
@@ -37,6 +39,7 @@ class FetchResult:
     error: str | None = None
     attempts: int = 1
     kind: str = "page"
+    blocked: str | None = None  # a bot-protection interstitial: why (scraper/challenge.py)
 
     @property
     def ok(self) -> bool:
@@ -63,15 +66,22 @@ class SiteUnreachable(Exception):
     """The configured site cannot be crawled at all tonight (exit 2)."""
 
 
+class Blocked(Exception):
+    """The site's bot protection lets this run through nowhere (exit 5)."""
+
+
 @dataclass
 class FetchStats:
     requests: int = 0
     bytes: int = 0
     retries: int = 0
+    blocked: int = 0  # answers that were challenges we could not get past
+    challenges: int = 0  # every challenge met, passed or not
+    by_browser: int = 0  # requests made through the browser itself
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-def make_client(settings: Settings) -> httpx.AsyncClient:
+def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
     """The client factory: identifying User-Agent, timeouts, a bounded pool, no redirects."""
     n = max(1, settings.concurrency)
     return httpx.AsyncClient(
@@ -107,7 +117,7 @@ def describe_error(exc: BaseException) -> str:
 class Fetcher:
     """Polite GETs against one site: rate, concurrency, robots.txt, retries."""
 
-    def __init__(self, settings: Settings, *, backoff_base: float = 1.0) -> None:
+    def __init__(self, settings: CrawlSettings, *, backoff_base: float = 1.0) -> None:
         self.settings = settings
         self.base_url = settings.site.base_url.rstrip("/")
         self._origin = urlsplit(self.base_url)
@@ -116,18 +126,35 @@ class Fetcher:
         self._in_flight = asyncio.Semaphore(max(1, settings.concurrency))
         self._robots: RobotsPolicy | None = None
         self._robots_error: str | None = None
+        self._robots_blocked: str | None = None
         self._robots_lock = asyncio.Lock()
         self._client: httpx.AsyncClient | None = None
+        self._gate: ChallengeGate | None = None
+        self._primed: dict[str, FetchResult] = {}
         self.stats = FetchStats()
 
     async def __aenter__(self) -> Fetcher:
         self._client = make_client(self.settings)
+        self._gate = ChallengeGate(self, self.settings)
+        try:
+            self._gate.load_cookies()
+        except BaseException:
+            await self.__aexit__()
+            raise
         return self
 
     async def __aexit__(self, *exc_info) -> None:
+        if self._gate is not None:
+            await self._gate.close()
+            self._gate = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    @property
+    def blocked_reason(self) -> str | None:
+        """Set once the run has given up on getting past the bot protection."""
+        return self._gate.gave_up if self._gate is not None else None
 
     # -- public -------------------------------------------------------------------
 
@@ -148,6 +175,8 @@ class Fetcher:
         except socket.gaierror as exc:
             raise SiteUnreachable(f"cannot reach {self.base_url} (name resolution failed)") from exc
         policy = await self.robots()
+        if self._robots_blocked:
+            raise Blocked(self._robots_blocked)
         if policy.status == 0:
             raise SiteUnreachable(f"cannot reach {self.base_url} ({self._robots_error})")
         if policy.unreachable:
@@ -184,18 +213,34 @@ class Fetcher:
                 return self._failed(url, kind, "robots.txt unreachable; not fetching")
             if not policy.allows(url):
                 return self._failed(url, kind, "disallowed by robots.txt")
+        primed = self._primed.pop(url, None)
+        if primed is not None and primed.kind == kind and not (etag or last_modified):
+            return primed
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._get_with_retries(url, kind, headers)
+        assert self._gate is not None, "use `async with Fetcher(settings)`"
+        return await self._gate.get(url, kind, headers)
+
+    async def probe(self, url: str, kind: str = "listing") -> FetchResult:
+        """Fetch `url` now (before any file is touched) and keep the answer for the
+        run's own first request of it; raise Blocked if the bot protection stops it."""
+        result = await self.get(url, kind=kind)
+        if result.blocked:
+            raise Blocked(result.error or "blocked by bot protection")
+        self._primed[url] = result
+        return result
 
     # -- internals ----------------------------------------------------------------
 
     async def _load_robots(self) -> RobotsPolicy:
         result = await self.get(f"{self.base_url}/robots.txt", kind="robots")
         ua = self.settings.user_agent
+        if result.blocked:  # a challenge is no robots.txt: not "unavailable, allow all"
+            self._robots_blocked = result.error
+            return RobotsPolicy(ua, 0)
         if result.ok:
             return RobotsPolicy(ua, 200, result.body.decode("utf-8", "replace"))
         if result.status == 0:
@@ -266,6 +311,12 @@ class Fetcher:
     async def _read(self, url: str, current: str, kind: str, resp: httpx.Response):
         status = resp.status_code
         headers = {k.lower(): v for k, v in resp.headers.items()}
+        if status != 200 and may_be_challenge(status, headers):
+            # before the retry rules: a challenge 503 repeated at once is a tight loop
+            body = await _sniff(resp)
+            reason = challenge_reason(status, headers, body)
+            if reason:
+                return challenged(url, current, status, headers, kind, reason)
         if status in REDIRECTS and "location" in headers:
             target = urljoin(current, headers["location"])
             if not self.is_on_site(target):
@@ -294,6 +345,9 @@ class Fetcher:
             body, _ = await read_body(resp, self._limit(kind))
         except BodyError as exc:
             return FetchResult(url, current, status, headers, b"", error=str(exc), kind=kind)
+        reason = challenge_reason(status, headers, body) if kind != "attachment" else None
+        if reason:
+            return challenged(url, current, status, headers, kind, reason)
         if kind in ("page", "listing") and not headers.get("content-type"):
             if not _looks_like_html(body):
                 return FetchResult(
@@ -313,6 +367,23 @@ class Fetcher:
         if kind == "attachment":
             return self.settings.max_attachment_bytes
         return self.settings.max_page_bytes
+
+
+def challenged(
+    url: str, current: str, status: int, headers: dict, kind: str, reason: str
+) -> FetchResult:
+    """A challenge answer: no body kept (it is never stored or parsed)."""
+    error = f"blocked by the site's bot protection ({reason})"
+    return FetchResult(url, current, status, headers, b"", error=error, kind=kind, blocked=reason)
+
+
+async def _sniff(resp: httpx.Response) -> bytes:
+    """The start of an error answer's body, enough to recognise a challenge."""
+    try:
+        body, _ = await read_body(resp, 4 * SNIFF_BYTES)
+    except (BodyError, TruncatedBody):
+        return b""
+    return body
 
 
 def _with_attempts(result: FetchResult, attempts: int) -> FetchResult:

@@ -16,14 +16,8 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from db.attachments import listed_attachments
-from db.load import (
-    Provenance,
-    load_response,
-    mark_removed,
-    mark_seen,
-    response_key,
-    utc_now,
-)
+from db.crawl_queries import archived_reference, archived_sha256, is_removed
+from db.load import Provenance, load_response, mark_removed, mark_seen, utc_now
 from db.pages import DONE, FAILED, STORED, PageStore, StoredPage
 from parsers import parse_response
 from scraper.discover import canonical_page_url
@@ -51,7 +45,11 @@ class PageContext:
 @dataclass(frozen=True)
 class PageOutcome:
     url: str
-    outcome: str  # new | changed | unchanged | removed | failed
+    # new | changed | unchanged | removed | failed, and for the run's bookkeeping:
+    # gone (404/410: a removal candidate, confirmed at the end of the run by
+    # scraper/removals.py), still_removed (flagged removed, still 404), blocked
+    # (a bot-protection challenge: nothing stored, retried next run)
+    outcome: str
     error: str | None = None
     has_reference: bool | None = None
 
@@ -74,15 +72,20 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
         last_modified=known.last_modified if trust_cache else None,
     )
     now = utc_now()
-    moved_to = _moved_to(ctx, url, result)
-    if moved_to is not None:
-        return await _moved(ctx, url, moved_to, result, now)
+    if result.blocked:  # never parsed, stored, or taken for a removal
+        return _blocked(ctx, url, result.error or "blocked by bot protection", now)
+    redirected = _redirected_to(ctx, url, result)
+    if redirected is not None:
+        if ctx.fetcher.settings.site.is_detail_path(urlsplit(redirected).path):
+            return await _moved(ctx, url, redirected, result, now)
+        if result.status == 200:  # to a page that is not a response: gone, like a 404
+            return await _gone(ctx, url, result.status, now, note=f"redirects to {redirected}")
     if result.error is not None:
         return _failed(ctx, url, result.error, now)
     if result.status in (404, 410):
         if known is None and ctx.run_id is None:
             return _failed(ctx, url, f"HTTP {result.status}: not found", now)
-        return await _removed(ctx, url, result, now, already=bool(known and known.removed_at))
+        return await _gone(ctx, url, result.status, now)
     if result.status == 304:
         ctx.store.store(url, 304, result.headers, b"", now)
         return await _seen(ctx, url, now)
@@ -94,15 +97,12 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
     return await _parse_and_load(ctx, page)
 
 
-def _moved_to(ctx: PageContext, url: str, result: FetchResult) -> str | None:
-    """The other response page this URL now redirects to, if any."""
+def _redirected_to(ctx: PageContext, url: str, result: FetchResult) -> str | None:
+    """Where this URL now redirects (on-site, another address than its own), if anywhere."""
     if result.error is not None or result.final_url == url:
         return None
     target = canonical_page_url(result.final_url)
-    site = ctx.fetcher.settings.site
-    if target == url or not site.is_detail_path(urlsplit(target).path):
-        return None
-    return target
+    return None if target == url else target
 
 
 async def _moved(
@@ -116,7 +116,7 @@ async def _moved(
     log.info("moved: %s -> %s", url, target)
     ctx.store.store(url, 301, {}, b"", now)  # the old address: known, never a new version
     async with _archive_turn(ctx):
-        mark_removed(ctx.archive, url, now)
+        mark_removed(ctx.archive, url, now, run_id=ctx.run_id)
     outcome = await refresh_page(ctx, target)  # once more, through the whole pipeline
     _set_state(
         ctx,
@@ -133,7 +133,7 @@ async def _seen(ctx: PageContext, url: str, now: str) -> PageOutcome:
     known = ctx.store.known(url)
     if known and known.latest_sha256 and archived_sha256(ctx.archive, url) == known.latest_sha256:
         async with _archive_turn(ctx):
-            mark_seen(ctx.archive, url, now)
+            mark_seen(ctx.archive, url, now, run_id=ctx.run_id)
             # a file can be replaced, withdrawn or have failed to download last time
             # while the page linking to it stays the same: re-check them (conditionally)
             listed = listed_attachments(ctx.archive, url) if ctx.attachments else ()
@@ -167,7 +167,7 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
         return _failed(ctx, page.url, error, utc_now(), has_reference=False)
     prov = Provenance(page.url, page.fetched_at, page.sha256)
     async with _archive_turn(ctx):
-        status = load_response(ctx.archive, response, prov, now=page.fetched_at)
+        status = load_response(ctx.archive, response, prov, now=page.fetched_at, run_id=ctx.run_id)
         if ctx.attachments and response.attachments:
             await _sync_attachments(ctx, page.url, response.attachments)
     outcome = PageOutcome(page.url, status, has_reference=response.reference is not None)
@@ -179,10 +179,8 @@ async def _parse_and_load(ctx: PageContext, page: StoredPage) -> PageOutcome:
 def _would_blank_a_good_record(ctx: PageContext, response) -> bool:
     if response.reference is not None or response.questions:
         return False
-    row = ctx.archive.conn.execute(
-        "SELECT reference FROM responses WHERE url = ?", (response.url,)
-    ).fetchone()
-    return row is not None and row[0] is not None
+    archived, reference = archived_reference(ctx.archive, response.url)
+    return archived and reference is not None
 
 
 async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
@@ -198,24 +196,28 @@ async def _sync_attachments(ctx: PageContext, url: str, attachments) -> None:
         log.warning("attachments of %s not synced: %s: %s", url, type(exc).__name__, exc)
 
 
-async def _removed(
-    ctx: PageContext, url: str, result: FetchResult, now: str, *, already: bool
-) -> PageOutcome:
-    ctx.store.store(url, result.status, result.headers, b"", now)
-    async with _archive_turn(ctx):
-        newly = mark_removed(ctx.archive, url, now)
-    if newly:
-        return _done(ctx, PageOutcome(url, "removed"))
-    if already or ctx.store.latest(url) is not None:
-        return _done(ctx, PageOutcome(url, "unchanged"))  # still gone
-    return _failed(ctx, url, f"HTTP {result.status}: not found, nothing archived", now)
+async def _gone(ctx: PageContext, url: str, status: int, now: str, note: str = "") -> PageOutcome:
+    """The page's own URL answers 404/410 (or redirects away from responses).
+
+    Recorded in the crawl state only. Whether it is a removal depends on the whole
+    night (a site-wide 404 is an outage, not 1000 removals): scraper/removals.py
+    decides at the end of the run and writes the archive then.
+    """
+    ctx.store.store(url, 404 if note else status, {}, b"", now)
+    if is_removed(ctx.archive, url):
+        return _done(ctx, PageOutcome(url, "still_removed"))
+    if ctx.store.latest(url) is None:
+        why = note or f"HTTP {status}: not found"
+        return _failed(ctx, url, f"{why}, nothing archived", now)
+    return _done(ctx, PageOutcome(url, "gone", note or f"HTTP {status}"))
 
 
-def archived_sha256(archive: sqlite_utils.Database, url: str) -> str | None:
-    row = archive.conn.execute(
-        "SELECT content_sha256 FROM responses WHERE id = ?", (response_key(url),)
-    ).fetchone()
-    return row[0] if row else None
+def _blocked(ctx: PageContext, url: str, error: str, now: str) -> PageOutcome:
+    with ctx.store.transaction(durable=False):
+        if ctx.run_id is not None or ctx.store.known(url) is not None:
+            ctx.store.record_failure(url, "page", error, now)  # retried next run
+        _set_state(ctx, url, DONE, outcome="blocked", error=error)
+    return PageOutcome(url, "blocked", error)
 
 
 def _failed(
@@ -232,7 +234,14 @@ def _failed(
 
 
 def _done(ctx: PageContext, outcome: PageOutcome) -> PageOutcome:
-    _set_state(ctx, outcome.url, DONE, outcome=outcome.outcome, has_reference=outcome.has_reference)
+    _set_state(
+        ctx,
+        outcome.url,
+        DONE,
+        outcome=outcome.outcome,
+        error=outcome.error,
+        has_reference=outcome.has_reference,
+    )
     return outcome
 
 

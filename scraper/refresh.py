@@ -14,26 +14,32 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from db.crawl_queries import pages_with_attachment_trouble, removed_response_urls, response_dates
+from db.files import check_sqlite_file, open_archive, open_page_store
 from db.load import record_crawl_run, utc_now
 from db.pages import STORED, FrontierItem, PageStore, Run
-from db.schema import ensure_schema
-from foilog.settings import Settings
-from scraper.discover import Discovery, SiteChangedShape, discover_listing, discover_sitemap
+from scraper.config import CrawlSettings
+from scraper.discover import (
+    Discovery,
+    SiteChangedShape,
+    discover_listing,
+    discover_sitemap,
+    lister_url,
+)
 from scraper.fetch import Fetcher
 from scraper.lock import CrawlLock
 from scraper.parse_pool import ParsePool
 from scraper.plan import night_number, plan_revisits
 from scraper.process import PageContext, PageOutcome, refresh_page
 from scraper.progress import Progress
+from scraper.removals import FINE, TROUBLED, SiteHealth, confirm_removals, robots_answered_normally
 from scraper.report import canary_message, exit_code_for, parse_yield, summary_json
 
 log = logging.getLogger("foilog.refresh")
 
 
-def open_archive(settings: Settings) -> sqlite_utils.Database:
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(settings.db_path)
-    ensure_schema(db)
+def open_crawl_archive(settings: CrawlSettings) -> sqlite_utils.Database:
+    db = open_archive(settings.db_path)
     # The archive can be rebuilt from the raw store (which is FULL, see db/pages.py):
     # a load lost to a power cut is found missing on the next visit and reloaded
     # (scraper.process._seen), so the archive need not fsync every response.
@@ -41,24 +47,39 @@ def open_archive(settings: Settings) -> sqlite_utils.Database:
     return db
 
 
+def check_files(settings: CrawlSettings) -> None:
+    """Raise db.files.NotAnArchive now if either file is not SQLite (before any request)."""
+    check_sqlite_file(settings.db_path, "archive")
+    check_sqlite_file(settings.pages_path, "raw page store")
+
+
 async def refresh(
-    settings: Settings, *, progress: Progress | None = None, backoff_base: float = 1.0
+    settings: CrawlSettings, *, progress: Progress | None = None, backoff_base: float = 1.0
 ) -> dict:
     """Run (or resume) one refresh; returns the summary (see scraper.report)."""
     started, clock = utc_now(), time.monotonic()
+    check_files(settings)
     with CrawlLock(settings.db_path):
         async with Fetcher(settings, backoff_base=backoff_base) as fetcher:
-            await fetcher.preflight()  # unreachable: raise before touching any file
-            store = PageStore(settings.pages_path)
-            archive = open_archive(settings)
+            # unreachable or blocked by bot protection: raise before touching any file
+            await fetcher.preflight()
+            lister = await fetcher.probe(lister_url(settings.site))
+            store = open_page_store(settings.pages_path)
             try:
-                return await _run(settings, fetcher, store, archive, progress, started, clock)
+                archive = open_crawl_archive(settings)
+            except BaseException:
+                store.close()
+                raise
+            try:
+                return await _run(
+                    settings, fetcher, store, archive, progress, started, clock, lister.ok
+                )
             finally:
                 store.close()
                 archive.close()
 
 
-async def _run(settings, fetcher, store, archive, progress, started, clock) -> dict:
+async def _run(settings, fetcher, store, archive, progress, started, clock, lister_ok) -> dict:
     now = datetime.now(UTC)
     run = store.start_or_resume_run(started, night_number(now), settings.full)
     if run.resumed:
@@ -75,53 +96,56 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
             discovery,
             response_dates(archive),
             pages_with_attachment_trouble(archive),
+            removed_response_urls(archive),
         )
     items = store.open_items(run.id)
     pool = ParsePool()
     ctx = PageContext(fetcher, store, archive, run.id, asyncio.Lock(), parse_pool=pool)
     try:
         await fetch_pages(ctx, items, settings.concurrency, progress or Progress(enabled=False))
+        withheld = await _confirm_removals(ctx, fetcher, run, lister_ok and not shape_error)
     finally:
         pool.close()
+    if withheld:
+        discovery.warnings.append(withheld)
     summary = summarise(settings, store, fetcher, run, discovery, started, clock, shape_error)
     record_crawl_run(archive, summary)
     store.finish_run(run.id, summary["finished_at"], summary_json(summary))
     return summary
 
 
-def response_dates(archive: sqlite_utils.Database) -> dict[str, str]:
-    """url -> the response's own date (published, else month) from the archive."""
-    rows = archive.conn.execute(
-        "SELECT url, COALESCE(published, month) FROM responses"
-        " WHERE COALESCE(published, month) IS NOT NULL"
+async def _confirm_removals(ctx: PageContext, fetcher: Fetcher, run: Run, lister_ok: bool):
+    """Tonight's 404s become removals only if the site was healthy (scraper/removals.py);
+    returns the warning when they were withheld."""
+    counts = ctx.store.run_outcomes(run.id)
+    robots = await fetcher.robots()
+    health = SiteHealth(
+        robots_ok=robots_answered_normally(robots.status) and not fetcher.blocked_reason,
+        lister_ok=lister_ok,
+        fine=sum(counts.get(o, 0) for o in FINE),
+        troubled=sum(counts.get(o, 0) for o in TROUBLED),
     )
-    return {url: date for url, date in rows}
-
-
-def pages_with_attachment_trouble(archive: sqlite_utils.Database) -> list[str]:
-    """Live responses with an attachment not yet downloaded or whose last download
-    failed (not off-site, not gone): their pages are revisited so the files are retried."""
-    if not archive["attachment_state"].exists():
-        return []
-    rows = archive.conn.execute(
-        "SELECT DISTINCT r.url FROM attachments a JOIN responses r ON r.id = a.response_id"
-        " LEFT JOIN attachment_state s ON s.attachment_id = a.id"
-        " WHERE a.removed_at IS NULL AND r.removed_at IS NULL"
-        " AND COALESCE(s.offsite, 0) = 0 AND s.gone_since IS NULL"
-        " AND (s.fetch_error IS NOT NULL OR a.sha256 IS NULL) ORDER BY r.url"
+    candidates = ctx.store.run_urls_with_outcome(run.id, "gone")
+    _, problem = await confirm_removals(ctx, health, candidates)
+    if problem is None:
+        return None
+    gone = len(ctx.store.run_urls_with_outcome(run.id, "gone"))
+    return (
+        f"{gone} page(s) answered 404/410 or left for a non-response page, but {problem}: "
+        "none marked removed tonight (re-checked next run)"
     )
-    return [url for (url,) in rows]
 
 
 async def discover(
     fetcher: Fetcher,
     store: PageStore,
-    settings: Settings,
+    settings: CrawlSettings,
     run: Run,
     now: datetime,
     discovery: Discovery,
     dated: dict[str, str] | None = None,
     attachment_retries: list[str] = (),
+    removed: list[str] = (),
 ) -> str | None:
     """Fill this run's frontier: lister, sitemap, then the revisits due tonight.
 
@@ -152,6 +176,8 @@ async def discover(
         store.add_to_frontier(run.id, [(u, "page", "lastmod") for u in discovery.sitemap_changed])
         store.add_to_frontier(run.id, [(u, "page", reason) for u, reason in due])
         store.add_to_frontier(run.id, [(u, "page", "attachments") for u in attachment_retries])
+        # flagged removed: re-checked every run, so a page put back is restored at once
+        store.add_to_frontier(run.id, [(u, "page", "removed") for u in removed])
         store.mark_discovery_done(run.id)
     for warning in discovery.warnings:
         log.warning("%s", warning)
@@ -205,8 +231,9 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
         "new": counts.get("new", 0),
         "changed": counts.get("changed", 0),
         "removed": counts.get("removed", 0),
-        "unchanged": counts.get("unchanged", 0),
+        "unchanged": counts.get("unchanged", 0) + counts.get("still_removed", 0),
         "failed": len(failures),
+        "blocked": max(fetcher.stats.blocked, counts.get("blocked", 0)),
         "requests": fetcher.stats.requests,
         "bytes": fetcher.stats.bytes,
         "duration_s": round(time.monotonic() - clock, 3),
@@ -214,6 +241,9 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
         "lister_requests": discovery.lister_requests,
         "sitemap_new": len(discovery.sitemap_urls),
         "retries": fetcher.stats.retries,
+        "gone_unconfirmed": counts.get("gone", 0),
+        "blocked_reason": fetcher.blocked_reason,
+        "browser_requests": fetcher.stats.by_browser,
         "parsed": parsed,
         "run_id": run.id,
         "resumed": run.resumed,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from db.pages import PageStore
-from foilog.settings import Settings
+from db.files import open_page_store
 from parsers import parse_listing, parse_response
+from scraper.config import CrawlSettings
 from scraper.discover import canonical_page_url, is_disclosure_item, lister_url
-from scraper.fetch import Fetcher, SiteUnreachable
+from scraper.fetch import Blocked, Fetcher, SiteUnreachable
 from scraper.lock import CrawlLock
 from scraper.process import PageContext, PageOutcome, refresh_page
-from scraper.refresh import open_archive
+from scraper.refresh import check_files, open_crawl_archive
+from scraper.removals import SiteHealth, confirm_removals, robots_answered_normally
 from scraper.report import EXIT_OK, EXIT_SHAPE_CHANGED
 
 
@@ -20,24 +21,44 @@ class BadInput(Exception):
     """A URL or option the command cannot use (exit 2)."""
 
 
-def check_detail_url(settings: Settings, fetcher: Fetcher, url: str) -> None:
+def check_detail_url(settings: CrawlSettings, fetcher: Fetcher, url: str) -> None:
     if not fetcher.is_on_site(url):
         raise BadInput(f"{url} is not on the configured site {settings.site.base_url} (use --site)")
     if not settings.site.is_detail_path(urlsplit(url).path):
         raise BadInput(f"{url} is not a disclosure-log response page")
 
 
-async def fetch_one(settings: Settings, url: str) -> PageOutcome:
-    """Add or refresh one response page now, through the nightly pipeline."""
+async def fetch_one(settings: CrawlSettings, url: str) -> PageOutcome:
+    """Add or refresh one response page now, through the nightly pipeline.
+
+    Raises Blocked when the page is behind a challenge this run cannot pass. A page
+    that answers 404/410 is marked removed only if a few other archived pages answer
+    normally (scraper/removals.py); else the outcome stays "gone".
+    """
+    check_files(settings)
     with CrawlLock(settings.db_path):
         async with Fetcher(settings) as fetcher:
             check_detail_url(settings, fetcher, url)
             url = canonical_page_url(url)
-            await fetcher.preflight()
-            store = PageStore(settings.pages_path)
-            archive = open_archive(settings)
+            policy = await fetcher.preflight()
+            store = open_page_store(settings.pages_path)
             try:
-                return await refresh_page(PageContext(fetcher, store, archive), url)
+                archive = open_crawl_archive(settings)
+            except BaseException:
+                store.close()
+                raise
+            try:
+                ctx = PageContext(fetcher, store, archive)
+                outcome = await refresh_page(ctx, url)
+                if outcome.outcome == "blocked":
+                    raise Blocked(outcome.error or "blocked by bot protection")
+                if outcome.outcome == "gone":
+                    health = SiteHealth(robots_answered_normally(policy.status), lister_ok=True)
+                    health.troubled = 1
+                    removed, _ = await confirm_removals(ctx, health, [url])
+                    if removed:
+                        outcome = PageOutcome(url, "removed")
+                return outcome
             finally:
                 store.close()
                 archive.close()
@@ -53,7 +74,7 @@ class LiveCheck:
         self.exit_code = EXIT_SHAPE_CHANGED
 
 
-async def check_live(settings: Settings, samples: int = 2) -> LiveCheck:
+async def check_live(settings: CrawlSettings, samples: int = 2) -> LiveCheck:
     """Fetch one lister page and `samples` responses; say whether parsing still works.
 
     Reads only; writes nothing. Raises SiteUnreachable when the site cannot be read.
@@ -64,6 +85,8 @@ async def check_live(settings: Settings, samples: int = 2) -> LiveCheck:
         await fetcher.preflight()
         url = lister_url(site)
         result = await fetcher.get(url, kind="listing")
+        if result.blocked:
+            raise Blocked(result.error or "blocked by bot protection")
         if result.status == 0 or result.status >= 500:
             raise SiteUnreachable(f"cannot read the lister {url} ({result.error})")
         if not result.ok:
@@ -87,6 +110,8 @@ async def check_live(settings: Settings, samples: int = 2) -> LiveCheck:
 
 async def _check_response(fetcher: Fetcher, url: str, report: LiveCheck) -> None:
     result = await fetcher.get(url, kind="page")
+    if result.blocked:
+        raise Blocked(result.error or "blocked by bot protection")
     if not result.ok:
         report.problem(f"{url}: {result.error or f'HTTP {result.status}'}")
         return

@@ -40,6 +40,8 @@ class Settings(CrawlSettings):
             values["concurrency"] = int(env["FOILOG_CONCURRENCY"])
         if env.get("FOILOG_CHROMIUM"):
             values["chromium_path"] = env["FOILOG_CHROMIUM"]
+        if "FOILOG_CHALLENGE_TIMEOUT" in env:
+            values["challenge_timeout"] = float(env["FOILOG_CHALLENGE_TIMEOUT"])
         settings = cls(**values)
         given = {k: v for k, v in overrides.items() if v is not None}
         if isinstance(given.get("site"), str):

@@ -75,8 +75,14 @@ def find_chromium(configured: str | None = None) -> str:
 class Browser:
     """One headless Chromium for a run; started on first use, closed with the run."""
 
-    def __init__(self, chromium_path: str | None, cookies: list[dict] = ()) -> None:
+    def __init__(
+        self,
+        chromium_path: str | None,
+        cookies: list[dict] = (),
+        solve_timeout: float = SOLVE_TIMEOUT_S,
+    ) -> None:
         self._configured = chromium_path
+        self._solve_timeout = solve_timeout
         self._initial_cookies = list(cookies)
         self._playwright = None
         self._browser = None
@@ -146,7 +152,7 @@ class Browser:
                 await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception:  # noqa: BLE001  (the challenge's reload can abort the first load)
                 pass
-            if not await _wait_past_challenge(page):
+            if not await _wait_past_challenge(page, self._solve_timeout):
                 return None
             cookies = await page.context.cookies()
             return BrowserPass(cookies, self.user_agent or "")
@@ -169,7 +175,7 @@ class Browser:
             except Exception as exc:  # noqa: BLE001
                 if not answers:
                     raise BrowserFetchError(_first_line(exc)) from None
-            await _wait_past_challenge(page)
+            await _wait_past_challenge(page, self._solve_timeout)
             last = answers[-1]
             try:
                 body = await last.body()

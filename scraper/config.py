@@ -38,3 +38,4 @@ class CrawlSettings:
     browser: bool = False
     chromium_path: str | None = None  # None: auto-detect (scraper/browser.py)
     cookies_path: Path | None = None  # a Netscape cookies.txt
+    challenge_timeout: float = 20.0  # seconds the browser waits for a challenge to pass

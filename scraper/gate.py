@@ -73,7 +73,7 @@ class ChallengeGate:
             self._streak += 1
             if self._streak >= GIVE_UP_AFTER and not self.gave_up:
                 self.gave_up = result.error
-                log.warning(
+                log.debug(
                     "%s: giving up for this run after %d in a row", result.error, GIVE_UP_AFTER
                 )
         elif result.status:
@@ -88,7 +88,7 @@ class ChallengeGate:
             if self.gave_up:
                 return result
             if self._passes == generation and not await self._solve(url):
-                log.warning("the browser could not pass the challenge at %s", url)
+                log.debug("the browser could not pass the challenge at %s", url)
                 self._streak = GIVE_UP_AFTER - 1  # the next block gives up
                 return result
         retry = await self.fetcher._get_with_retries(url, kind, headers)
@@ -101,7 +101,11 @@ class ChallengeGate:
 
     def _browser(self) -> Browser:
         if self.browser is None:
-            self.browser = Browser(self.settings.chromium_path, for_playwright(self._cookies))
+            self.browser = Browser(
+                self.settings.chromium_path,
+                for_playwright(self._cookies),
+                solve_timeout=self.settings.challenge_timeout,
+            )
         return self.browser
 
     async def _solve(self, url: str) -> bool:

@@ -130,10 +130,12 @@ async def _confirm_removals(ctx: PageContext, fetcher: Fetcher, run: Run, lister
     if problem is None:
         return None
     gone = len(ctx.store.run_urls_with_outcome(run.id, "gone"))
-    return (
+    message = (
         f"{gone} page(s) answered 404/410 or left for a non-response page, but {problem}: "
         "none marked removed tonight (re-checked next run)"
     )
+    log.warning("%s", message)
+    return message
 
 
 async def discover(

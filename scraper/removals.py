@@ -66,7 +66,7 @@ async def confirm_removals(
         await _check_controls(ctx, health, candidates)
     problem = health.problem()
     if problem is not None:
-        log.warning(
+        log.debug(
             "%d page(s) answered 404/410 but %s: none marked removed; re-checked next run",
             len(candidates),
             problem,

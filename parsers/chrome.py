@@ -53,6 +53,16 @@ HIDDEN_SELECTOR = ",".join(
 HIDDEN_CONTENT_MIN_CHARS = 300
 HIDDEN_CONTENT_BLOCKS = "p, li, tr, h2, h3, h4, h5, h6"
 
+PLATFORM_CHROME_IDS = (
+    "#js-consent-banner",
+    "#js-cookie-accept-button",
+    "#js-cookie-reject-button",
+    "#js-cookie-dismiss-button",
+    "#js-cookie-consent-banner",
+    "#cookie-close-button",
+    "#js-functional-cookie-manager",
+)
+
 # Chrome by role or landmark. `header`/`footer` are handled separately: inside an
 # article or main they are the article's own header (often holding the h1).
 LANDMARK_SELECTOR = ",".join(
@@ -67,6 +77,9 @@ LANDMARK_SELECTOR = ",".join(
         '[role="dialog" i]',
         '[role="alertdialog" i]',
         '[aria-modal="true" i]',
+        # The platform's consent banner and cookie manager by id (../shared/platform.md):
+        # 2026 and the older 2023 markup. Chrome whatever their size or place.
+        *PLATFORM_CHROME_IDS,
     )
 )
 PAGE_HEADER_FOOTER = "header,footer"

@@ -178,7 +178,7 @@ def test_encodings_are_real_windows_1252(manifest):
 
 def test_three_layouts_and_no_giveaway_classes(manifest):
     layouts = {r["layout"] for r in manifest["responses"]}
-    assert layouts == {"modern", "legacy", "cookie_last"}
+    assert layouts == {"modern", "legacy", "cookie_last", "consent_2026", "consent_2023"}
     by_layout = {r["layout"]: page_text(r) for r in manifest["responses"]}
     assert "<main" in by_layout["modern"] and "<main" not in by_layout["legacy"]
     assert 'id="content"' in by_layout["legacy"]
@@ -190,6 +190,11 @@ def test_three_layouts_and_no_giveaway_classes(manifest):
     heroes = [page_text(r) for r in manifest["responses"] if r["layout"] == "modern"]
     heroes = [h for h in heroes if "page-hero__title" in h]
     assert heroes and all(h.index("page-hero__title") < h.index("<main") for h in heroes)
+    # the real platform's consent banner ids (../shared/platform.md), 2026 and 2023
+    assert 'id="js-consent-banner"' in by_layout["consent_2026"]
+    assert 'id="js-cookie-dismiss-button"' in by_layout["consent_2026"]
+    assert 'id="js-cookie-consent-banner"' in by_layout["consent_2023"]
+    assert 'id="js-functional-cookie-manager"' in by_layout["consent_2023"]
     for html in by_layout.values():
         assert "response-body" not in html and "foi-response" not in html
 

@@ -21,6 +21,7 @@ Field notes:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -105,9 +106,10 @@ def _parse(html: str | bytes, url: str) -> Response:
     warnings = list(warnings)
     if not text.strip():
         return _empty(url, tuple(warnings) + ("empty page",))
-    if "<" not in text[:_SNIFF_CHARS] or text.startswith("%PDF"):
-        # A document or error text served in place of the page: parsed, but flagged.
-        warnings.append("not an HTML page")
+    if _not_html(text[:_SNIFF_CHARS]):
+        # A document, random bytes or error text served in place of the page: no
+        # questions read out of it; the record says why.
+        return _empty(url, tuple(warnings) + ("not an HTML page",))
     text, flattened = limit_nesting(text)
     if flattened:
         warnings.append(f"tags nested deeper than {MAX_DEPTH} flattened")
@@ -207,6 +209,18 @@ def _as_text(html) -> tuple[str, tuple[str, ...]]:
     except UnicodeEncodeError:  # lone surrogates from a bad upstream decode
         return html.encode("utf-8", "replace").decode("utf-8"), ("undecodable characters replaced",)
     return html, ()
+
+
+_TAG = re.compile(r"<[A-Za-z!?/]")
+_BINARY_STARTS = ("%PDF", "PK\x03\x04", "\x89PNG", "GIF8", "\x1f\x8b", "\xd0\xcf\x11\xe0")
+
+
+def _not_html(head: str) -> bool:
+    """No tag at all, a known binary format, or bytes that are mostly not text."""
+    if head.lstrip().startswith(_BINARY_STARTS) or not _TAG.search(head):
+        return True
+    controls = sum(1 for c in head if c < " " and c not in "\t\n\r\f") + head.count("\ufffd")
+    return controls > len(head) // 20
 
 
 def _empty(url: str, warnings: tuple[str, ...]) -> Response:

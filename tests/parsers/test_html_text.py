@@ -464,3 +464,18 @@ def test_an_h1_inside_a_banner_is_not_the_title() -> None:
         + "</main>"
     )
     assert parse_response(html, "https://x/").title == "Dogs seized"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 8,  # random bytes
+        b"1. How many officers?\n2. How many staff?\nService Unavailable",
+        b"PK\x03\x04\x14\x00<w:document>1. question</w:document>",
+        b"\x00\x01\x02<p>1. How many?</p>" + bytes(range(32)) * 40,
+    ],
+)
+def test_bytes_that_are_not_a_page_give_no_questions(data) -> None:
+    record = parse_response(data, "https://x/")
+    assert "not an HTML page" in record.warnings
+    assert record.questions == () and record.reference is None

@@ -67,7 +67,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
             time.sleep(state.faults.slow_s)
         if path is None:
             return self.send_plain(400, b"Bad Request", head)
-        if state.challenge and not self.cleared():
+        challenged = state.challenge and path.startswith(state.challenge_prefix)
+        if challenged and not self.cleared():
             return self.send_challenge(state.challenge, head)
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
         resource = state.resolve(path, parts.query, f"http://{host}")

@@ -91,6 +91,7 @@ class MirrorState:
         # (foilog/fixture_challenge.py); `outage`: every path answers this status
         # (a site-wide 404 after a broken deploy, a 503 maintenance night)
         self.challenge: str | None = None
+        self.challenge_prefix = "/"  # only paths starting with this are challenged
         self.challenge_log: list[str] = []
         self.outage: int | None = None
         self.lock = threading.Lock()
@@ -140,12 +141,13 @@ class MirrorState:
             self.removed.pop(url_path, None)
             self.changed_at = time.time()
 
-    def set_challenge(self, mode: str | None) -> None:
+    def set_challenge(self, mode: str | None, prefix: str = "/") -> None:
+        """Put a challenge in front of every path starting with `prefix` (None: off)."""
         from foilog.fixture_challenge import MODES
 
         if mode is not None and mode not in MODES:
             raise ValueError(f"challenge mode must be one of {MODES} or None")
-        self.challenge = mode
+        self.challenge, self.challenge_prefix = mode, prefix
 
     def set_outage(self, status: int | None) -> None:
         """Every path (robots.txt, lister, pages) answers `status` with the error page."""

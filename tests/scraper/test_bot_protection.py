@@ -87,3 +87,34 @@ def test_the_browser_passes_the_challenge_then_a_blocked_night_removes_nothing(
     assert snapshot(tmp_path / "foi.db") == before
     assert removed_count(tmp_path / "foi.db") == 0
     assert events(tmp_path / "foi.db", mirror.url(gone)) == ["new"]
+
+
+def test_challenges_that_start_mid_run_are_never_stored_or_removals(manifest, mirror, tmp_path):
+    """The lister gets through, the pages are challenged: the run stops sending after a
+    few, stores no challenge, marks nothing removed, exits 5; the next night catches up."""
+    from db.pages import PageStore
+
+    assert refresh(mirror, tmp_path).returncode == 0
+    before = snapshot(tmp_path / "foi.db")["responses"]
+    with PageStore(tmp_path / "pages.db") as store:
+        versions = store.conn.execute("SELECT COUNT(*) FROM pages WHERE kind = 'page'").fetchone()[
+            0
+        ]
+    mirror.set_challenge("js", prefix="/foi-ai/metropolitan-police/")
+    mirror.remove(manifest["responses"][1]["url_path"])
+    night = refresh(mirror, tmp_path, "--full")
+    assert night.returncode == 5, night.stderr
+    result = summary(night)
+    assert result["blocked"] >= 3 and result["removed"] == 0 and result["new"] == 0
+    # three in a row and the run gives up; at most the 4 requests in flight then
+    assert len(mirror.state.challenge_log) <= 3 + 4
+    assert [r[:3] for r in snapshot(tmp_path / "foi.db")["responses"]] == [r[:3] for r in before]
+    with PageStore(tmp_path / "pages.db") as store:
+        assert (
+            store.conn.execute("SELECT COUNT(*) FROM pages WHERE kind = 'page'").fetchone()[0]
+            == versions
+        )
+    mirror.set_challenge(None)
+    next_night = refresh(mirror, tmp_path, "--full")
+    assert next_night.returncode == 0, next_night.stderr
+    assert summary(next_night)["removed"] == 1 and summary(next_night)["blocked"] == 0

@@ -18,6 +18,8 @@ from datasette.app import Datasette
 from datasette.database import Database
 from datasette.utils import parse_metadata
 
+from db.files import NotADatabase, require_sqlite
+
 DATABASE = "foi"
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 SETTINGS = {
@@ -44,6 +46,10 @@ def check_archive(db_path: Path) -> None:
     """Raise ArchiveError with a one-line reason unless db_path is a foilog archive."""
     if not db_path.is_file():
         raise ArchiveError(f"no archive at {db_path} (run `foilog refresh --db {db_path}` first)")
+    try:
+        require_sqlite(db_path, "foilog archive")
+    except NotADatabase as error:
+        raise ArchiveError(str(error)) from error
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
@@ -82,7 +88,9 @@ def serve(
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
     sock = _listen(host, port)  # bound before we say we are serving
-    announce(f"serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)")
+    port = sock.getsockname()[1]  # the one the OS gave for --port 0
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"serving {db_path} at http://{shown}:{port}/ (Ctrl-C to stop)")
     config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
     try:
         uvicorn.Server(config).run(sockets=[sock])

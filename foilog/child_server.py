@@ -33,9 +33,12 @@ class ChildServer:
     port: int
     first_line: str
     _stderr: IO[bytes]
+    _stderr_at_close: str = ""
 
     def stderr_text(self) -> str:
-        """Everything the child wrote on stderr so far."""
+        """Everything the child wrote on stderr so far (kept after close())."""
+        if self._stderr.closed:
+            return self._stderr_at_close
         self._stderr.flush()
         self._stderr.seek(0)
         return self._stderr.read().decode("utf-8", "replace")
@@ -59,7 +62,9 @@ class ChildServer:
         self.stop()
         if self.process.stdout is not None:
             self.process.stdout.close()
-        self._stderr.close()
+        if not self._stderr.closed:
+            self._stderr_at_close = self.stderr_text()
+            self._stderr.close()
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()

@@ -21,7 +21,12 @@ from datasette.utils import parse_metadata
 from db.files import NotADatabase, require_sqlite
 
 DATABASE = "foi"
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+# An installed wheel carries metadata.yml as package data beside this file (setup.py
+# copies it); a checkout keeps the one file people edit at the repository's top.
+METADATA_PATHS = (
+    Path(__file__).resolve().parent / "metadata.yml",
+    Path(__file__).resolve().parent.parent / "metadata.yml",
+)
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
@@ -38,8 +43,16 @@ class ArchiveError(Exception):
     """The archive cannot be served (missing file, not a foilog archive, port taken)."""
 
 
-def load_metadata(path: Path = METADATA) -> dict:
-    return parse_metadata(path.read_text(encoding="utf-8"))
+def metadata_path() -> Path:
+    """Where this installation's metadata.yml is (package data first, then checkout)."""
+    for path in METADATA_PATHS:
+        if path.is_file():
+            return path
+    raise ArchiveError(f"metadata.yml is missing (looked in {', '.join(map(str, METADATA_PATHS))})")
+
+
+def load_metadata(path: Path | None = None) -> dict:
+    return parse_metadata((path or metadata_path()).read_text(encoding="utf-8"))
 
 
 def check_archive(db_path: Path) -> None:

@@ -256,13 +256,9 @@ def _replace_sheets(db: sqlite_utils.Database, attachment_id: int, extracted: Ex
 
 
 def _state(db: sqlite_utils.Database, att: AttachmentRow, **values) -> None:
-    columns = ["attachment_id", "url", *values]
-    params = [att.id, att.url, *values.values()]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ["url", *values])
-    db.conn.execute(
-        f"INSERT INTO attachment_state ({', '.join(columns)}) VALUES "
-        f"({', '.join('?' for _ in columns)}) ON CONFLICT(attachment_id) DO UPDATE SET {updates}",
-        params,
+    """Set these columns of the attachment's state row; the others keep their values."""
+    db.table("attachment_state").upsert(
+        {"attachment_id": att.id, "url": att.url, **values}, pk="attachment_id"
     )
 
 

@@ -28,6 +28,7 @@ def test_port_0_prints_the_port_it_got_and_serves_there(archive_path):
         assert "Traceback" not in server.stderr_text()
 
 
+@pytest.mark.slow
 def test_twelve_ctrl_cs_right_after_the_first_line_all_exit_cleanly(archive_path):
     outcomes = []
     for _ in range(12):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -47,9 +48,9 @@ class _FirstSignalStops:
     "--db",
     "db_path",
     type=click.Path(path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="the archive to serve",
+    default=None,
+    metavar="PATH",
+    help="the archive to serve [default: $FOILOG_DB or data/foi.db]",
 )
 @click.option(
     "--port",
@@ -64,7 +65,7 @@ class _FirstSignalStops:
     show_default=True,
     help="interface to listen on (0.0.0.0 to serve the network)",
 )
-def serve(db_path: Path, port: int, host: str) -> None:
+def serve(db_path: Path | None, port: int, host: str) -> None:
     """Serve the archive read-only with Datasette, foilog's pages and feeds.
 
     Safe while the nightly refresh writes (the archive is in WAL mode). The first
@@ -87,6 +88,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
     try:
         if not 0 <= port <= 65535:
             raise MissingFile(f"--port must be between 0 and 65535, got {port}")
+        db_path = Path(db_path or os.environ.get("FOILOG_DB") or DEFAULT_DB)
         from plugins.app import ArchiveError
         from plugins.app import serve as run_server
 

@@ -30,8 +30,11 @@ class _FirstSignalStops:
     re-raises the signal it caught: that lands here too.
     """
 
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
     def __init__(self) -> None:
         self.fired = False
+        self._previous: dict = {}
 
     def __call__(self, signum: int, frame: object) -> None:
         if not self.fired:
@@ -39,8 +42,14 @@ class _FirstSignalStops:
             raise KeyboardInterrupt
 
     def install(self) -> None:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, self)
+        self._previous = {sig: signal.signal(sig, self) for sig in self.SIGNALS}
+
+    def restore(self) -> None:
+        """Put back the handlers we replaced (the command may run inside a test
+        process or another program, whose own Ctrl-C handling must come back)."""
+        self.fired = True  # until then, a late signal is ignored rather than raised
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 @click.command("serve")
@@ -99,7 +108,7 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     except KeyboardInterrupt:
         sys.exit(0 if served else EXIT_INTERRUPTED)
     finally:
-        stopper.fired = True  # a signal from here on must not raise in click's teardown
+        stopper.restore()
 
 
 COMMANDS = [serve]

@@ -8,10 +8,10 @@ DB ?= data/foi.db
 PAGES ?= data/pages.db
 SITE ?= https://www.met.police.uk
 
-.PHONY: help install demo test bench refresh serve soak clean
+.PHONY: help install demo lint test test-fast bench refresh serve soak clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(BIN)/foilog: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)"; exit 2; }
@@ -25,10 +25,19 @@ install: $(BIN)/foilog ## create .venv and install foilog with its test extra
 demo: install ## crawl the bundled mirror into data/foi.db and serve it on http://127.0.0.1:8001
 	@bash scripts/demo.sh "$(FIXTURE_PORT)" "$(PORT)"
 
-test: install ## run the test suite (fixture server, Datasette and Chromium started for real)
+lint: install ## ruff (lint and format) and mypy on db/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy db
+
+test: lint ## lint, then the whole suite (fixture server, Datasette and Chromium started for real)
 	$(BIN)/pytest -q
 
+test-fast: lint ## lint, then the suite without the reliability, soak, browser and slow tests
+	$(BIN)/pytest -q -m "not browser and not slow" --ignore=tests/reliability
+
 bench: install ## benchmarks: prints a Markdown table, writes bench/results.json
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run
 
 refresh: install ## the nightly job against SITE (default: the live site)

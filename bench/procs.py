@@ -1,10 +1,12 @@
-"""Child processes the benchmarks time: the mirror server, `foilog` commands, free ports."""
+"""Child processes the benchmarks time: the mirror server and `foilog` commands.
+
+(`foilog serve` is started by foilog.child_server: it binds port 0 and reports it.)
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -160,20 +162,3 @@ def last_json(text: str) -> dict | None:
         if isinstance(value, dict):
             return value
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")

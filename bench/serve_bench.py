@@ -12,15 +12,15 @@ import random
 import re
 import sqlite3
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
 from bench.archive_build import ensure_archive
-from bench.procs import REPO, foilog_argv, free_port, wait_for_port
+from bench.procs import REPO, foilog_argv
 from bench.synth import DEFAULT_SEED, SourcePage
+from foilog.child_server import ChildServer, start_server
 
 # What people search the disclosure log for (press coverage of MPS FOI releases):
 # topics, some two-word phrases, a few broad words that match a large share of it.
@@ -97,28 +97,21 @@ def search_terms(db_path: Path, n: int = 200, seed: int = DEFAULT_SEED) -> list[
 class DatasetteServer:
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.child: ChildServer | None = None
+        self.base_url = ""
 
     def __enter__(self) -> DatasetteServer:
-        log = open(REPO / "bench" / "work" / "datasette.log", "wb")
-        argv = foilog_argv() + ["serve", "--db", str(self.db_path), "--port", str(self.port)]
-        self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-        try:
-            wait_for_port(self.port, timeout=60)
-        except TimeoutError:
-            self.proc.kill()
-            raise
+        argv = foilog_argv() + ["serve", "--db", str(self.db_path), "--port", "0"]
+        self.child = start_server(argv, timeout=60, cwd=REPO)
+        self.base_url = self.child.base_url
         return self
 
     def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        assert self.child is not None
+        self.child.stop()
+        log = REPO / "bench" / "work" / "datasette.log"
+        log.write_text(self.child.first_line + "\n" + self.child.stderr_text(), encoding="utf-8")
+        self.child.close()
 
 
 def percentile(values: list[float], p: float) -> float:

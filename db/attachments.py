@@ -11,6 +11,8 @@ position). This module owns what the download adds:
   gone, the page-store version and the extractor version the text came from;
 - `attachment_sheets` / `attachment_rows`: every sheet of a spreadsheet (or CSV, or a
   Word table) as rows of JSON, one stable schema for every file (docs/attachments.md).
+
+These tables are declared with the rest of the archive in `db.schema` (migration 6).
 """
 
 from __future__ import annotations
@@ -23,49 +25,6 @@ import sqlite_utils
 from db.load import response_key, transaction
 from parsers.extract import EXTRACTOR_VERSION, Extracted
 from parsers.record import Attachment
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS attachment_state (
-    attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE,
-    url TEXT NOT NULL,
-    http_status INTEGER,            -- last answer: 200, 304, 404...; 0 no answer
-    fetch_error TEXT,               -- why the last download failed (old text kept)
-    checked_at TEXT,                -- last time we asked the site for the file
-    gone_since TEXT,                -- first 404/410 of the current absence
-    offsite INTEGER NOT NULL DEFAULT 0,  -- a link to another host: listed, never fetched
-    page_version INTEGER,           -- version in the raw page store the text came from
-    extractor_version TEXT,
-    extract_ms REAL,
-    truncated INTEGER NOT NULL DEFAULT 0,
-    pages INTEGER,
-    notes TEXT                      -- JSON array: "decoded as cp1252", "no text layer"...
-);
-CREATE TABLE IF NOT EXISTS attachment_sheets (
-    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,      -- 1-based order in the workbook
-    sheet TEXT NOT NULL,            -- the sheet's name ("Table 1" for a Word table)
-    header TEXT NOT NULL,           -- JSON array of column names (unique, non-empty)
-    header_row INTEGER NOT NULL,    -- source row of the header, 0 when none was found
-    preamble TEXT,                  -- title lines above the header
-    row_count INTEGER NOT NULL,
-    column_count INTEGER NOT NULL,
-    truncated INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (attachment_id, position),
-    UNIQUE (attachment_id, sheet)
-);
-CREATE TABLE IF NOT EXISTS attachment_rows (
-    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
-    sheet TEXT NOT NULL,
-    row_number INTEGER NOT NULL,    -- the row number a reader sees in the spreadsheet
-    cells TEXT NOT NULL,            -- JSON array of cell texts, in header order
-    record TEXT NOT NULL,           -- JSON object keyed by header: json_extract(record, '$.Borough')
-    PRIMARY KEY (attachment_id, sheet, row_number)
-);
-CREATE VIEW IF NOT EXISTS attachment_table_rows AS
-SELECT a.response_id, a.id AS attachment_id, a.title AS attachment_title, a.url AS attachment_url,
-       r.sheet, r.row_number, r.record, r.cells
-FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id;
-"""
 
 # Search over attachment text: which response, which file, and where the words are.
 # Same conventions as the app's other searches (metadata.yml): `fts_query(:q)` (the
@@ -110,11 +69,12 @@ class AttachmentRow:
 
 
 def ensure_attachment_tables(db: sqlite_utils.Database) -> None:
-    """Create this module's tables and view if missing. Idempotent, cheap."""
-    with transaction(db):
-        for statement in _TABLES.split(";\n"):
-            if statement.strip():
-                db.conn.execute(statement)
+    """The attachment tables are migration 6 of `db.schema`; this only makes sure an
+    archive opened without `ensure_schema` has them (one catalogue lookup otherwise)."""
+    if "attachment_state" not in db.table_names():
+        from db.schema import ensure_schema
+
+        ensure_schema(db)
 
 
 def attachment_row(
@@ -296,13 +256,9 @@ def _replace_sheets(db: sqlite_utils.Database, attachment_id: int, extracted: Ex
 
 
 def _state(db: sqlite_utils.Database, att: AttachmentRow, **values) -> None:
-    columns = ["attachment_id", "url", *values]
-    params = [att.id, att.url, *values.values()]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ["url", *values])
-    db.conn.execute(
-        f"INSERT INTO attachment_state ({', '.join(columns)}) VALUES "
-        f"({', '.join('?' for _ in columns)}) ON CONFLICT(attachment_id) DO UPDATE SET {updates}",
-        params,
+    """Set these columns of the attachment's state row; the others keep their values."""
+    db.table("attachment_state").upsert(
+        {"attachment_id": att.id, "url": att.url, **values}, pk="attachment_id"
     )
 
 
@@ -318,7 +274,6 @@ def reextract_attachments(
 
     from parsers.extract import extract
 
-    ensure_attachment_tables(db)
     counts = {"reextracted": 0, "skipped": 0, "missing": 0}
     rows = db.conn.execute(
         "SELECT a.response_id, a.url FROM attachments a LEFT JOIN attachment_state s "

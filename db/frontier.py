@@ -6,35 +6,50 @@ page and moving its frontier item to `stored` are one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-FRONTIER_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    full INTEGER NOT NULL DEFAULT 0,
-    night INTEGER NOT NULL,
-    discovery_done INTEGER NOT NULL DEFAULT 0,
-    summary TEXT
-);
-CREATE TABLE IF NOT EXISTS crawl_state (
-    key TEXT PRIMARY KEY,
-    value TEXT
-);
-CREATE TABLE IF NOT EXISTS frontier (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    url TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    reason TEXT NOT NULL,              -- listing | sitemap | lastmod | revisit | retry | attachments | removed | control
-    state TEXT NOT NULL DEFAULT 'pending',  -- pending -> stored -> done | failed
-    outcome TEXT,                      -- new | changed | unchanged | removed | failed | gone | still_removed | blocked
-    has_reference INTEGER,             -- 1/0 when a body was parsed this run
-    error TEXT,
-    PRIMARY KEY (run_id, url)
-);
-"""
+import sqlite_utils
+
+
+def create_frontier_tables(db: sqlite_utils.Database) -> None:
+    """The crawl-state tables, if missing (in the caller's transaction)."""
+    db.table("runs").create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "full": int,
+            "night": int,
+            "discovery_done": int,
+            "summary": str,  # the run's JSON summary, once finished
+        },
+        pk="id",
+        not_null={"started_at", "full", "night", "discovery_done"},
+        defaults={"full": 0, "discovery_done": 0},
+        if_not_exists=True,
+    )
+    db.table("crawl_state").create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("frontier").create(
+        {
+            "run_id": int,
+            "url": str,
+            "kind": str,
+            "reason": str,  # listing | sitemap | lastmod | revisit | retry | attachments | removed | control
+            "state": str,  # pending -> stored -> done | failed
+            "outcome": str,  # new | changed | unchanged | removed | failed | gone | still_removed | blocked
+            "has_reference": int,  # 1/0 when a body was parsed this run
+            "error": str,
+        },
+        pk=("run_id", "url"),
+        foreign_keys=[("run_id", "runs", "id")],
+        not_null={"run_id", "url", "kind", "reason", "state"},
+        defaults={"state": "pending"},
+        if_not_exists=True,
+    )
+
 
 PENDING, STORED, DONE, FAILED = "pending", "stored", "done", "failed"
 
@@ -58,7 +73,12 @@ class Run:
 
 
 class RunsAndFrontier:
-    """Needs `self.conn` (sqlite3, autocommit) and `self.transaction()` from PageStore."""
+    """Needs `self.conn` (sqlite3, autocommit), `self.db` (sqlite-utils over the same
+    connection) and `self.transaction()` from PageStore."""
+
+    conn: sqlite3.Connection
+    db: sqlite_utils.Database
+    transaction: Callable[..., AbstractContextManager]
 
     def get_flag(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM crawl_state WHERE key=?", (key,)).fetchone()
@@ -69,11 +89,7 @@ class RunsAndFrontier:
             if value is None:
                 self.conn.execute("DELETE FROM crawl_state WHERE key=?", (key,))
             else:
-                self.conn.execute(
-                    "INSERT INTO crawl_state (key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                    (key, value),
-                )
+                self.db.table("crawl_state").upsert({"key": key, "value": value}, pk="key")
 
     # -- runs and frontier ----------------------------------------------------------
 
@@ -96,11 +112,9 @@ class RunsAndFrontier:
                     bool(row["discovery_done"]) and not (full and not row["full"]),
                     resumed=True,
                 )
-            cur = self.conn.execute(
-                "INSERT INTO runs (started_at, night, full) VALUES (?,?,?)",
-                (now, night, int(full)),
-            )
-            return Run(cur.lastrowid, now, night, full, False, resumed=False)
+            runs = self.db.table("runs").insert({"started_at": now, "night": night, "full": full})
+            assert isinstance(runs.last_pk, int)  # an INTEGER PRIMARY KEY
+            return Run(runs.last_pk, now, night, full, False, resumed=False)
 
     def mark_discovery_done(self, run_id: int) -> None:
         with self.transaction(durable=False):

@@ -134,7 +134,7 @@ def load_response(
         status = (
             "new" if old is None else ("unchanged" if old["record_sha256"] == digest else "changed")
         )
-        if status == "unchanged" and old["parser_version"] == response.parser_version:
+        if status == "unchanged" and old and old["parser_version"] == response.parser_version:
             if seen:
                 _touch(db, rid, prov, now)
                 _upsert_attachments(db, rid, response, now)
@@ -334,4 +334,4 @@ def record_crawl_run(db: sqlite_utils.Database, summary: dict) -> int:
     marks = ", ".join(f":{c}" for c in row)
     with transaction(db):
         cursor = db.conn.execute(f"INSERT INTO crawl_runs ({columns}) VALUES ({marks})", row)
-    return cursor.lastrowid
+    return cursor.lastrowid or 0  # every INSERT sets it

@@ -21,50 +21,74 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlite_utils
+
 from db.frontier import (  # noqa: F401  (re-exported: one import for the crawler)
     DONE,
     FAILED,
-    FRONTIER_SCHEMA,
     PENDING,
     STORED,
     FrontierItem,
     Run,
     RunsAndFrontier,
+    create_frontier_tables,
 )
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS pages (
-    url TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    first_fetched_at TEXT NOT NULL,  -- when this content was first fetched
-    fetched_at TEXT NOT NULL,        -- last time the site served this content
-    status INTEGER NOT NULL,
-    etag TEXT,
-    last_modified TEXT,
-    content_type TEXT,
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    compression TEXT NOT NULL,
-    body BLOB NOT NULL,
-    PRIMARY KEY (url, version)
-);
-CREATE TABLE IF NOT EXISTS urls (
-    url TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_fetched_at TEXT,
-    last_status INTEGER,
-    etag TEXT,
-    last_modified TEXT,
-    latest_version INTEGER,
-    latest_sha256 TEXT,
-    loaded_sha256 TEXT,     -- the content last loaded into the archive
-    removed_at TEXT,
-    failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed runs: retried next run
-    last_error TEXT
-);
-"""
+
+def create_page_tables(db: sqlite_utils.Database) -> None:
+    """The raw pages and what the crawler knows per URL, if missing."""
+    db.table("pages").create(
+        {
+            "url": str,
+            "version": int,
+            "kind": str,
+            "first_fetched_at": str,  # when this content was first fetched
+            "fetched_at": str,  # last time the site served this content
+            "status": int,
+            "etag": str,
+            "last_modified": str,
+            "content_type": str,
+            "sha256": str,
+            "size": int,
+            "compression": str,
+            "body": bytes,
+        },
+        pk=("url", "version"),
+        not_null={
+            "url",
+            "version",
+            "kind",
+            "first_fetched_at",
+            "fetched_at",
+            "status",
+            "sha256",
+            "size",
+            "compression",
+            "body",
+        },
+        if_not_exists=True,
+    )
+    db.table("urls").create(
+        {
+            "url": str,
+            "kind": str,
+            "first_seen": str,
+            "last_fetched_at": str,
+            "last_status": int,
+            "etag": str,
+            "last_modified": str,
+            "latest_version": int,
+            "latest_sha256": str,
+            "loaded_sha256": str,  # the content last loaded into the archive
+            "removed_at": str,
+            "failures": int,  # consecutive failed runs: retried next run
+            "last_error": str,
+        },
+        pk="url",
+        not_null={"kind", "first_seen", "failures"},
+        defaults={"failures": 0},
+        if_not_exists=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,10 +136,12 @@ class PageStore(RunsAndFrontier):
         self.conn.execute("PRAGMA synchronous=FULL")
         self._durable = True
         self._depth = 0
+        # sqlite-utils over the same connection: table creation and upserts join our
+        # transactions (as savepoints)
+        self.db = sqlite_utils.Database(self.conn, recursive_triggers=False)
         with self.transaction():
-            for statement in (SCHEMA + FRONTIER_SCHEMA).split(";"):
-                if statement.strip():
-                    self.conn.execute(statement)
+            create_page_tables(self.db)
+            create_frontier_tables(self.db)
 
     def close(self) -> None:
         self.conn.close()

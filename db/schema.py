@@ -15,7 +15,7 @@ import sqlite_utils
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 # Reserved migration numbers while several branches add tables (keep in this order):
 # 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
 # 6 attachment tables as a migration, 7 WARC/import provenance.
@@ -224,6 +224,53 @@ UPDATE responses SET force = substr(id, 1, instr(id, '/') - 1) WHERE force IS NU
 """
 
 
+# What a downloaded attachment adds (db/attachments.py): its fetch and extraction
+# state, and every sheet of a spreadsheet or Word table as rows of JSON. IF NOT EXISTS:
+# archives made before this migration already have them (they were created per page).
+_V6 = """
+CREATE TABLE IF NOT EXISTS attachment_state (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    http_status INTEGER,            -- last answer: 200, 304, 404...; 0 no answer
+    fetch_error TEXT,               -- why the last download failed (old text kept)
+    checked_at TEXT,                -- last time we asked the site for the file
+    gone_since TEXT,                -- first 404/410 of the current absence
+    offsite INTEGER NOT NULL DEFAULT 0,  -- a link to another host: listed, never fetched
+    page_version INTEGER,           -- version in the raw page store the text came from
+    extractor_version TEXT,
+    extract_ms REAL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER,
+    notes TEXT                      -- JSON array: "decoded as cp1252", "no text layer"...
+);
+CREATE TABLE IF NOT EXISTS attachment_sheets (
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,      -- 1-based order in the workbook
+    sheet TEXT NOT NULL,            -- the sheet's name ("Table 1" for a Word table)
+    header TEXT NOT NULL,           -- JSON array of column names (unique, non-empty)
+    header_row INTEGER NOT NULL,    -- source row of the header, 0 when none was found
+    preamble TEXT,                  -- title lines above the header
+    row_count INTEGER NOT NULL,
+    column_count INTEGER NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (attachment_id, position),
+    UNIQUE (attachment_id, sheet)
+);
+CREATE TABLE IF NOT EXISTS attachment_rows (
+    attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    sheet TEXT NOT NULL,
+    row_number INTEGER NOT NULL,    -- the row number a reader sees in the spreadsheet
+    cells TEXT NOT NULL,            -- JSON array of cell texts, in header order
+    record TEXT NOT NULL,           -- JSON object keyed by header: json_extract(record, '$.Borough')
+    PRIMARY KEY (attachment_id, sheet, row_number)
+);
+CREATE VIEW IF NOT EXISTS attachment_table_rows AS
+SELECT a.response_id, a.id AS attachment_id, a.title AS attachment_title, a.url AS attachment_url,
+       r.sheet, r.row_number, r.record, r.cells
+FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id
+"""
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -236,6 +283,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_v1,
     2: _script(_V2),
     3: _script(_V3),
+    6: _script(_V6),
 }
 
 
@@ -263,11 +311,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for version in sorted(MIGRATIONS):
         _apply(db, version)
     sync_catalogue(db)
-    # The attachment tables belong to db/attachments.py; created here too so Datasette
-    # shows them (and their canned query works) before the first download.
-    from db.attachments import ensure_attachment_tables
-
-    ensure_attachment_tables(db)
 
 
 def current_version(db: sqlite_utils.Database) -> int:

@@ -1,14 +1,17 @@
-"""`foilog serve` (Datasette over the archive) and `foilog reparse` (stored pages -> archive)."""
+"""`foilog serve`: Datasette over the archive, stopped cleanly by Ctrl-C at any moment."""
 
 from __future__ import annotations
 
-import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from foilog.settings import DEFAULT_DB, DEFAULT_PAGES_DB
+from foilog.settings import DEFAULT_DB
+
+EXIT_INTERRUPTED = 130  # the shell's code for "stopped by Ctrl-C" (128 + SIGINT)
 
 
 class MissingFile(click.ClickException):
@@ -17,99 +20,95 @@ class MissingFile(click.ClickException):
     exit_code = 2
 
 
+class _FirstSignalStops:
+    """SIGINT/SIGTERM handler: the first signal raises KeyboardInterrupt, later ones
+    are ignored (we are already stopping).
+
+    Installed before anything is imported, bound or printed, so a Ctrl-C at any moment
+    ends in our `except KeyboardInterrupt`, never in click's "Aborted!" (exit 1).
+    uvicorn swaps in its own handlers while it serves, restores these afterwards and
+    re-raises the signal it caught: that lands here too.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous: dict = {}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if not self.fired:
+            self.fired = True
+            raise KeyboardInterrupt
+
+    def install(self) -> None:
+        self._previous = {sig: signal.signal(sig, self) for sig in self.SIGNALS}
+
+    def restore(self) -> None:
+        """Put back the handlers we replaced (the command may run inside a test
+        process or another program, whose own Ctrl-C handling must come back)."""
+        self.fired = True  # until then, a late signal is ignored rather than raised
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
 @click.command("serve")
 @click.option(
     "--db",
     "db_path",
     type=click.Path(path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="the archive to serve",
+    default=None,
+    metavar="PATH",
+    help="the archive to serve [default: $FOILOG_DB or data/foi.db]",
 )
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=int,
+    help="port to listen on (0: any free port, printed on start)",
+)
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
     help="interface to listen on (0.0.0.0 to serve the network)",
 )
-def serve(db_path: Path, port: int, host: str) -> None:
+def serve(db_path: Path | None, port: int, host: str) -> None:
     """Serve the archive read-only with Datasette, foilog's pages and feeds.
 
-    Safe while the nightly refresh writes (the archive is in WAL mode).
+    Safe while the nightly refresh writes (the archive is in WAL mode). The first
+    line on stdout is `serving PATH at http://HOST:PORT/ ...` once the port is bound.
+    Ctrl-C (or SIGTERM) stops it: exit 0 once serving, 130 if it came earlier.
 
     \b
     Example:
         foilog serve --db data/foi.db --port 8001
         open http://127.0.0.1:8001/
     """
-    from plugins.app import ArchiveError
-    from plugins.app import serve as run_server
+    stopper = _FirstSignalStops()
+    stopper.install()
+    served: list[str] = []
+
+    def announce(line: str) -> None:
+        click.echo(line)
+        served.append(line)
 
     try:
-        run_server(db_path, host=host, port=port, announce=click.echo)
-    except ArchiveError as error:
-        raise MissingFile(str(error)) from error
+        if not 0 <= port <= 65535:
+            raise MissingFile(f"--port must be between 0 and 65535, got {port}")
+        db_path = Path(db_path or os.environ.get("FOILOG_DB") or DEFAULT_DB)
+        from plugins.app import ArchiveError
+        from plugins.app import serve as run_server
+
+        try:
+            run_server(db_path, host=host, port=port, announce=announce)
+        except ArchiveError as error:
+            raise MissingFile(str(error)) from error
+    except KeyboardInterrupt:
+        sys.exit(0 if served else EXIT_INTERRUPTED)
+    finally:
+        stopper.restore()
 
 
-@click.command("reparse")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="the archive to update",
-)
-@click.option(
-    "--pages-db",
-    "pages_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_PAGES_DB,
-    show_default=True,
-    help="the raw page store to read",
-)
-@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
-def reparse(db_path: Path, pages_path: Path, as_json: bool) -> None:
-    """Parse every stored page again (no fetching) and reload the archive.
-
-    Run after upgrading foilog's parser. Exits 1 if any page failed to parse
-    (those keep their archived rows and are listed).
-
-    \b
-    Example:
-        foilog reparse --db data/foi.db --pages-db data/pages.db
-    """
-    import sqlite_utils
-
-    from db.pages import PageStore
-    from db.reparse import reparse as reparse_pages
-    from db.schema import SchemaError, ensure_schema
-
-    if not pages_path.is_file():
-        raise MissingFile(f"no raw page store at {pages_path} (run `foilog refresh` first)")
-    db = sqlite_utils.Database(db_path)
-    try:
-        ensure_schema(db)
-    except SchemaError as error:
-        raise MissingFile(str(error)) from error
-    with PageStore(pages_path) as store:
-        summary = reparse_pages(db, store)
-    _report(summary, as_json)
-    if summary["failed"]:
-        sys.exit(1)
-
-
-def _report(summary: dict, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(summary, indent=2))
-        return
-    click.echo(
-        "reparsed {parsed} pages: {new} new, {changed} changed, {unchanged} unchanged; "
-        "{failed} failed, {skipped} skipped".format(**summary)
-    )
-    for error in summary["errors"]:
-        click.echo(f"  failed: {error['url']}: {error['error']}", err=True)
-
-
-COMMANDS = [serve, reparse]
+COMMANDS = [serve]

@@ -18,8 +18,15 @@ from datasette.app import Datasette
 from datasette.database import Database
 from datasette.utils import parse_metadata
 
+from db.files import NotAnArchive, check_sqlite_file
+
 DATABASE = "foi"
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+# An installed wheel carries metadata.yml as package data beside this file (setup.py
+# copies it); a checkout keeps the one file people edit at the repository's top.
+METADATA_PATHS = (
+    Path(__file__).resolve().parent / "metadata.yml",
+    Path(__file__).resolve().parent.parent / "metadata.yml",
+)
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
@@ -36,14 +43,26 @@ class ArchiveError(Exception):
     """The archive cannot be served (missing file, not a foilog archive, port taken)."""
 
 
-def load_metadata(path: Path = METADATA) -> dict:
-    return parse_metadata(path.read_text(encoding="utf-8"))
+def metadata_path() -> Path:
+    """Where this installation's metadata.yml is (package data first, then checkout)."""
+    for path in METADATA_PATHS:
+        if path.is_file():
+            return path
+    raise ArchiveError(f"metadata.yml is missing (looked in {', '.join(map(str, METADATA_PATHS))})")
+
+
+def load_metadata(path: Path | None = None) -> dict:
+    return parse_metadata((path or metadata_path()).read_text(encoding="utf-8"))
 
 
 def check_archive(db_path: Path) -> None:
     """Raise ArchiveError with a one-line reason unless db_path is a foilog archive."""
     if not db_path.is_file():
         raise ArchiveError(f"no archive at {db_path} (run `foilog refresh --db {db_path}` first)")
+    try:
+        check_sqlite_file(db_path, "archive")
+    except NotAnArchive as error:
+        raise ArchiveError(str(error)) from error
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
@@ -82,7 +101,9 @@ def serve(
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
     sock = _listen(host, port)  # bound before we say we are serving
-    announce(f"serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)")
+    port = sock.getsockname()[1]  # the one the OS gave for --port 0
+    shown = f"[{host}]" if ":" in host else host
+    announce(f"serving {db_path} at http://{shown}:{port}/ (Ctrl-C to stop)")
     config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
     try:
         uvicorn.Server(config).run(sockets=[sock])

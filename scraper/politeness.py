@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-import urllib.parse
-import urllib.robotparser
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from protego import Protego
 
 
 class RateLimiter:
@@ -57,15 +57,10 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
-def _rule_path(url: str) -> str:
-    # The same normalisation the stdlib applies before matching its rule paths.
-    parts = urllib.parse.urlparse(urllib.parse.unquote(url))
-    path = urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))
-    return urllib.parse.quote(path) or "/"
-
-
 class RobotsPolicy:
-    """robots.txt as RFC 9309 reads it.
+    """robots.txt as RFC 9309 reads it, matched by Protego (the parser Scrapy uses):
+    wildcards (`*`), end anchors (`$`), the longest matching rule wins, Allow on a tie,
+    and a group for our user agent replaces the `*` group.
 
     200: the rules apply. 4xx ("unavailable"): everything allowed. 5xx or no answer
     ("unreachable"): everything disallowed until a later run can read it.
@@ -74,47 +69,17 @@ class RobotsPolicy:
     def __init__(self, user_agent: str, status: int, text: str = "") -> None:
         self.user_agent = user_agent
         self.status = status
-        self._parser = urllib.robotparser.RobotFileParser()
-        if status == 200:
-            self._parser.parse(text.splitlines())
-        elif 400 <= status < 500:
-            self._parser.allow_all = True
-        else:
-            self._parser.disallow_all = True
+        self._rules = Protego.parse(text) if status == 200 else None
 
     @property
     def unreachable(self) -> bool:
         return self.status != 200 and not 400 <= self.status < 500
 
     def allows(self, url: str) -> bool:
-        """RFC 9309: the longest matching rule wins, Allow on a tie.
-
-        The stdlib's `can_fetch` takes the first matching rule instead, so an early
-        `Allow: /foi-ai/` would open a later `Disallow: /foi-ai/.../private/`.
-        """
-        parser = self._parser
-        if parser.disallow_all:
-            return False
-        if parser.allow_all:
-            return True
-        entry = next(
-            (e for e in parser.entries if e.applies_to(self.user_agent)), parser.default_entry
-        )
-        if entry is None:
-            return True
-        path = _rule_path(url)
-        best = None
-        for rule in entry.rulelines:
-            if not rule.applies_to(path):
-                continue
-            if (
-                best is None
-                or len(rule.path) > len(best.path)
-                or (len(rule.path) == len(best.path) and rule.allowance)
-            ):
-                best = rule
-        return True if best is None else best.allowance
+        if self._rules is None:
+            return not self.unreachable
+        return bool(self._rules.can_fetch(url, self.user_agent))
 
     def crawl_delay(self) -> float | None:
-        delay = self._parser.crawl_delay(self.user_agent) if self.status == 200 else None
+        delay = self._rules.crawl_delay(self.user_agent) if self._rules is not None else None
         return float(delay) if delay is not None else None

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.attachments import ensure_attachment_tables
 from db.load import Provenance, load_response, record_crawl_run
 from db.schema import ensure_schema
 from parsers import parse_response
@@ -52,7 +51,6 @@ def build_archive(path: Path) -> dict:
     """Load the mirror into a new archive at path; returns {"loaded", "failed"}."""
     db = sqlite_utils.Database(path)
     ensure_schema(db)
-    ensure_attachment_tables(db)
     loaded, failed = 0, []
     for entry in manifest():
         body = (SITE / entry["path"]).read_bytes()

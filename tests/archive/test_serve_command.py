@@ -38,3 +38,18 @@ def test_serve_on_a_taken_port_exits_2_with_one_line(tmp_path):
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "serving" not in result.output
+
+
+def test_serve_reads_foilog_db(tmp_path):
+    missing = tmp_path / "from-env.db"
+    result = CliRunner().invoke(cli, ["serve"], env={"FOILOG_DB": str(missing)})
+    assert result.exit_code == 2
+    assert f"no archive at {missing}" in result.output
+
+
+def test_serve_gives_back_the_callers_signal_handlers(tmp_path):
+    import signal
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "nope.db")])
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from foilog.child_server import start_server
 from tests.archive.build import HOSTILE_ID, SCRIPT, SEED_001_ID, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
+FOILOG = str(Path(sys.executable).parent / "foilog")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,47 +36,12 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"foilog serve exited early: {process.stderr.read()}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"foilog serve did not listen on {port} within {timeout}s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser") / "archive.db"  # any name: served as foi
     build_archive(db_path)
-    port = free_port()
-    foilog = Path(sys.executable).parent / "foilog"
-    process = subprocess.Popen(
-        [str(foilog), "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with start_server([FOILOG, "serve", "--db", str(db_path), "--port", "0"]) as child:
+        yield child.base_url, child.process
 
 
 @pytest.fixture(scope="module")
@@ -166,21 +130,6 @@ def test_scraped_markup_is_shown_as_text_never_run(server, page):
 def test_ctrl_c_stops_the_server_cleanly(tmp_path):
     db_path = tmp_path / "foi.db"
     build_archive(db_path)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "foilog"),
-            "serve",
-            "--db",
-            str(db_path),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_for_port(port, process)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=10) == 0
-    assert "Traceback" not in process.stderr.read()
+    with start_server([FOILOG, "serve", "--db", str(db_path), "--port", "0"]) as child:
+        assert child.stop(signal.SIGINT) == 0
+        assert "Traceback" not in child.stderr_text()

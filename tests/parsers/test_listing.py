@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
 
+from foilog.child_server import start_server
 from parsers import parse_listing, parse_sitemap
 from parsers.sites import MPS, NORTH_YORKSHIRE, site_for
 
@@ -124,39 +122,14 @@ def test_garbage_listing(data) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def mirror():
     root = Path(__file__).resolve().parents[2] / "fixtures" / "site"
     if not (root / "manifest.json").exists():
         pytest.skip("mirror not built")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("foilog")),
-            "fixture-site",
-            "--port",
-            str(port),
-            "--quiet",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(base + "/robots.txt", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    foilog = str(Path(sys.executable).with_name("foilog"))
+    with start_server([foilog, "fixture-site", "--port", "0", "--quiet"]) as server:
+        yield server.base_url
 
 
 def test_walk_the_mirror_lister(mirror: str) -> None:

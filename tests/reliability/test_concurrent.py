@@ -5,7 +5,6 @@ the same archive is refused while one runs."""
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
 import subprocess
 import threading
@@ -16,15 +15,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from foilog.child_server import start_server
 from tests.reliability.conftest import (
     FOILOG,
     clean_env,
     foilog,
-    free_port,
     integrity,
     orphan_problems,
     refresh_args,
-    wait_for_port,
 )
 from tests.reliability.fault_proxy import FaultProxy
 
@@ -84,13 +82,8 @@ def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
         for r in conn.execute("SELECT url FROM responses ORDER BY id LIMIT 40")
     ]
     conn.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [FOILOG, "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=clean_env(),
-    )
+    server = start_server([FOILOG, "serve", "--db", str(db), "--port", "0"], env=clean_env())
+    port = server.port
     statuses: list[tuple[str, int]] = []
     writer_runs: list[dict] = []
     done = threading.Event()
@@ -109,7 +102,6 @@ def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
                 statuses.append((path, client.get(path).status_code))
 
     try:
-        wait_for_port(port, server)
         writing = threading.Thread(target=writer)
         writing.start()
         paths = request_mix(ids, n)
@@ -119,13 +111,9 @@ def readers_and_a_writer(mirror, tmp_path, n: int) -> None:
         writing.join(timeout=120)
     finally:
         done.set()
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        server_err = server.stderr.read().decode(errors="replace")
-        server.stderr.close()
+        server.stop()
+        server_err = server.stderr_text()
+        server.close()
     errors = [(p, s) for p, s in statuses if s != 200]
     assert len(statuses) == n and errors == [], errors[:10]
     assert writer_runs and all(r["code"] == 0 for r in writer_runs), writer_runs

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import signal
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -18,14 +17,13 @@ from urllib.parse import quote
 
 import pytest
 
+from foilog.child_server import start_server
 from tests.reliability.conftest import (
     FOILOG,
     clean_env,
     foilog,
-    free_port,
     integrity,
     refresh_args,
-    wait_for_port,
 )
 from tests.reliability.hostile_site import DETAIL, HTML, HostileSite, Reply
 
@@ -186,23 +184,9 @@ def test_scraped_text_is_stored_as_text_and_live_markup_is_not_archived(hostile_
 
 @pytest.fixture(scope="module")
 def served(hostile_crawl):
-    port = free_port()
-    server = subprocess.Popen(
-        [FOILOG, "serve", "--db", str(hostile_crawl["dir"] / "foi.db"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=clean_env(),
-    )
-    try:
-        wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    argv = [FOILOG, "serve", "--db", str(hostile_crawl["dir"] / "foi.db"), "--port", "0"]
+    with start_server(argv, env=clean_env()) as server:
+        yield server.base_url
 
 
 @pytest.mark.browser

@@ -11,24 +11,21 @@ so no client library tidies the request first.
 
 from __future__ import annotations
 
-import signal
 import socket
 import sqlite3
-import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
 
+from foilog.child_server import start_server
 from foilog.fixture_site import serve_mirror
 from tests.reliability.conftest import (
     FOILOG,
     clean_env,
     foilog,
-    free_port,
     refresh_args,
-    wait_for_port,
 )
 from tests.reliability.hostile_site import DETAIL, HostileSite, Reply
 
@@ -154,23 +151,9 @@ def test_crawling_hostile_urls_writes_no_file_but_the_two_databases(crawled):
 
 @pytest.fixture(scope="module")
 def served(crawled):
-    port = free_port()
-    server = subprocess.Popen(
-        [FOILOG, "serve", "--db", str(crawled / "foi.db"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=clean_env(),
-    )
-    try:
-        wait_for_port(port, server)
-        yield port
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    argv = [FOILOG, "serve", "--db", str(crawled / "foi.db"), "--port", "0"]
+    with start_server(argv, env=clean_env()) as server:
+        yield server.port
 
 
 def test_datasette_static_routes_never_serve_a_file_outside_their_directory(served):

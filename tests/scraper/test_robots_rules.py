@@ -36,3 +36,42 @@ def test_longest_matching_rule_wins(agent, path, allowed):
 def test_a_tie_goes_to_allow():
     policy = RobotsPolicy("a", 200, "User-agent: *\nDisallow: /x/\nAllow: /x/\n")
     assert policy.allows("https://h/x/page")
+
+
+WILDCARDS = """User-agent: *
+Allow: /foi-ai/
+Disallow: /*/private-*
+Disallow: /*.pdf$
+"""
+
+
+@pytest.mark.parametrize(
+    "path,allowed",
+    [
+        ("/foi-ai/mps/private-notes/", False),  # `*` spans any path segments
+        ("/a/b/c/private-x", False),
+        ("/foi-ai/mps/public-notes/", True),
+        ("/private-top/", True),  # the pattern needs a segment before it
+        ("/files/report.pdf", False),  # `$` anchors the end
+        ("/foi-ai/mps/report.pdf", True),  # the longer `Allow: /foi-ai/` wins
+        ("/files/report.pdf?download=1", True),  # the query is part of the path
+        ("/files/report.pdfx", True),
+        ("/files/report.PDF", True),  # paths are case-sensitive
+    ],
+)
+def test_wildcard_and_end_anchor_rules(path, allowed):
+    policy = RobotsPolicy("foilog/0.1", 200, WILDCARDS)
+    assert policy.allows("https://www.met.police.uk" + path) is allowed
+
+
+def test_unavailable_allows_all_and_unreachable_allows_nothing():
+    assert RobotsPolicy("foilog", 404).allows("https://h/foi-ai/x/")
+    assert not RobotsPolicy("foilog", 503).allows("https://h/foi-ai/x/")
+    assert not RobotsPolicy("foilog", 0).allows("https://h/foi-ai/x/")
+
+
+def test_crawl_delay_of_our_group():
+    text = "User-agent: *\nCrawl-delay: 5\n\nUser-agent: foilog\nCrawl-delay: 2\n"
+    assert RobotsPolicy("foilog/0.1", 200, text).crawl_delay() == 2.0
+    assert RobotsPolicy("other", 200, text).crawl_delay() == 5.0
+    assert RobotsPolicy("foilog", 404).crawl_delay() is None

@@ -1,0 +1,93 @@
+"""`foilog reparse`: parse the stored raw pages again into the archive, no fetching.
+
+It writes the archive, so it takes the same lock as `foilog refresh` (exit 4 while one
+runs) and reads the same settings (`--db` > `$FOILOG_DB` > data/foi.db).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from scraper.report import EXIT_LOCKED, EXIT_SOME_FAILED, EXIT_UNREACHABLE
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command("reparse")
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    metavar="PATH",
+    help="the archive to update [default: $FOILOG_DB or data/foi.db]",
+)
+@click.option(
+    "--pages-db",
+    "pages_path",
+    default=None,
+    metavar="PATH",
+    help="the raw page store to read [default: $FOILOG_PAGES_DB or data/pages.db]",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+def reparse(db_path: str | None, pages_path: str | None, as_json: bool) -> None:
+    """Parse every stored page again (no fetching) and reload the archive.
+
+    Run after upgrading foilog's parser. Exit 0 done; 1 some pages failed to parse
+    (they keep their archived rows and are listed); 2 a missing page store or a file
+    that is not a SQLite database; 4 a refresh holds the archive's lock.
+
+    \b
+    Example:
+        foilog reparse --db data/foi.db --pages-db data/pages.db
+    """
+    from db.files import NotAnArchive, open_archive, open_page_store
+    from db.reparse import reparse as reparse_pages
+    from db.schema import SchemaError
+    from foilog.settings import Settings
+    from scraper.lock import CrawlLock, LockHeld
+
+    settings = Settings.from_env(db_path=db_path, pages_path=pages_path)
+    if not settings.pages_path.is_file():
+        _fail(
+            f"no raw page store at {settings.pages_path} (run `foilog refresh` first)",
+            EXIT_UNREACHABLE,
+        )
+    try:
+        with CrawlLock(settings.db_path):
+            store = open_page_store(settings.pages_path)
+            try:
+                db = open_archive(settings.db_path)
+                try:
+                    summary = reparse_pages(db, store)
+                finally:
+                    db.close()
+            finally:
+                store.close()
+    except LockHeld as error:
+        _fail(str(error), EXIT_LOCKED)
+    except (NotAnArchive, SchemaError) as error:
+        _fail(str(error), EXIT_UNREACHABLE)
+    _report(summary, as_json)
+    if summary["failed"]:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _report(summary: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
+        "reparsed {parsed} pages: {new} new, {changed} changed, {unchanged} unchanged; "
+        "{failed} failed, {skipped} skipped".format(**summary)
+    )
+    for error in summary["errors"]:
+        click.echo(f"  failed: {error['url']}: {error['error']}", err=True)
+
+
+COMMANDS = [reparse]

@@ -73,6 +73,9 @@ class Response:
     # not under /foi-ai/<force>/; `language` is "cy" for Welsh (/cy-GB/) pages.
     force: str | None = None
     language: str = "en"
+    # Where `reference` was read: "text" (the page's reference line) or "url" (the
+    # force's URL slug, see parsers.reference_formats); None when there is none.
+    reference_source: str | None = None
     warnings: tuple[str, ...] = ()
     parser_version: str = field(default=PARSER_VERSION)
 

@@ -40,7 +40,7 @@ from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
-from parsers.reference import find_reference
+from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
 
 # When the content root holds less than this share of the page's text, check the body.
@@ -119,7 +119,8 @@ def _parse(html: str | bytes, url: str) -> Response:
     if not title:
         warnings.append("no title found")
     lines, line_published = _drop_title_and_dates(found.lines, title if found.h1 else None)
-    reference = find_reference(lines, title, _force_prefix(url))
+    force = force_from_url(url)
+    reference = page_reference(lines, title, url, force, _force_prefix(url))
     if reference is None:
         warnings.append("no reference found")
     if not lines:
@@ -129,7 +130,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     links, attachments = _links(tree, found.root, base)
     return Response(
         url=url,
-        reference=reference,
+        reference=reference.value if reference else None,
         title=title,
         month=month_from_url(url),
         published=meta_published or line_published or found.time_published,
@@ -141,8 +142,9 @@ def _parse(html: str | bytes, url: str) -> Response:
         body_text="\n".join(lines),
         links=links,
         attachments=attachments,
-        force=force_from_url(url),
+        force=force,
         language=language_from_url(url),
+        reference_source=reference.source if reference else None,
         warnings=tuple(dict.fromkeys(warnings)),
     )
 

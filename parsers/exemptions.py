@@ -33,7 +33,7 @@ from parsers.citations import Citation, find_citations
 from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
 from parsers.prefilter import Prefiltered
 from parsers.record import Exemption
-from parsers.sections import split_parts
+from parsers.sections import Parts, split_parts
 
 # The IGNORECASE patterns run over whole lines or pages are `Prefiltered`: a substring
 # test for their words skips the regex on the many lines that hold none of them, and an
@@ -128,9 +128,11 @@ class _Mention:
     conditional: bool = False  # "... section 30 would apply if ...": a possibility, not reliance
 
 
-def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
+def find_exemptions(
+    lines: list[str], parts: Parts | None = None
+) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
     """The exemptions relied on, in order of first mention, and any warnings."""
-    parts = split_parts(lines)
+    parts = parts or split_parts(lines)
     start, end = parts.reply_start, parts.closing
     warnings: list[str] = []
     decided = start < len(lines)

@@ -23,7 +23,7 @@ import re
 
 from parsers.prefilter import Prefiltered
 from parsers.record import Exemption, Question
-from parsers.sections import split_parts
+from parsers.sections import Parts, split_parts
 
 # `Prefiltered`: the patterns with no fixed first character, run over the statement or the
 # whole reply, are skipped when none of their words is in the text.
@@ -118,10 +118,13 @@ _WITHHELD_WORDS = re.compile(
 
 
 def decide_outcome(
-    lines: list[str], exemptions: tuple[Exemption, ...], questions: tuple[Question, ...]
+    lines: list[str],
+    exemptions: tuple[Exemption, ...],
+    questions: tuple[Question, ...],
+    parts: Parts | None = None,
 ) -> tuple[str, bool, tuple[str, ...]]:
     """(outcome, ncnd, warnings) for a response's text lines and what was read from them."""
-    parts = split_parts(lines)
+    parts = parts or split_parts(lines)
     statement = _statement(lines, parts)
     reply = lines[parts.reply_start : parts.closing]
     ncnd = any(e.ncnd for e in exemptions) or (
@@ -140,7 +143,7 @@ def decide_outcome(
     return outcome, ncnd, warnings
 
 
-def _statement(lines: list[str], parts) -> str:
+def _statement(lines: list[str], parts: Parts) -> str:
     if parts.decision >= len(lines):
         return ""
     stops = [i for i in (parts.reasons, parts.disclosure, parts.closing) if i > parts.decision]

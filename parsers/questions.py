@@ -43,9 +43,11 @@ _QUOTE_INTRO = re.compile(
 )
 
 
-def parse_questions(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[str, ...]]:
-    """(request_text, questions, warnings) for a response's text lines."""
-    parts = split_parts(lines)
+def parse_questions(
+    lines: list[str], parts: Parts | None = None
+) -> tuple[str, tuple[Question, ...], tuple[str, ...]]:
+    """(request_text, questions, warnings) for a response's text lines (and their parts)."""
+    parts = parts or split_parts(lines)
     warnings: list[str] = []
     request_lines = _request_lines(lines, parts)
     request_text = "\n".join(request_lines)

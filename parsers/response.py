@@ -85,19 +85,12 @@ def parse_response(html: str | bytes, url: str) -> Response:
         return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))
 
 
-def _semantic_fields(lines: list[str]) -> tuple:
+def _semantic_fields(lines: list[str]) -> semantic.Analysis:
     """The semantic parsers' fields; if they fail, empty ones and a warning, page fields kept."""
     try:
         return semantic.analyse(lines)
     except _INTERNAL_ERRORS as exc:
-        return (
-            "",
-            (),
-            (),
-            "unknown",
-            False,
-            [f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300]],
-        )
+        return semantic.failed(f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300])
 
 
 def _parse(html: str | bytes, url: str) -> Response:
@@ -125,8 +118,8 @@ def _parse(html: str | bytes, url: str) -> Response:
         warnings.append("no reference found")
     if not lines:
         warnings.append("no text content found")
-    request_text, questions, exemptions, outcome, ncnd, more = _semantic_fields(lines)
-    warnings.extend(more)
+    found_meaning = _semantic_fields(lines)
+    warnings.extend(found_meaning.warnings)
     links, attachments = _links(tree, found.root, base)
     return Response(
         url=url,
@@ -134,11 +127,11 @@ def _parse(html: str | bytes, url: str) -> Response:
         title=title,
         month=month_from_url(url),
         published=meta_published or line_published or found.time_published,
-        request_text=request_text,
-        questions=questions,
-        exemptions=exemptions,
-        outcome=outcome,
-        ncnd=ncnd,
+        request_text=found_meaning.request_text,
+        questions=found_meaning.questions,
+        exemptions=found_meaning.exemptions,
+        outcome=found_meaning.outcome,
+        ncnd=found_meaning.ncnd,
         body_text="\n".join(lines),
         links=links,
         attachments=attachments,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _REQUEST_MARKER = re.compile(
     r"^(?:I note (?:that )?you (?:seek|are seeking|have requested|requested) access to"
@@ -142,20 +141,15 @@ def split_parts(lines: list[str]) -> Parts:
     """Find the request, decision, reasons, disclosure and closing lines.
 
     Lines that can only be part of the reply (exemption lists, a restated "Q1 -") bound
-    the request when no decision marker exists. The three semantic parsers each ask for
-    the same page's parts, so the last few answers are remembered.
+    the request when no decision marker exists. Computed once a page
+    (`parsers.semantic.analyse`) and passed to the three semantic parsers.
     """
-    return _split_parts(tuple(lines))
-
-
-@lru_cache(maxsize=16)
-def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
     start, shares = _request_start(lines)
     decision = _first(lines, _DECISION_STRONG, start)
     if decision < 0:
         decision = _first(lines, _DECISION_WEAK, start)
-    if decision < 0 and reply_cue is not None:
-        decision = _first_reply_cue(lines, reply_cue, start)
+    if decision < 0:
+        decision = _first_reply_cue(lines, _REPLY_CUE, start)
     if decision < 0:
         decision = len(lines)
     closing = _first(lines, _CLOSING, decision)
@@ -169,7 +163,7 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
     return Parts(start, decision, reasons, disclosure, closing, shares)
 
 
-def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int:
+def _first_reply_cue(lines: list[str], cue: re.Pattern, start: int) -> int:
     """The first reply line; a restated "Q1 -" counts only once the request had its own 1."""
     asked_one = False
     for i in range(max(start, 0), len(lines)):
@@ -182,7 +176,7 @@ def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int
     return -1
 
 
-def _request_start(lines: tuple[str, ...]) -> tuple[int, bool]:
+def _request_start(lines: list[str]) -> tuple[int, bool]:
     """First request line, and whether that line still begins with its marker."""
     for i, line in enumerate(lines):
         inline = _NOTE_INLINE.search(line)
@@ -213,9 +207,7 @@ def request_marker_rest(line: str) -> str:
     return line
 
 
-def _first(
-    lines: tuple[str, ...] | list[str], pattern: re.Pattern, start: int, end: int | None = None
-) -> int:
+def _first(lines: list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
     stop = len(lines) if end is None else end
     for i in range(max(start, 0), stop):
         if pattern.match(lines[i]):

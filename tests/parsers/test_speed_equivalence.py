@@ -37,14 +37,14 @@ PREFILTERED = _prefiltered()
 
 
 def test_the_semantic_modules_use_prefiltered_patterns() -> None:
-    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "outcome._NCND"} <= {
+    assert {"refusal_wording.SPEAKS_OF_NCND", "exemptions._LIST_HEADER"} <= {
         name for name, _ in PREFILTERED
     }
     assert {name for name, guarded in PREFILTERED if guarded.anchored} >= {
-        "exemptions._PAGE_NCND",
+        "refusal_wording.SPEAKS_OF_NCND",
         "exemptions._LIST_HEADER",
-        "exemptions._NCND_WORDING",
-        "outcome._NCND",
+        "refusal_wording.NCND_SENTENCE",
+        "refusal_wording.NCND_STATED",
     }
 
 

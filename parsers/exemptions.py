@@ -147,7 +147,7 @@ def _mentions(
     list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
     for i in range(start, end):
         line = lines[i]
-        header = _LIST_HEADER.search(line) if decided and _has_list_word(line) else None
+        header = _LIST_HEADER.search(line) if decided and _LIST_WORDS.search(line) else None
         if list_mode is not None:
             bare = _BARE_ITEM.match(line)
             if bare is not None and len(line) < 200:
@@ -180,13 +180,6 @@ def _mentions(
         cue = "words" if not decided else ("any" if i in answers else "")
         found.extend(_from_text(line, page_ncnd, listed=False, cue_only=cue))
     return found
-
-
-def _has_list_word(line: str) -> bool:
-    # The plain substring tests first: most lines hold none of the words.
-    return ("ollowing" in line or "elow" in line or "hese" in line) and _LIST_WORDS.search(
-        line
-    ) is not None
 
 
 def _from_text(

@@ -65,7 +65,7 @@ _INVALID = Prefiltered(
     ),
 )
 _PARTIAL = re.compile(
-    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)"
+    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)|\bpart disclosure\b"
     r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
     r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)",
     re.IGNORECASE,

@@ -76,6 +76,9 @@ class Response:
     # Where `reference` was read: "text" (the page's reference line) or "url" (the
     # force's URL slug, see parsers.reference_formats); None when there is none.
     reference_source: str | None = None
+    # The date the request was received, when the response prints it ("received on
+    # 24th October 2023"): ISO "YYYY-MM-DD", else None.
+    received: str | None = None
     warnings: tuple[str, ...] = ()
     parser_version: str = field(default=PARSER_VERSION)
 

@@ -15,7 +15,10 @@ Field notes:
   line and the "Published: ..." line: exactly the lines the semantic parsers read.
 - `title`: the h1 (in the content root, else anywhere), else `<title>` without the
   site suffix. `published`: `<meta>` publication dates, else a "Published:" line,
-  else the first `<time datetime>` in the content. `month`: from the URL only.
+  else the first `<time datetime>` in the content, else a date the response prints at
+  its top ("Date: 29/07/25", "Version Date: ..."; see `parsers.body_dates`, which also
+  gives `received`). `month`: from the URL only. `reference`/`reference_source`: see
+  `parsers.reference`.
 - `links`/`attachments`: see `parsers.links` (mailto kept, javascript: dropped).
 """
 
@@ -27,6 +30,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
+from parsers.body_dates import printed_dates
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
     is_updated_line,
@@ -118,6 +122,7 @@ def _parse(html: str | bytes, url: str) -> Response:
         warnings.append("no reference found")
     if not lines:
         warnings.append("no text content found")
+    printed = printed_dates(lines)
     found_meaning = _semantic_fields(lines)
     warnings.extend(found_meaning.warnings)
     links, attachments = _links(tree, found.root, base)
@@ -126,7 +131,7 @@ def _parse(html: str | bytes, url: str) -> Response:
         reference=reference.value if reference else None,
         title=title,
         month=month_from_url(url),
-        published=meta_published or line_published or found.time_published,
+        published=meta_published or line_published or found.time_published or printed.response,
         request_text=found_meaning.request_text,
         questions=found_meaning.questions,
         exemptions=found_meaning.exemptions,
@@ -138,6 +143,7 @@ def _parse(html: str | bytes, url: str) -> Response:
         force=force,
         language=language_from_url(url),
         reference_source=reference.source if reference else None,
+        received=printed.received,
         warnings=tuple(dict.fromkeys(warnings)),
     )
 

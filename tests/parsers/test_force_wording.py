@@ -199,3 +199,41 @@ def test_essex_outcome_label(label: str, outcome: str) -> None:
     assert record.outcome == outcome
     assert record.request_text.endswith("How much does the force spend on fuel?")
     assert record.force == "essex-police" and record.month is None
+
+
+@pytest.mark.parametrize(
+    "lines, response, received",
+    [
+        (["Enquiry Reference: 536-25", "Date: 29/07/25"], "2025-07-29", None),
+        (["FOI ref: 01/FOI/25/009208/R", "Version Date: 07/02/2025"], "2025-02-07", None),
+        (
+            [
+                "I write in connection with your request for information which was received on 24th October 2023 as follows:"
+            ],
+            None,
+            "2023-10-24",
+        ),
+        (["Full Disclosure", "16 March 2021", "01 April 2021", "N/A"], "2021-04-01", "2021-03-16"),
+        (["Request:", "How many arrests on 12 May 2024?"], None, None),
+    ],
+)
+def test_dates_printed_in_the_body(
+    lines: list[str], response: str | None, received: str | None
+) -> None:
+    from parsers.body_dates import printed_dates
+
+    found = printed_dates(lines)
+    assert (found.response, found.received) == (response, received)
+
+
+def test_printed_date_is_the_published_fallback() -> None:
+    html = "<main><h1>Drones</h1><p>Enquiry Reference: 536-25</p><p>Date: 29/07/25</p><p>Request:</p><p>How many?</p></main>"
+    record = parse_response(
+        html,
+        "https://www.cleveland.police.uk/foi-ai/cleveland-police/disclosure/2025/july/foi-53625-drones/",
+    )
+    assert record.published == "2025-07-29" and record.reference == "536-25"
+    with_meta = html.replace(
+        "<main>", '<head><meta name="dcterms.issued" content="2025-08-01"></head><main>'
+    )
+    assert parse_response(with_meta, "https://x/").published == "2025-08-01"

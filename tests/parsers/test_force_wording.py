@@ -237,3 +237,24 @@ def test_printed_date_is_the_published_fallback() -> None:
         "<main>", '<head><meta name="dcterms.issued" content="2025-08-01"></head><main>'
     )
     assert parse_response(with_meta, "https://x/").published == "2025-08-01"
+
+
+def test_you_wrote_our_response_pairs_are_questions_and_answers() -> None:
+    lines = [
+        "You wrote:",
+        "How many tasers does the force have?",
+        "Our response:",
+        "120 Taser devices are held.",
+        "You wrote: How many were discharged in 2023?",
+        "Our response: Four discharges were recorded.",
+        "If you are dissatisfied with this response, you may ask for a review.",
+    ]
+    html = "<main><h1>Tasers</h1>" + "".join(f"<p>{line}</p>" for line in lines) + "</main>"
+    url = "https://www.wiltshire.police.uk/foi-ai/wiltshire-police/fois-with-spreadsheets/2022/foi-2022-1022/"
+    record = parse_response(html, url)
+    assert [(q.number, q.text, q.answer) for q in record.questions] == [
+        ("1", "How many tasers does the force have?", "120 Taser devices are held."),
+        ("2", "How many were discharged in 2023?", "Four discharges were recorded."),
+    ]
+    assert record.outcome == "full"
+    assert (record.reference, record.reference_source) == ("2022-1022", "url")

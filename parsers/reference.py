@@ -2,7 +2,7 @@
 
 Only a labelled line near the top counts ("Freedom of information request reference
 no:", "Our reference:", "FOI Reference:", "Enquiry Reference:", "Freedom of Information
-(FOI) Act request ref:", "FOI Number:", a label on its own line with the value on the
+(FOI) Act request ref:", "FOI Number:", Welsh "Cyfeirnod:", a label on its own line with the value on the
 next): responses often quote other requests' references in their text, and those are
 not the page's own. When the text has none, the force's URL slug may carry it (see
 `parsers.reference_formats`, the per-force data); the record says which
@@ -33,7 +33,7 @@ TOP_LINES = 12
 # Up to seven label words ("Freedom of Information (FOI) Act request"), then
 # "reference"/"ref", optional "no."/"number", separator.
 _LABEL = re.compile(
-    r"(?:[A-Za-z()]{1,30}\s+){0,7}?(?:reference|ref|(?:request|foi|foia|eir)\s+(?=(?:no|nos|number|num)\b))\b\.?"
+    r"(?:[A-Za-z()]{1,30}\s+){0,7}?(?:reference|ref|cyfeirnod(?:\s+[A-Za-z]{1,20}){0,3}(?=\s*:)|(?:request|foi|foia|eir)\s+(?=(?:no|nos|number|num)\b))\b\.?"
     r"(?:\s*(?:no|nos|number|num)\b\.?)?\s*(?:[:#|\-\u2013\u2014]\s*)?",
     re.I,
 )

@@ -27,7 +27,9 @@ _REQUEST_MARKER = re.compile(
     # follows:" / "... Below is your request and our response." (Cleveland, Warwickshire).
     r"|(?:Information |Original |FOI )*Request\s*(?:\([^)]{1,40}\))?\s*$"
     r"|I write in connection with (?:regards to )?your\b.{0,160}(?:as follows\s*:|below is your request\b.*)$"
-    r"|(?:Please accept\b.{0,200})?Please find your questions and\b.{0,80}\bbelow\.?$)",
+    r"|(?:Please accept\b.{0,200})?Please find your questions and\b.{0,80}\bbelow\.?$"
+    # Welsh pages: "Cais:" (request).
+    r"|Cais\s*(?:[:\-\u2013]|$))",
     re.IGNORECASE,
 )
 # Older pages open "I write in connection with your request ... I note you seek access to
@@ -61,6 +63,8 @@ _DECISION_STRONG = re.compile(
     r"|I (?:regret|am (?:sorry|writing)) to (?:advise|inform|confirm)"
     r"|Response(?:\s+(?:to\s+)?(?:(?:questions?|Q)\s*)?\d[\w\s,&–\-]{0,20})?\s*[:\-–]"
     r"|Response\s*$"
+    # Welsh pages: "Ymateb:" (response), "Penderfyniad" (decision).
+    r"|(?:Ymateb|Penderfyniad)\s*(?:[:\-\u2013]|$)"
     # Warwickshire: "Q1a response: 9", "Please find the Warwickshire Police response set out below."
     r"|Q\s?\d{1,2}[a-z]?\s+response\s*:"
     r"|(?:Please accept my sincere apologies\b.*)?Please find the [\w\- ]{0,40}\bresponses? (?:set out )?below"

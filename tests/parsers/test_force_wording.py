@@ -258,3 +258,15 @@ def test_you_wrote_our_response_pairs_are_questions_and_answers() -> None:
     ]
     assert record.outcome == "full"
     assert (record.reference, record.reference_source) == ("2022-1022", "url")
+
+
+def test_welsh_headings_and_reference_label() -> None:
+    lines = [
+        "Cyfeirnod Rhyddid Gwybodaeth: 412/25",
+        "Cais:",
+        "Faint o gamerâu sydd gennych?",
+        "Ymateb:",
+        "Mae gennym 12.",
+    ]
+    assert find_reference(lines) == "412/25"
+    assert _parts(lines) == ("Faint o gamerâu sydd gennych?", "Ymateb:")

@@ -379,8 +379,9 @@ def _slice_words(line: str, norm: str, start: int, end: int) -> str:
 
 
 # One-off site-wide notices (an address-finder outage) print after the beta banner: no
-# fixed list can know them, so they are told by position (right after a banner line)
-# and by reading as a notice about the website, not as a response.
+# fixed list can know them, so they are told by position (right after a banner line, or
+# first in the text when the banners went with the markup) and by reading as a notice
+# about the website, not as a response.
 _NOTICE_WORDS = re.compile(
     r"\b(?:unavailable|outage|(?:planned|scheduled|essential|routine|system) maintenance|address finder"
     r"|temporarily|downtime|not working|experiencing (?:technical )?(?:issues|problems|difficulties)"
@@ -409,7 +410,7 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
     site notices that follow the banners."""
     out: list[str] = []
     in_widget = False
-    after_banner = False
+    after_banner = True  # the top of the text: banners removed by markup came before it
     for line in lines:
         if in_widget and len(line) < 40 and normalise_for_match(line) in _WIDGET_FOLLOWERS:
             continue

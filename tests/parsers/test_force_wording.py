@@ -135,6 +135,7 @@ def test_an_english_notice_after_the_beta_banner_goes() -> None:
     notice = "Our address finder is temporarily unavailable. We apologise for any inconvenience."
     body = ["FOI Reference: 75/24", "Request:"]
     assert drop_chrome_lines([beta, notice] + body) == body
+    assert drop_chrome_lines([notice] + body) == body  # banners removed with their markup
     # The same words inside the response are the response.
     inside = ["Request:", "Why was the address finder unavailable in May?"]
     assert drop_chrome_lines(inside) == inside

@@ -45,8 +45,6 @@ RANGE_HEADING = re.compile(
     r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE
 )
 _WORDS = re.compile(r"[a-z0-9]+")
-# What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
-_NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
 TABLE_SPLIT = " | "
 
 
@@ -329,12 +327,5 @@ def _restates(text: str, question_lines: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    """The first 60 letters and digits of `text`, lowercased and run together.
-
-    The same as `"".join(_WORDS.findall(text.lower()))[:60]`, a dozen times faster on a
-    long line (it is taken of most reply lines): the ASCII encoding drops what lowercasing
-    left non-ASCII, `translate` drops ASCII punctuation and spaces.
-    """
-    return (
-        text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
-    )
+    """The first 60 letters and digits of `text`, lowercased and run together."""
+    return "".join(_WORDS.findall(text.lower()))[:60]

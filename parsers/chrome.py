@@ -190,6 +190,19 @@ _CHROME_SENTENCES = (
     "Was this page helpful?",
     "Is this page useful?",
     "Report a problem with this page",
+    # The same banners on the Welsh (/cy-GB/) pages.
+    "Allanfa Gyflym",
+    "Rydym yn defnyddio rhai cwcis hanfodol i wneud i'n gwefan weithio.",
+    "Hoffem osod cwcis ychwanegol fel y gallwn gofio eich dewisiadau a deall sut rydych yn defnyddio ein gwefan.",
+    'Gallwch reoli eich dewisiadau a gosodiadau cwcis unrhyw bryd drwy glicio ar "Addasu cwcis" isod.',
+    "I gael rhagor o wybodaeth am sut rydym yn defnyddio cwcis, gweler ein Hysbysiad cwcis.",
+    "Mae eich dewisiadau cwcis wedi'u cadw.",
+    "Gallwch ddiweddaru eich gosodiadau cwcis unrhyw bryd ar y dudalen cwcis.",
+    "Mae'n ddrwg gennym, roedd problem dechnegol. Rhowch gynnig arall arni.",
+    "Mae'n ddrwg gennym, roedd problem dechnegol.",
+    "Diolch am roi cynnig ar fersiwn 'beta' ein gwefan newydd.",
+    "Mae'n waith ar y gweill, byddwn yn ychwanegu gwasanaethau newydd dros yr wythnosau nesaf, "
+    "felly cymerwch gip a gadewch i ni wybod beth yw eich barn chi.",
 )
 # A feedback or share widget's question, and the short answers/targets that follow
 # it as lines of their own ("Was this page helpful?" / "Yes" / "No").
@@ -254,6 +267,10 @@ _CHROME_WHOLE_LINES = (
     "Set cookie preferences",
     "View cookies",
     "Hide cookie message",
+    "Rhowch gynnig arall arni.",
+    "Addasu cwcis",
+    "Gadael y wefan hon",
+    "Gadael y safle hwn",
 )
 # Looser patterns for chrome lines whose wording may drift on the live site; anchored
 # at the start and only applied to short lines.
@@ -268,7 +285,11 @@ _CHROME_PATTERNS = re.compile(
     r"|sorry, there was a (?:technical )?problem\. please try again\.?$"
     r"|quickly exit this (?:site|page)\b"
     r"|cookies on (?:the )?[\w .'-]{0,60}(?:website|site)$"
-    r"|you(?:'ve| have) (?:accepted|rejected) (?:additional|analytics|all|optional) cookies\b)"
+    r"|you(?:'ve| have) (?:accepted|rejected) (?:additional|analytics|all|optional) cookies\b"
+    # Welsh: the same banners, loosely.
+    r"|rydym yn defnyddio (?:rhai )?cwcis\b|mae eich dewisiadau cwcis wedi'u\b"
+    r"|gallwch reoli eich dewisiadau\b|diolch am roi cynnig ar fersiwn\b"
+    r"|mae'n ddrwg gennym, roedd problem\b|allanfa gyflym\b)"
 )
 _CHROME_PATTERN_MAX_LEN = 400
 
@@ -296,6 +317,12 @@ _FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES))
     "cookies",
     "for",
     "sorry",  # _CHROME_PATTERNS
+    "rydym",
+    "mae",
+    "mae'n",
+    "gallwch",
+    "diolch",
+    "allanfa",
 }
 _LAST_WORDS = frozenset(s.split()[-1] for s in _SENTENCES)
 
@@ -364,14 +391,45 @@ def _slice_words(line: str, norm: str, start: int, end: int) -> str:
     return " ".join(words[first:last])
 
 
+# One-off site-wide notices (an address-finder outage) print after the beta banner: no
+# fixed list can know them, so they are told by position (right after a banner line, or
+# first in the text when the banners went with the markup) and by reading as a notice
+# about the website, not as a response.
+_NOTICE_WORDS = re.compile(
+    r"\b(?:unavailable|outage|(?:planned|scheduled|essential|routine|system) maintenance|address finder"
+    r"|temporarily|downtime|not working|experiencing (?:technical )?(?:issues|problems|difficulties)"
+    r"|inconvenience"
+    r"|ddim ar gael|cynnal a chadw|dros dro|anghyfleustra|ymddiheuro)\b",
+    re.IGNORECASE,
+)
+_RESPONSE_WORDS = re.compile(
+    r"freedom of information|\bfoia?\b|\brequest|\breference\b|\bsection \d|exempt|disclos|question"
+    r"|rhyddid gwybodaeth|\bcais\b",
+    re.IGNORECASE,
+)
+_NOTICE_MAX_LEN = 400
+
+
+def _is_site_notice(line: str) -> bool:
+    return (
+        len(line) <= _NOTICE_MAX_LEN
+        and _NOTICE_WORDS.search(line) is not None
+        and _RESPONSE_WORDS.search(line) is None
+    )
+
+
 def drop_chrome_lines(lines: list[str]) -> list[str]:
-    """`strip_chrome_text` over lines, plus widget follow-up lines and typed breadcrumbs."""
+    """`strip_chrome_text` over lines, plus widget follow-up lines, typed breadcrumbs and
+    site notices that follow the banners."""
     out: list[str] = []
     in_widget = False
+    after_banner = True  # the top of the text: banners removed by markup came before it
     for line in lines:
         if in_widget and len(line) < 40 and normalise_for_match(line) in _WIDGET_FOLLOWERS:
             continue
         in_widget = False
+        if after_banner and _is_site_notice(line):
+            continue
         if (
             line[:4].lower() == "home"
             and len(line) <= _BREADCRUMB_MAX_LEN
@@ -381,6 +439,11 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
         kept = strip_chrome_text(line)
         if kept:
             out.append(kept)
+            # A banner glued to the front of the line ends the banners too.
+            after_banner = kept != line and _is_site_notice(kept)
+            if after_banner:
+                out.pop()
         else:
             in_widget = normalise_for_match(line) in _WIDGET_LEADS
+            after_banner = True
     return out

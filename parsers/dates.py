@@ -1,7 +1,9 @@
 """Dates: the disclosure-log month from a page URL, and a page's publication date.
 
 Month segments seen on the platform: `august-2024`, `january---2026`, `sept-2023`,
-`/disclosure-2024/april/` (year in an earlier segment), `/disclosure/2024/march/`.
+`/disclosure-2024/april/` (year in an earlier segment), `/disclosure/2024/march/`,
+`/disclosure2/2022/12---december/` (number and name), and on Welsh pages
+`/datgeliadau-2025/ebrill/` (Welsh month names, URLs only).
 """
 
 from __future__ import annotations
@@ -36,12 +38,30 @@ MONTHS = {
     "december": 12,
     "dec": 12,
 }
+# Welsh month names, as the platform's Welsh (/cy-GB/) URLs write them.
+WELSH_MONTHS = {
+    "ionawr": 1,
+    "chwefror": 2,
+    "mawrth": 3,
+    "ebrill": 4,
+    "mai": 5,
+    "mehefin": 6,
+    "gorffennaf": 7,
+    "awst": 8,
+    "medi": 9,
+    "hydref": 10,
+    "tachwedd": 11,
+    "rhagfyr": 12,
+}
+_URL_MONTHS = MONTHS | WELSH_MONTHS
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
+_URL_MONTH_WORD = "|".join(sorted(_URL_MONTHS, key=len, reverse=True))
 _SEG_MONTH_YEAR = re.compile(
-    rf"(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_MONTH_WORD})(?P<y2>(?:19|20)\d\d)"
+    rf"(?P<m>{_URL_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_URL_MONTH_WORD})(?P<y2>(?:19|20)\d\d)"
 )
-_SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])")
-_SEG_MONTH = re.compile(rf"{_MONTH_WORD}|0?[1-9]|1[0-2]")
+_SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_URL_MONTH_WORD}|0?[1-9]|1[0-2])")
+# "12---december": the number, then the name (the name decides).
+_SEG_MONTH = re.compile(rf"(?:(?:0?[1-9]|1[0-2])[-_ ]+)?(?P<m>{_URL_MONTH_WORD})|0?[1-9]|1[0-2]")
 _YEAR_IN_SEG = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 # Dates in text. Bounded, linear patterns only.
@@ -78,10 +98,11 @@ def month_from_url(url: str) -> str | None:
         match = _SEG_YEAR_MONTH.fullmatch(seg)
         if match:
             return _month(match.group("y"), match.group("m"))
-        if _SEG_MONTH.fullmatch(seg) and i > 0:
+        match = _SEG_MONTH.fullmatch(seg)
+        if match and i > 0:
             year = _year_before(segments[:i])
             if year and (not seg.isdigit() or _YEAR_IN_SEG.fullmatch(segments[i - 1])):
-                return _month(year, seg)
+                return _month(year, match.group("m") or seg)
     return None
 
 
@@ -94,7 +115,7 @@ def _year_before(segments: list[str]) -> str | None:
 
 
 def _month(year: str, month: str) -> str | None:
-    number = int(month) if month.isdigit() else MONTHS.get(month)
+    number = int(month) if month.isdigit() else _URL_MONTHS.get(month)
     if not number or not 1 <= number <= 12:
         return None
     return f"{int(year):04d}-{number:02d}"

@@ -33,7 +33,8 @@ from parsers.citations import Citation, find_citations
 from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
 from parsers.prefilter import Prefiltered
 from parsers.record import Exemption
-from parsers.sections import split_parts
+from parsers.refusal_wording import NCND_SENTENCE, SPEAKS_OF_NCND
+from parsers.sections import Parts, split_parts
 
 # The IGNORECASE patterns run over whole lines or pages are `Prefiltered`: a substring
 # test for their words skips the regex on the many lines that hold none of them, and an
@@ -48,25 +49,6 @@ _LIST_HEADER = Prefiltered(
     anchored=True,
 )
 _LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
-_NCND_WORDING = Prefiltered(
-    re.compile(
-        r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)"
-        r"|duty to confirm or deny",
-        re.IGNORECASE,
-    ),
-    ("neither", "ncnd", "duty"),
-    anchored=True,
-)
-# A page that never speaks of confirming or denying relies on no NCND provision, whatever
-# it cites: "Section 42(2) - Legal Professional Privilege" in a plain list is s.42(1).
-_PAGE_NCND = Prefiltered(
-    re.compile(
-        r"confirm\w*\s+(?:n?or|or)\s+den|\bNCND\b|duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\)",
-        re.IGNORECASE,
-    ),
-    ("confirm", "ncnd", "duty"),
-    anchored=True,
-)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # List items written without the word: "31(1)(a)(b) - Law Enforcement".
 _BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")
@@ -128,9 +110,11 @@ class _Mention:
     conditional: bool = False  # "... section 30 would apply if ...": a possibility, not reliance
 
 
-def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
+def find_exemptions(
+    lines: list[str], parts: Parts | None = None
+) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
     """The exemptions relied on, in order of first mention, and any warnings."""
-    parts = split_parts(lines)
+    parts = parts or split_parts(lines)
     start, end = parts.reply_start, parts.closing
     warnings: list[str] = []
     decided = start < len(lines)
@@ -143,7 +127,7 @@ def find_exemptions(lines: list[str]) -> tuple[tuple[Exemption, ...], tuple[str,
     answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
     if not decided:
         answers = range(start, end)
-    page_ncnd = _PAGE_NCND.occurs("\n".join(lines[start:end]))
+    page_ncnd = SPEAKS_OF_NCND.occurs("\n".join(lines[start:end]))
     mentions = _mentions(lines, start, end, answers, page_ncnd, decided=decided)
     if any(m.listed for m in mentions):
         # With an exemption list on the page, another section mentioned in passing ("the
@@ -163,7 +147,7 @@ def _mentions(
     list_mode: bool | None = None  # None: not in a list; else the list's NCND flag
     for i in range(start, end):
         line = lines[i]
-        header = _LIST_HEADER.search(line) if decided and _has_list_word(line) else None
+        header = _LIST_HEADER.search(line) if decided and _LIST_WORDS.search(line) else None
         if list_mode is not None:
             bare = _BARE_ITEM.match(line)
             if bare is not None and len(line) < 200:
@@ -181,7 +165,7 @@ def _mentions(
             # Only the sentence that announces the list says what kind it is: "... the duty
             # in Section 1(1)(a) of the Act. I have today decided to disclose some ..." (a
             # real template slip) announces a plain list.
-            ncnd_list = _NCND_WORDING.search(_SENTENCE_END.split(head_text)[-1]) is not None
+            ncnd_list = NCND_SENTENCE.search(_SENTENCE_END.split(head_text)[-1]) is not None
             found.extend(
                 _from_text(
                     head_text, page_ncnd, listed=False, cue_only="any" if i in answers else ""
@@ -196,13 +180,6 @@ def _mentions(
         cue = "words" if not decided else ("any" if i in answers else "")
         found.extend(_from_text(line, page_ncnd, listed=False, cue_only=cue))
     return found
-
-
-def _has_list_word(line: str) -> bool:
-    # The plain substring tests first: most lines hold none of the words.
-    return ("ollowing" in line or "elow" in line or "hese" in line) and _LIST_WORDS.search(
-        line
-    ) is not None
 
 
 def _from_text(
@@ -227,7 +204,7 @@ def _from_text(
             cue_only == "any" and not relied
         ):
             continue
-        ncnd_sentence = _NCND_WORDING.search(sentence) is not None
+        ncnd_sentence = NCND_SENTENCE.search(sentence) is not None
         conditional = _CONDITIONAL.search(sentence) is not None
         for citation in here:
             ncnd = force_ncnd or (

@@ -23,7 +23,14 @@ import re
 
 from parsers.prefilter import Prefiltered
 from parsers.record import Exemption, Question
-from parsers.sections import split_parts
+from parsers.refusal_wording import (
+    DUTY_EXCLUDED,
+    NCND_STATED,
+    NOT_AN_INDICATION,
+    REFUSED,
+    WITHHELD_WORDS,
+)
+from parsers.sections import Parts, split_parts
 
 # `Prefiltered`: the patterns with no fixed first character, run over the statement or the
 # whole reply, are skipped when none of their words is in the text.
@@ -58,7 +65,7 @@ _INVALID = Prefiltered(
     ),
 )
 _PARTIAL = re.compile(
-    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)"
+    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)|\bpart disclosure\b"
     r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
     r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)",
     re.IGNORECASE,
@@ -91,42 +98,22 @@ _NOT_HELD = re.compile(
     r"|(?:unable|not able) to locate (?:any|the) (?:information|records?)",
     re.IGNORECASE,
 )
-_NCND = Prefiltered(
-    re.compile(r"neither\s+confirm\w*\s+nor\s+den|\bNCND\b", re.IGNORECASE),
-    ("neither", "ncnd"),
-    anchored=True,
-)
-_DUTY_EXCLUDED = re.compile(
-    r"duty (?:in|at|under) (?:Section |S)?1\s?\(1\)\s?\(a\).{0,120}?(?:does not apply|is excluded|not to apply)"
-    r"|(?:neither|not) (?:to )?confirm(?:ing)? (?:n?or|or) deny(?:ing)? whether",
-    re.IGNORECASE,
-)
-_NOT_AN_INDICATION = re.compile(
-    r"not be taken as (?:an |necessarily )?(?:indicat|confirm)|(?:does|do|exists?) or (?:does|do) not exist",
-    re.IGNORECASE,
-)
-_REFUSED = re.compile(
-    r"decided not to (?:disclose|release|provide)|(?:is|are) exempt|(?:withhold|withheld|refuse|refused) (?:the|this|all|your)"
-    r"|Refusal Notice|unable to (?:disclose|provide|release)|not (?:able|in a position) to (?:disclose|provide|release)",
-    re.IGNORECASE,
-)
 _DECISION_LINES = 6
-_WITHHELD_WORDS = re.compile(
-    r"exempt|withh[oe]ld|refus|confirm or deny|confirm nor deny|places two duties|appropriate limit|vexatious",
-    re.IGNORECASE,
-)
 
 
 def decide_outcome(
-    lines: list[str], exemptions: tuple[Exemption, ...], questions: tuple[Question, ...]
+    lines: list[str],
+    exemptions: tuple[Exemption, ...],
+    questions: tuple[Question, ...],
+    parts: Parts | None = None,
 ) -> tuple[str, bool, tuple[str, ...]]:
     """(outcome, ncnd, warnings) for a response's text lines and what was read from them."""
-    parts = split_parts(lines)
+    parts = parts or split_parts(lines)
     statement = _statement(lines, parts)
     reply = lines[parts.reply_start : parts.closing]
     ncnd = any(e.ncnd for e in exemptions) or (
-        _NCND.occurs("\n".join(reply))
-        and any(_NCND.search(line) and not _NOT_AN_INDICATION.search(line) for line in reply)
+        NCND_STATED.occurs("\n".join(reply))
+        and any(NCND_STATED.search(line) and not NOT_AN_INDICATION.search(line) for line in reply)
     )
     outcome = _from_statement(statement, exemptions)
     warnings: tuple[str, ...] = ()
@@ -140,7 +127,7 @@ def decide_outcome(
     return outcome, ncnd, warnings
 
 
-def _statement(lines: list[str], parts) -> str:
+def _statement(lines: list[str], parts: Parts) -> str:
     if parts.decision >= len(lines):
         return ""
     stops = [i for i in (parts.reasons, parts.disclosure, parts.closing) if i > parts.decision]
@@ -169,9 +156,9 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
         return "not_held"
     if _HELD.search(text) or _DISCLOSED.search(text):
         return "partial" if sections else "full"
-    if _NCND.search(text) or _DUTY_EXCLUDED.search(text):
+    if NCND_STATED.search(text) or DUTY_EXCLUDED.search(text):
         return "ncnd"
-    if _REFUSED.search(text):
+    if REFUSED.search(text):
         return "refused"
     return None
 
@@ -191,6 +178,6 @@ def _from_exemptions(
         return "partial" if answered else "refused"
     if answered and all(_NOT_HELD.search(q.answer or "") for q in answered):
         return "not_held"
-    if answered and not ncnd and not any(_WITHHELD_WORDS.search(q.answer or "") for q in answered):
+    if answered and not ncnd and not any(WITHHELD_WORDS.search(q.answer or "") for q in answered):
         return "full"  # questions answered from what is held, nothing withheld
     return "unknown"

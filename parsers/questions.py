@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from parsers.answers import RANGE_HEADING, TABLE_SPLIT, Asked, read_answers
+from parsers.exchanges import read_exchanges
 from parsers.numbering import Label, Sequence, read_label
 from parsers.record import Question
 from parsers.sections import CLARIFICATION, Parts, request_marker_rest, split_parts
@@ -43,9 +44,14 @@ _QUOTE_INTRO = re.compile(
 )
 
 
-def parse_questions(lines: list[str]) -> tuple[str, tuple[Question, ...], tuple[str, ...]]:
-    """(request_text, questions, warnings) for a response's text lines."""
-    parts = split_parts(lines)
+def parse_questions(
+    lines: list[str], parts: Parts | None = None
+) -> tuple[str, tuple[Question, ...], tuple[str, ...]]:
+    """(request_text, questions, warnings) for a response's text lines (and their parts)."""
+    parts = parts or split_parts(lines)
+    exchanged = read_exchanges(lines, parts.closing)
+    if exchanged:
+        return "\n".join(q.text for q in exchanged), exchanged, ()
     warnings: list[str] = []
     request_lines = _request_lines(lines, parts)
     request_text = "\n".join(request_lines)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 # Bump whenever a change to parsers/ can change any field of a parsed record:
 # `foilog reparse` and the archive's provenance columns rely on it.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 OUTCOMES = (
     "full",
@@ -73,6 +73,12 @@ class Response:
     # not under /foi-ai/<force>/; `language` is "cy" for Welsh (/cy-GB/) pages.
     force: str | None = None
     language: str = "en"
+    # Where `reference` was read: "text" (the page's reference line) or "url" (the
+    # force's URL slug, see parsers.reference_formats); None when there is none.
+    reference_source: str | None = None
+    # The date the request was received, when the response prints it ("received on
+    # 24th October 2023"): ISO "YYYY-MM-DD", else None.
+    received: str | None = None
     warnings: tuple[str, ...] = ()
     parser_version: str = field(default=PARSER_VERSION)
 

@@ -15,7 +15,10 @@ Field notes:
   line and the "Published: ..." line: exactly the lines the semantic parsers read.
 - `title`: the h1 (in the content root, else anywhere), else `<title>` without the
   site suffix. `published`: `<meta>` publication dates, else a "Published:" line,
-  else the first `<time datetime>` in the content. `month`: from the URL only.
+  else the first `<time datetime>` in the content, else a date the response prints at
+  its top ("Date: 29/07/25", "Version Date: ..."; see `parsers.body_dates`, which also
+  gives `received`). `month`: from the URL only. `reference`/`reference_source`: see
+  `parsers.reference`.
 - `links`/`attachments`: see `parsers.links` (mailto kept, javascript: dropped).
 """
 
@@ -28,6 +31,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
+from parsers.body_dates import printed_dates
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
     is_updated_line,
@@ -41,7 +45,7 @@ from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
-from parsers.reference import find_reference
+from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
 
 # When the content root holds less than this share of the page's text, check the body.
@@ -86,19 +90,12 @@ def parse_response(html: str | bytes, url: str) -> Response:
         return _empty(url, (f"internal parser error: {type(exc).__name__}: {exc}"[:300],))
 
 
-def _semantic_fields(lines: list[str]) -> tuple:
+def _semantic_fields(lines: list[str]) -> semantic.Analysis:
     """The semantic parsers' fields; if they fail, empty ones and a warning, page fields kept."""
     try:
         return semantic.analyse(lines)
     except _INTERNAL_ERRORS as exc:
-        return (
-            "",
-            (),
-            (),
-            "unknown",
-            False,
-            [f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300]],
-        )
+        return semantic.failed(f"internal semantic parser error: {type(exc).__name__}: {exc}"[:300])
 
 
 def _parse(html: str | bytes, url: str) -> Response:
@@ -121,30 +118,34 @@ def _parse(html: str | bytes, url: str) -> Response:
     if not title:
         warnings.append("no title found")
     lines, line_published = _drop_title_and_dates(found.lines, title if found.h1 else None)
-    reference = find_reference(lines, title, _force_prefix(url))
+    force = force_from_url(url)
+    reference = page_reference(lines, title, url, force, _force_prefix(url))
     if reference is None:
         warnings.append("no reference found")
     if not lines:
         warnings.append("no text content found")
-    request_text, questions, exemptions, outcome, ncnd, more = _semantic_fields(lines)
-    warnings.extend(more)
+    printed = printed_dates(lines)
+    found_meaning = _semantic_fields(lines)
+    warnings.extend(found_meaning.warnings)
     links, attachments = _links(tree, found.root, base)
     return Response(
         url=url,
-        reference=reference,
+        reference=reference.value if reference else None,
         title=title,
         month=month_from_url(url),
-        published=meta_published or line_published or found.time_published,
-        request_text=request_text,
-        questions=questions,
-        exemptions=exemptions,
-        outcome=outcome,
-        ncnd=ncnd,
+        published=meta_published or line_published or found.time_published or printed.response,
+        request_text=found_meaning.request_text,
+        questions=found_meaning.questions,
+        exemptions=found_meaning.exemptions,
+        outcome=found_meaning.outcome,
+        ncnd=found_meaning.ncnd,
         body_text="\n".join(lines),
         links=links,
         attachments=attachments,
-        force=force_from_url(url),
+        force=force,
         language=language_from_url(url),
+        reference_source=reference.source if reference else None,
+        received=printed.received,
         warnings=tuple(dict.fromkeys(warnings)),
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _REQUEST_MARKER = re.compile(
     r"^(?:I note (?:that )?you (?:seek|are seeking|have requested|requested) access to"
@@ -22,7 +21,15 @@ _REQUEST_MARKER = re.compile(
     r"(?:Request(?: for information)?|Information requested|Requested information)\s*[:\-–]"
     r"|You (?:asked|requested|wrote)\b.{0,40}[:\-–]\s*$"
     r"|Your request\b.{0,80}:\s*$"
-    r"|Dear (?:FOI|Freedom of Information|Sir|Madam|Information|Data|Disclosure)\b)",
+    r"|Dear (?:FOI|Freedom of Information|Sir|Madam|Information|Data|Disclosure)\b"
+    # Other forces: a bare heading ("REQUEST", "Request", "Information Request"), "Original
+    # FOI request (622/25)", or the intro "I write in connection with your request ... as
+    # follows:" / "... Below is your request and our response." (Cleveland, Warwickshire).
+    r"|(?:Information |Original |FOI )*Request\s*(?:\([^)]{1,40}\))?\s*$"
+    r"|I write in connection with (?:regards to )?your\b.{0,160}(?:as follows\s*:|below is your request\b.*)$"
+    r"|(?:Please accept\b.{0,200})?Please find your questions and\b.{0,80}\bbelow\.?$"
+    # Welsh pages: "Cais:" (request).
+    r"|Cais\s*(?:[:\-\u2013]|$))",
     re.IGNORECASE,
 )
 # Older pages open "I write in connection with your request ... I note you seek access to
@@ -36,12 +43,19 @@ _SALUTATION = re.compile(r"^Dear\b", re.IGNORECASE)
 # Lines that come before a request with no marker: the reference number and the like.
 _HEADER_LINE = re.compile(
     r"^(?:Freedom of information request reference|FOI Reference|(?:Our )?Ref(?:erence)?\b"
-    r"|Request reference|Date (?:of request|received|of response)|Published)",
+    r"|Request reference|Date (?:of request|received|of response)|Published"
+    # Other forces' header fields: "Enquiry Reference: 536-25", "Freedom of Information
+    # (FOI) Act request ref: ...", "Version Date: 07/02/2025", "Date: 11/06/25", Essex's
+    # "Publication Number: 1512" / "FOI Number: 18280" / "PUB 1278" and the bare number.
+    r"|[\w() ]{0,60}\b(?:reference|ref)(?: no\.?| number)?\s*[:\-\u2013]"
+    r"|(?:Version )?Date\s*:|(?:Publication|FOI|Request) Number\s*:|PUB\s?\d+\s*$|\d{3,7}\s*$"
+    # Essex's keywords line: "Drones, Unmanned, Aerial Vehicles, UAV's, Owned, ..."
+    r"|(?:[\w\u2019'/\- ]{1,40}, ){3,}[\w\u2019'/\- ]{1,40}\.?$)",
     re.IGNORECASE,
 )
 _DECISION_STRONG = re.compile(
     r"^(?:I have (?:today |now )?(?:decided|considered|made the decision)"
-    r"|Having (?:now |carefully )?(?:considered|located|reviewed|searched|looked|examined)"
+    r"|Having (?:now |carefully )?(?:considered|located|reviewed|searched|looked|examined|completed)"
     r"|After (?:careful|having|due) (?:consideration|considered)"
     r"|Decision\s*(?:[:\-–].*)?$"
     r"|Outcome\s*[:\-–]?\s*$"
@@ -49,6 +63,13 @@ _DECISION_STRONG = re.compile(
     r"|I (?:regret|am (?:sorry|writing)) to (?:advise|inform|confirm)"
     r"|Response(?:\s+(?:to\s+)?(?:(?:questions?|Q)\s*)?\d[\w\s,&–\-]{0,20})?\s*[:\-–]"
     r"|Response\s*$"
+    # Welsh pages: "Ymateb:" (response), "Penderfyniad" (decision).
+    r"|(?:Ymateb|Penderfyniad)\s*(?:[:\-\u2013]|$)"
+    # Warwickshire: "Q1a response: 9", "Please find the Warwickshire Police response set out below."
+    r"|Q\s?\d{1,2}[a-z]?\s+response\s*:"
+    r"|(?:Please accept my sincere apologies\b.*)?Please find the [\w\- ]{0,40}\bresponses? (?:set out )?below"
+    # Essex's outcome label: "Full Disclosure", "Part Disclosure with Section 23(5) ... Exemptions".
+    r"|(?:Full|Part(?:ial)?|Nil) (?:Disclosure|Return)\b.{0,160}$"
     r"|Our (?:response|reply|decision)\b"
     r"|In (?:accordance|line) with the Freedom of Information Act"
     r"|As you have (?:now )?(?:withdrawn|not (?:provided|responded|clarified|replied))"
@@ -60,7 +81,7 @@ _DECISION_WEAK = re.compile(
     r"^(?:Please find (?:below|attached|enclosed) (?:the |our )?(?:information|response|answers?|"
     r"disclosure|details|requested|data|a copy of the (?:requested|information))"
     r"|In (?:response|answer|relation|reply) to your (?:request|questions?|FOI)"
-    r"|[A-Z][\w\-]+(?: [A-Z][\w\-]+)? (?:Police|Constabulary) (?:can (?:neither )?confirm|does not hold|holds? (?:no|the|some)\b"
+    r"|[A-Z][\w\-]+(?: (?:&|and|[A-Z][\w\-]+)){0,3} (?:Police|Constabulary) (?:can (?:neither )?confirm|does not hold|holds? (?:no|the|some)\b"
     r"|has (?:located|considered|now)|is (?:unable|able|not obliged)|will (?:neither|not))"
     r"|This (?:letter|response|notice) (?:serves|represents|is|acts)"
     r"|I can (?:now )?confirm that (?:the )?(?:MPS|Metropolitan Police|information)"
@@ -142,20 +163,15 @@ def split_parts(lines: list[str]) -> Parts:
     """Find the request, decision, reasons, disclosure and closing lines.
 
     Lines that can only be part of the reply (exemption lists, a restated "Q1 -") bound
-    the request when no decision marker exists. The three semantic parsers each ask for
-    the same page's parts, so the last few answers are remembered.
+    the request when no decision marker exists. Computed once a page
+    (`parsers.semantic.analyse`) and passed to the three semantic parsers.
     """
-    return _split_parts(tuple(lines))
-
-
-@lru_cache(maxsize=16)
-def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_CUE) -> Parts:
     start, shares = _request_start(lines)
     decision = _first(lines, _DECISION_STRONG, start)
     if decision < 0:
         decision = _first(lines, _DECISION_WEAK, start)
-    if decision < 0 and reply_cue is not None:
-        decision = _first_reply_cue(lines, reply_cue, start)
+    if decision < 0:
+        decision = _first_reply_cue(lines, _REPLY_CUE, start)
     if decision < 0:
         decision = len(lines)
     closing = _first(lines, _CLOSING, decision)
@@ -169,7 +185,7 @@ def _split_parts(lines: tuple[str, ...], reply_cue: re.Pattern | None = _REPLY_C
     return Parts(start, decision, reasons, disclosure, closing, shares)
 
 
-def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int:
+def _first_reply_cue(lines: list[str], cue: re.Pattern, start: int) -> int:
     """The first reply line; a restated "Q1 -" counts only once the request had its own 1."""
     asked_one = False
     for i in range(max(start, 0), len(lines)):
@@ -182,7 +198,7 @@ def _first_reply_cue(lines: tuple[str, ...], cue: re.Pattern, start: int) -> int
     return -1
 
 
-def _request_start(lines: tuple[str, ...]) -> tuple[int, bool]:
+def _request_start(lines: list[str]) -> tuple[int, bool]:
     """First request line, and whether that line still begins with its marker."""
     for i, line in enumerate(lines):
         inline = _NOTE_INLINE.search(line)
@@ -192,7 +208,7 @@ def _request_start(lines: tuple[str, ...]) -> tuple[int, bool]:
             # A marker line that also holds the request ("Request: 1) The number ...")
             # starts the request itself; a bare marker starts it on the next line.
             if _SALUTATION.match(line):
-                return i + 1, False
+                return _after_salutation(lines, i + 1)
             rest = line.split(":", 1)[1].strip() if ":" in line else ""
             return (i, True) if rest else (i + 1, False)
         if _DECISION_STRONG.match(line):
@@ -200,6 +216,17 @@ def _request_start(lines: tuple[str, ...]) -> tuple[int, bool]:
     i = 0
     while i < len(lines) and _HEADER_LINE.match(lines[i]):
         i += 1
+    return i, False
+
+
+def _after_salutation(lines: list[str], start: int) -> tuple[int, bool]:
+    """After "Dear Sir/Madam": past header lines, and past an intro marker that follows."""
+    i = start
+    while i < len(lines) and i < start + 3 and _HEADER_LINE.match(lines[i]):
+        i += 1
+    if i < len(lines) and _REQUEST_MARKER.match(lines[i]) and not _SALUTATION.match(lines[i]):
+        rest = lines[i].split(":", 1)[1].strip() if ":" in lines[i] else ""
+        return (i, True) if rest else (i + 1, False)
     return i, False
 
 
@@ -213,9 +240,7 @@ def request_marker_rest(line: str) -> str:
     return line
 
 
-def _first(
-    lines: tuple[str, ...] | list[str], pattern: re.Pattern, start: int, end: int | None = None
-) -> int:
+def _first(lines: list[str], pattern: re.Pattern, start: int, end: int | None = None) -> int:
     stop = len(lines) if end is None else end
     for i in range(max(start, 0), stop):
         if pattern.match(lines[i]):

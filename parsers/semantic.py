@@ -1,28 +1,52 @@
 """The semantic fields (request, questions, exemptions, outcome), from the text lines.
 
 The work is done by `parsers.questions`, `parsers.exemptions` and `parsers.outcome`
-(their own owner and tests); this module only calls them in order, with the
-contract's arguments: the content lines, chrome removed, without the h1 title line
-and the "Published:" line.
+(their own owner and tests); this module splits the page into its parts once
+(`parsers.sections.split_parts`) and calls them in order with the contract's
+arguments: the content lines, chrome removed, without the h1 title line and the
+"Published:" line, and those parts.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from parsers.exemptions import find_exemptions
 from parsers.outcome import decide_outcome
 from parsers.questions import parse_questions
 from parsers.record import Exemption, Question
+from parsers.sections import split_parts
 
 
-def analyse(
-    lines: list[str],
-) -> tuple[str, tuple[Question, ...], tuple[Exemption, ...], str, bool, list[str]]:
-    """(request_text, questions, exemptions, outcome, ncnd, warnings) for content lines."""
-    warnings: list[str] = []
-    request_text, questions, more = parse_questions(list(lines))
-    warnings.extend(more)
-    exemptions, more = find_exemptions(list(lines))
-    warnings.extend(more)
-    outcome, ncnd, more = decide_outcome(list(lines), exemptions, questions)
-    warnings.extend(more)
-    return request_text, tuple(questions), tuple(exemptions), outcome, bool(ncnd), warnings
+@dataclass(frozen=True)
+class Analysis:
+    """What the semantic parsers read from a page's lines."""
+
+    request_text: str
+    questions: tuple[Question, ...]
+    exemptions: tuple[Exemption, ...]
+    outcome: str
+    ncnd: bool
+    warnings: tuple[str, ...]
+
+
+def analyse(lines: list[str]) -> Analysis:
+    """The request, questions, exemptions, outcome and NCND flag of content lines."""
+    lines = list(lines)
+    parts = split_parts(lines)
+    request_text, questions, q_warnings = parse_questions(lines, parts)
+    exemptions, e_warnings = find_exemptions(lines, parts)
+    outcome, ncnd, o_warnings = decide_outcome(lines, exemptions, questions, parts)
+    return Analysis(
+        request_text=request_text,
+        questions=tuple(questions),
+        exemptions=tuple(exemptions),
+        outcome=outcome,
+        ncnd=bool(ncnd),
+        warnings=(*q_warnings, *e_warnings, *o_warnings),
+    )
+
+
+def failed(message: str) -> Analysis:
+    """Empty semantic fields and the reason, when the semantic parsers fail on a page."""
+    return Analysis("", (), (), "unknown", False, (message,))

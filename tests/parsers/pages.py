@@ -51,6 +51,15 @@ CHROME_MARKERS = (
     "Share this page",
     "Site footer text",
     "Main menu item",
+    # Welsh pages' chrome (/cy-GB/).
+    "Allanfa Gyflym",
+    "cwcis hanfodol",
+    "dewisiadau cwcis",
+    "problem dechnegol",
+    "fersiwn 'beta'",
+    "beth yw eich barn",
+    # A one-off site-wide notice (see SITE_NOTICE).
+    "address finder",
 )
 CHROME_LINE_PREFIXES = (
     "Quickly exit",
@@ -60,6 +69,18 @@ CHROME_LINE_PREFIXES = (
     "Your cookie preferences",
     "Sorry, there was a technical",
     "This site is a beta",
+    "Allanfa Gyflym",
+    "Rydym yn defnyddio rhai cwcis",
+    "Gallwch reoli eich dewisiadau",
+    "Mae eich dewisiadau cwcis",
+    "Mae\u2019n ddrwg gennym",
+    "Diolch am roi cynnig",
+)
+# A one-off site-wide notice after the beta banner, as pages carry now and then: no
+# fixed chrome list names it.
+SITE_NOTICE = (
+    "Our address finder is temporarily unavailable while we fix a fault. "
+    "We apologise for any inconvenience."
 )
 
 SEED_URLS = {

@@ -133,7 +133,7 @@ def test_semantic_parsers_get_the_contract_lines(monkeypatch: pytest.MonkeyPatch
     import parsers.semantic
 
     seen: list[list[str]] = []
-    real = parsers.semantic.analyse
+    real = parsers.semantic.analyse  # returns an Analysis
     monkeypatch.setattr(
         parsers.semantic, "analyse", lambda lines: (seen.append(list(lines)), real(lines))[1]
     )

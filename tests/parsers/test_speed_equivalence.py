@@ -5,7 +5,6 @@ Each shortcut skips work only when the skipped work could not have found anythin
   string the regex matches must contain a needle (checked on strings generated from each
   pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
   anchored one is tried only where a needle starts, so its matches must start there;
-- `answers._key` without a regex is the regex key, `citations._has_digit` the digit regex;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 
@@ -37,14 +36,14 @@ PREFILTERED = _prefiltered()
 
 
 def test_the_semantic_modules_use_prefiltered_patterns() -> None:
-    assert {"exemptions._PAGE_NCND", "exemptions._LIST_HEADER", "outcome._NCND"} <= {
+    assert {"refusal_wording.SPEAKS_OF_NCND", "exemptions._LIST_HEADER"} <= {
         name for name, _ in PREFILTERED
     }
     assert {name for name, guarded in PREFILTERED if guarded.anchored} >= {
-        "exemptions._PAGE_NCND",
+        "refusal_wording.SPEAKS_OF_NCND",
         "exemptions._LIST_HEADER",
-        "exemptions._NCND_WORDING",
-        "outcome._NCND",
+        "refusal_wording.NCND_SENTENCE",
+        "refusal_wording.NCND_STATED",
     }
 
 
@@ -176,28 +175,3 @@ def test_search_with_a_span_matches_the_pattern() -> None:
 def test_needles_must_be_lowercase() -> None:
     with pytest.raises(ValueError):
         Prefiltered(re.compile("x"), ("Exempt",))
-
-
-_ODD_TEXT = st.text(
-    alphabet=st.sampled_from(list("aZ09 ,.?-–’é\u212a\u017f\u0131\u0130ΣﬁⅠ²٣")) | st.characters(),
-    max_size=200,
-)
-
-
-@settings(max_examples=500, database=None, deadline=None)
-@given(_ODD_TEXT)
-def test_answer_key_is_the_regex_key(text: str) -> None:
-    from parsers.answers import _WORDS, _key
-
-    assert _key(text) == "".join(_WORDS.findall(text.lower()))[:60]
-
-
-@settings(max_examples=500, database=None, deadline=None)
-@given(_ODD_TEXT)
-def test_digit_check_is_the_regex_check(text: str) -> None:
-    from parsers.citations import _ANY_DIGIT, _has_digit
-
-    assert _has_digit(text) == (_ANY_DIGIT.search(text) is not None)
-    assert _has_digit(text.encode("ascii", "ignore").decode()) == any(
-        "0" <= c <= "9" for c in text if c.isascii()
-    )

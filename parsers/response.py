@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
+from parsers.answer_groups import collect_answers
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
     is_updated_line,
@@ -42,6 +43,7 @@ from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
 from parsers.reference import find_reference
 from parsers.sites import SITES, force_from_url, language_from_url
+from parsers.tables import read_tables
 
 # When the content root holds less than this share of the page's text, check the body.
 _ROOT_MIN_SHARE = 0.25
@@ -127,6 +129,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     request_text, questions, exemptions, outcome, ncnd, more = _semantic_fields(lines)
     warnings.extend(more)
     links, attachments = _links(tree, found.root, base)
+    tables = read_tables(found.root, lines)
     return Response(
         url=url,
         reference=reference,
@@ -141,6 +144,8 @@ def _parse(html: str | bytes, url: str) -> Response:
         body_text="\n".join(lines),
         links=links,
         attachments=attachments,
+        answers=collect_answers(questions, tables),
+        tables=tables,
         force=force_from_url(url),
         language=language_from_url(url),
         warnings=tuple(dict.fromkeys(warnings)),

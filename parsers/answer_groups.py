@@ -24,26 +24,31 @@ def collect_answers(
             continue
         numbers.setdefault(question.answer_id, []).append(question.number)
         texts.setdefault(question.answer_id, question.answer)
-    return tuple(
-        Answer(
-            answer_id,
-            tuple(numbers[answer_id]),
-            texts[answer_id],
-            tables_in(texts[answer_id], tables),
-        )
-        for answer_id in sorted(numbers)
-    )
+    answers = []
+    free = list(tables)  # a table is inside one answer at most: the first that holds it
+    for answer_id in sorted(numbers):
+        inside = tables_in(texts[answer_id], free)
+        free = [t for t in free if t.position not in inside]
+        answers.append(Answer(answer_id, tuple(numbers[answer_id]), texts[answer_id], inside))
+    return tuple(answers)
 
 
-def tables_in(text: str, tables: tuple[Table, ...]) -> tuple[int, ...]:
-    """Positions of the tables whose rows are consecutive lines of `text`."""
+def tables_in(text: str, tables: list[Table] | tuple[Table, ...]) -> tuple[int, ...]:
+    """Positions of the tables whose rows are consecutive lines of `text`, in order."""
     lines = text.split("\n")
     found = []
+    start = 0
     for table in tables:
         wanted = [row_line(row) for row in table.rows]
-        if any(
-            lines[i] == wanted[0] and lines[i : i + len(wanted)] == wanted
-            for i in range(len(lines) - len(wanted) + 1)
-        ):
+        at = next(
+            (
+                i
+                for i in range(start, len(lines) - len(wanted) + 1)
+                if lines[i] == wanted[0] and lines[i : i + len(wanted)] == wanted
+            ),
+            None,
+        )
+        if at is not None:
             found.append(table.position)
+            start = at + len(wanted)
     return tuple(found)

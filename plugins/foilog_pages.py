@@ -38,6 +38,10 @@ RESPONSE_ID_COLUMNS = {
         "links",
         "attachments",
         "attachment_table_rows",
+        "answers",
+        "response_tables",
+        "response_table_cells",
+        "response_table_rows",
     },
 }
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}

@@ -246,3 +246,17 @@ def test_the_record_as_json_has_answers_and_tables_as_lists() -> None:
     assert data["answers"][-1]["question_numbers"] == ["7", "8", "9", "10"]
     record = parse_response(TABLE_PAGE, "https://www.met.police.uk/foi-ai/metropolitan-police/x/")
     assert record.to_dict()["tables"][0]["rows"][0] == ["Year", "Cars & vans"]
+
+
+def test_two_answers_with_the_same_table_each_keep_their_own() -> None:
+    table = "<table><tr><th>Year</th><th>Count</th></tr><tr><td>2022</td><td>4</td></tr></table>"
+    page = TABLE_PAGE.replace(
+        "<p>Q2 - How many vans do you own?</p>",
+        f"{table}<p>Q2 - How many vans do you own?</p>",
+    ).replace(
+        "<p>Please see the table below.</p>",
+        f"<p>Please see the table below.</p>{table}",
+    )
+    record = parse_response(page, "https://www.met.police.uk/foi-ai/metropolitan-police/x/")
+    assert [a.question_numbers for a in record.answers] == [("1",), ("2",)]
+    assert [a.tables for a in record.answers] == [(1,), (2, 3, 4)]

@@ -79,7 +79,10 @@ def prepare_connection(conn):
 
 @hookimpl
 def extra_css_urls(datasette):
-    return [datasette.urls.path("/-/foilog/foilog.css")]
+    return [
+        datasette.urls.path("/-/foilog/foilog.css"),
+        datasette.urls.path("/-/foilog/foilog-answers.css"),
+    ]
 
 
 @hookimpl

@@ -10,6 +10,7 @@ something; otherwise folded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from parsers.sections import split_parts
@@ -32,6 +33,14 @@ _STATEMENT_LINES = 6
 _HEADING_WORDS = 12
 _HEADING_CHARS = 90
 _CLOSING_PUNCTUATION = tuple(".,;:?!\"'”’…")
+_ENDS_PARAGRAPH = tuple('.?!)"”’')
+# A line ending in one of these words runs on into the next: not a heading.
+_CONTINUES = frozenset(
+    "a an and as at by for from in into of on or that the this to under with".split()
+)
+_CITATION = re.compile(
+    r"^(?:(?:Sections?|S\.?)\s?\d{1,2}\b[^.]{0,80}$|.*\bRefusal Notice\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def decision_for(response: dict, answered: bool) -> Decision:
         outcome=outcome,
         words=OUTCOME_WORDS.get(outcome, OUTCOME_WORDS["unknown"]),
         statement=tuple(Paragraph(line) for line in statement),
-        reasons=tuple(Paragraph(line, _is_heading(line)) for line in reasons),
+        reasons=_paragraphs(reasons),
         reasons_open=outcome in WITHHELD or bool(response.get("ncnd")),
     )
 
@@ -72,24 +81,49 @@ def _statement_and_reasons(
     if parts.decision >= len(lines):
         return [], []
     after = [i for i in (parts.reasons, parts.disclosure, parts.closing) if i > parts.decision]
-    statement_end = min(after, default=len(lines))
-    statement = lines[parts.decision : statement_end]
-    if len(statement) > _STATEMENT_LINES:
-        statement = statement[:1]
+    block = lines[parts.decision : min(after, default=len(lines))]
+    if parts.reasons < 0 and outcome in WITHHELD and not answered:
+        # No "Reason for decision" heading: the reasoning follows the decision and the
+        # sections it cites.
+        cited = 1
+        while cited < len(block) and _cites(block[cited]):
+            cited += 1
+        return block[:cited], block[cited:]
+    statement = block if len(block) <= _STATEMENT_LINES else block[:1]
     if parts.reasons >= 0:
         end = parts.disclosure if parts.disclosure > parts.reasons else parts.closing
         return statement, lines[parts.reasons + 1 : end]
-    if outcome in WITHHELD and not answered and len(statement) == 1:
-        # No "Reason for decision" heading: the reasoning follows the decision itself.
-        end = parts.disclosure if parts.disclosure > parts.decision else parts.closing
-        return statement, lines[parts.decision + 1 : end]
     return statement, []
 
 
-def _is_heading(line: str) -> bool:
-    """ "Balance test", "Harm in confirming or denying that information is held"."""
+def _cites(line: str) -> bool:
+    """ "Section 24(2) - National Security", "This should be taken as a Refusal Notice ..."."""
+    return len(line) <= _HEADING_CHARS * 2 and bool(_CITATION.match(line))
+
+
+def _paragraphs(lines: list[str]) -> tuple[Paragraph, ...]:
+    return tuple(
+        Paragraph(
+            line,
+            _is_heading(
+                line, lines[i - 1] if i else "", lines[i + 1] if i + 1 < len(lines) else ""
+            ),
+        )
+        for i, line in enumerate(lines)
+    )
+
+
+def _is_heading(line: str, before: str, following: str) -> bool:
+    """ "Balance test", "Harm in confirming or denying that information is held": short,
+    unpunctuated, after a finished paragraph (not an item of "... includes the following")
+    and followed by a new sentence (not a line broken before "of ...")."""
+    last_word = line.rsplit(None, 1)[-1].lower() if line.strip() else ""
     return (
-        len(line) <= _HEADING_CHARS
+        bool(following)
+        and (not before or len(before) <= _HEADING_CHARS or before.endswith(_ENDS_PARAGRAPH))
+        and (following[:1].isupper() or following[:1].isdigit() or following[:1] in "“\"'(")
+        and last_word not in _CONTINUES
+        and len(line) <= _HEADING_CHARS
         and len(line.split()) <= _HEADING_WORDS
         and (line[:1].isupper() or line[:1].isdigit())
         and not line.endswith(_CLOSING_PUNCTUATION)

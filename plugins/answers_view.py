@@ -67,7 +67,8 @@ async def answer_groups(db: Database, response_id: str) -> list[QAGroup]:
     groups = _group([dict(row) for row in questions.rows], texts)
     for group in groups:
         if group.shown_with is None and group.answer_text:
-            group.blocks = split_blocks(group.answer_text, tables.get(group.answer_id, []))
+            inside = tables.get(group.answer_id, []) if group.answer_id is not None else []
+            group.blocks = split_blocks(group.answer_text, inside)
     return groups
 
 
@@ -77,21 +78,23 @@ def _group(questions: list[dict], texts: dict[int, str]) -> list[QAGroup]:
     for q in questions:
         answer_id = q["answer_id"] if q["answer_id"] in texts else None
         text = texts[answer_id] if answer_id is not None else q["answer"]
-        last = groups[-1] if groups else None
-        same = last is not None and (
-            (answer_id is not None and last.answer_id == answer_id)
-            or (answer_id is None and last.answer_id is None and last.answer_text == text)
-        )
-        if not same:
-            last = QAGroup(answer_id=answer_id, answer_text=text)
+        if not groups or not _continues(groups[-1], answer_id, text):
+            group = QAGroup(answer_id=answer_id, answer_text=text)
             if answer_id is not None and answer_id in first_of:
-                last.shown_with = first_of[answer_id]
-            groups.append(last)
+                group.shown_with = first_of[answer_id]
+            groups.append(group)
         number = q["number"] or str(q["position"])
-        last.questions.append({"number": number, "text": q["text"]})
+        groups[-1].questions.append({"number": number, "text": q["text"]})
         if answer_id is not None:
             first_of.setdefault(answer_id, number)
     return groups
+
+
+def _continues(group: QAGroup, answer_id: int | None, text: str | None) -> bool:
+    """The question shares the group's answer (or, with no answer ids, its words or lack)."""
+    if answer_id is not None:
+        return group.answer_id == answer_id
+    return group.answer_id is None and group.answer_text == text
 
 
 async def _tables(db: Database, response_id: str) -> dict[int, list[TableView]]:

@@ -202,3 +202,19 @@ def test_the_mirror_tables_are_cells_researchers_can_query(archive_path):
         "select count(*) from response_tables where answer_id is not null"
     ).fetchone()
     assert in_answers[0] >= 10
+
+
+@pytest.mark.parametrize(
+    "name", ["answers", "response_tables", "response_table_cells", "response_table_rows"]
+)
+async def test_the_answer_tables_are_browsable(ds, name):
+    page = await ds.client.get(f"/foi/{name}")
+    assert page.status_code == 200
+    data = (await ds.client.get(f"/foi/{name}.json?_shape=objects")).json()
+    assert data["rows"], f"{name} has no rows"
+    assert 'href="/response/metropolitan-police/' in page.text  # response ids link to the page
+
+
+async def test_answers_can_be_searched_in_datasette(ds):
+    data = (await ds.client.get("/foi/answers.json?_search=outside&_shape=objects")).json()
+    assert any(row["response_id"] == SEED_001_ID for row in data["rows"])

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
+from db.answers import replace_answers
 from db.events import record_event
 from parsers.record import Response
 
@@ -242,9 +243,12 @@ def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -
     for table in ("questions", "response_exemptions", "links"):
         conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
     conn.executemany(
-        "INSERT INTO questions (response_id, position, number, text, answer) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(rid, i, q.number, q.text, q.answer) for i, q in enumerate(response.questions, 1)],
+        "INSERT INTO questions (response_id, position, number, text, answer, answer_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (rid, i, q.number, q.text, q.answer, q.answer_id)
+            for i, q in enumerate(response.questions, 1)
+        ],
     )
     # Seed names for sections the catalogue does not know (or before it is loaded).
     conn.executemany(
@@ -264,6 +268,7 @@ def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -
         "INSERT INTO links (response_id, position, text, url) VALUES (?, ?, ?, ?)",
         [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
     )
+    replace_answers(db, rid, response)
 
 
 def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response, now: str) -> None:

@@ -15,7 +15,6 @@ import sqlite_utils
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
-SCHEMA_VERSION = 6
 # Reserved migration numbers while several branches add tables (keep in this order):
 # 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
 # 6 attachment tables as a migration, 7 WARC/import provenance.
@@ -271,6 +270,55 @@ FROM attachment_rows r JOIN attachments a ON a.id = r.attachment_id
 """
 
 
+# Each answer once with the questions it answers (`questions.answer_id` points at it),
+# and the page's data tables as cells; loaded by db/answers.py.
+_V4 = """
+CREATE TABLE answers (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,      -- 1, 2, ... in the order the reply gives them
+    question_numbers TEXT NOT NULL, -- JSON list: ["7", "8", "9", "10"]
+    question_count INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    table_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (response_id, position)
+);
+ALTER TABLE questions ADD COLUMN answer_id INTEGER;
+CREATE TABLE response_tables (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,      -- 1, 2, ... in page order
+    answer_id INTEGER,              -- answers.position of the answer holding it; NULL: none
+    row_count INTEGER NOT NULL,
+    column_count INTEGER NOT NULL,
+    header_rows INTEGER NOT NULL DEFAULT 0,
+    line INTEGER NOT NULL,          -- its first row's index in body_text's lines (0 = first)
+    PRIMARY KEY (response_id, position)
+);
+CREATE TABLE response_table_cells (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    table_position INTEGER NOT NULL,
+    row INTEGER NOT NULL,           -- 1 = first row, heading rows included
+    col INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    header INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (response_id, table_position, row, col)
+);
+CREATE VIEW response_table_rows AS
+SELECT c.response_id, c.table_position, c.row, max(c.header) AS header,
+    json_group_array(c.text) AS cells,
+    json_group_object(coalesce(nullif(h.text, ''), 'column ' || c.col), c.text) AS record
+FROM (SELECT * FROM response_table_cells ORDER BY response_id, table_position, row, col) c
+JOIN response_tables t ON t.response_id = c.response_id AND t.position = c.table_position
+LEFT JOIN response_table_cells h ON h.response_id = c.response_id
+    AND h.table_position = c.table_position AND h.row = t.header_rows AND h.col = c.col
+GROUP BY c.response_id, c.table_position, c.row
+"""
+
+
+def _migrate_v4(db: sqlite_utils.Database) -> None:
+    for statement in _statements(_V4) + fts_sql("answers", ("text",)):
+        db.conn.execute(statement)
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -284,7 +332,9 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     2: _script(_V2),
     3: _script(_V3),
     6: _script(_V6),
+    4: _migrate_v4,
 }
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 class SchemaError(Exception):
@@ -308,7 +358,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             f"archive schema version {found} is newer than this foilog knows ({known}): "
             "upgrade foilog before writing to it"
         )
-    for version in sorted(MIGRATIONS):
+    # Each migration is applied once by its own number (not "everything above the
+    # highest"), so migrations numbered on parallel branches can land in any order.
+    for version in sorted(set(MIGRATIONS) - applied_versions(db)):
         _apply(db, version)
     sync_catalogue(db)
 
@@ -318,11 +370,15 @@ def current_version(db: sqlite_utils.Database) -> int:
     return row[0] or 0
 
 
+def applied_versions(db: sqlite_utils.Database) -> set[int]:
+    return {v for (v,) in db.conn.execute("SELECT version FROM schema_version")}
+
+
 def _apply(db: sqlite_utils.Database, version: int) -> None:
     # One IMMEDIATE transaction per migration: two processes starting at once must not
     # both run it, and a failure leaves the archive at the previous version.
     with transaction(db):
-        if current_version(db) < version:
+        if version not in applied_versions(db):
             MIGRATIONS[version](db)
             db.conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",

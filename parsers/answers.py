@@ -8,6 +8,12 @@ restatement with other words after the label ("Q1 - 45", "Question 1: 45") is an
 in line. A bare "3." continues the answers only while the reply numbers that way: once
 the reply uses "Q1 -" labels, or a list inside an answer restarts at "1.", a bare
 number must repeat the question's words. A question never restated gets None.
+
+A line naming a run of questions ("Q5 – Q5d", "Questions 7 – 10:", see
+`parsers.answer_ranges`) opens one answer for all of them; when restated questions of
+the run follow it at once, it was a heading and only those restated share the answer.
+Each answer is numbered once (1, 2, ... in reading order) and every question it answers
+gets that number, so an answer shared by several questions is kept once.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsers.answer_ranges import read_range
 from parsers.numbering import Label, Sequence, read_label
 from parsers.sections import Parts
 
@@ -61,20 +68,28 @@ class _Group:
     numbers: list[str] = field(default_factory=list)
     answer: list[str] = field(default_factory=list)
     skip: set[str] = field(default_factory=set)  # lines of the restated question text
+    covers: list[str] = field(default_factory=list)  # named by a range line ("Q5 – Q5d")
+    heading: str | None = None  # the range line's own words: an answer, or a heading
+
+
+# Answers by question number, and the answer number (1, 2, ...) each question shares.
+AnswerIds = dict[str, int]
 
 
 def read_answers(
     lines: list[str], parts: Parts, questions: list[Asked], *, single: bool
-) -> tuple[dict[str, str | None], list[tuple[str, str, str | None]]]:
+) -> tuple[dict[str, str | None], list[tuple[str, str, str | None]], AnswerIds]:
     """Answers by question number; or, when the request had no labels and the reply
-    restates Q1, Q2..., the questions read from the reply as (number, text, answer)."""
+    restates Q1, Q2..., the questions read from the reply as (number, text, answer).
+    Then the answer number of each answered question (questions answered together share
+    one)."""
     start, end = parts.answers_start, parts.answers_end
     if start < 0 or start >= end:
-        return {}, []
+        return {}, [], {}
     if single:
-        from_reply = _questions_in_reply(lines, start, end)
+        from_reply, reply_ids = _questions_in_reply(lines, start, end)
         if len(from_reply) >= (2 if questions else 1):
-            return {}, from_reply
+            return {}, from_reply, reply_ids
     by_number = {q.number: q for q in questions}
     by_text = {}
     for q in questions:
@@ -82,6 +97,7 @@ def read_answers(
         if len(key) >= 12:
             by_text[key] = q.number
     answers: dict[str, str | None] = {}
+    ids: AnswerIds = {}
     group: _Group | None = None
     order = [q.number for q in questions]
     last_index = -1
@@ -91,6 +107,20 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
+        span = None if TABLE_SPLIT in line else read_range(line, order)
+        if span is not None:
+            if group is not None and (group.answer or group.covers):
+                _flush(group, answers, ids)
+                group = None
+            group = group or _Group()
+            group.covers = list(span.numbers)
+            for number in span.numbers:
+                group.skip.update(_key(text) for text in by_number[number].lines)
+            if span.answer is not None:
+                group.answer.append(span.answer)
+                group.heading = span.answer
+            last_index = order.index(span.numbers[-1 if span.answer else 0]) - (not span.answer)
+            continue
         head = None if TABLE_SPLIT in line else read_label(line)
         found = (
             _answer_label(line, order)
@@ -113,8 +143,10 @@ def read_answers(
             trust_sequence = False
         last_index = order.index(numbers[-1])
         context = _context(label, context)
+        if group is not None and _was_heading(group, numbers):
+            group = _Group()  # "Questions 7-10 relate to ..." then "Q7 - ...": a heading
         if group is not None and (group.answer or inline is not None):
-            _flush(group, answers)
+            _flush(group, answers, ids)
             group = None
         if group is None:
             group = _Group()
@@ -124,10 +156,22 @@ def read_answers(
         if inline is not None:
             group.answer.append(inline)
     if group is not None:
-        _flush(group, answers)
+        _flush(group, answers, ids)
     if single and questions and not answers:
-        answers[questions[0].number] = _whole_answer(lines, parts, questions[0])
-    return answers, []
+        whole = _whole_answer(lines, parts, questions[0])
+        answers[questions[0].number] = whole
+        if whole is not None:
+            ids[questions[0].number] = 1
+    return answers, [], ids
+
+
+def _was_heading(group: _Group, numbers: list[str]) -> bool:
+    """A range line whose words are all the group holds, followed by its own questions."""
+    return (
+        bool(group.covers)
+        and group.answer == [group.heading]
+        and all(n in group.covers for n in numbers)
+    )
 
 
 def _answer_marker(
@@ -203,7 +247,7 @@ def _repeats_question(line: str, group: _Group, by_number: dict) -> bool:
     """A line of the restated question under its label ("Question 1" then the text)."""
     if _key(line) in group.skip:
         return True
-    asked = by_number[group.numbers[-1]].lines
+    asked = by_number[(group.numbers or group.covers)[-1]].lines
     if not line.endswith("?") or len(line) <= 20:
         return False  # an answer may echo the question's words; a restated question asks
     return _restates(line, asked) and _restates(" ".join(asked), [line])
@@ -237,8 +281,9 @@ def _resolve(label: Label, context: tuple[str, str]) -> str | None:
 
 def _questions_in_reply(
     lines: list[str], start: int, end: int
-) -> list[tuple[str, str, str | None]]:
-    """Questions restated as "Q1 - ...", "Question 2: ..." in the reply, with answers."""
+) -> tuple[list[tuple[str, str, str | None]], AnswerIds]:
+    """Questions restated as "Q1 - ...", "Question 2: ..." in the reply, with answers;
+    and the answer numbers (a run of restated questions shares the answer after it)."""
     seq = Sequence()
     found: list[list] = []  # [number, text, answer lines]
     for i in range(start, end):
@@ -268,15 +313,18 @@ def _questions_in_reply(
         elif found:
             found[-1][2].append(line)
     result = []
+    ids: AnswerIds = {}
     pending: list[list] = []
     for number, text, answer in found:
         pending.append([number, text])
         if answer:
             joined = "\n".join(answer)
             result.extend((n, t, joined) for n, t in pending)
+            answer_id = max(ids.values(), default=0) + 1
+            ids.update((n, answer_id) for n, _ in pending)
             pending = []
     result.extend((n, t, None) for n, t in pending)
-    return result
+    return result, ids
 
 
 def _whole_answer(lines: list[str], parts: Parts, question: Asked) -> str | None:
@@ -306,13 +354,19 @@ _ANSWER_TAG = re.compile(
 )
 
 
-def _flush(group: _Group, answers: dict[str, str | None]) -> None:
+def _flush(group: _Group, answers: dict[str, str | None], ids: AnswerIds) -> None:
     if group.answer:
         group.answer[0] = _ANSWER_TAG.sub("", group.answer[0], count=1)  # "Answer: 118 horses"
     text = "\n".join(group.answer).strip() or None
-    for number in group.numbers:
-        if answers.get(number) is None:
-            answers[number] = text
+    # Restated questions under a range line are the ones answered; else the whole range.
+    numbers = dict.fromkeys(group.numbers or group.covers)
+    taken = [n for n in numbers if answers.get(n) is None]
+    if text is None or not taken:
+        return
+    answer_id = max(ids.values(), default=0) + 1
+    for number in taken:
+        answers[number] = text
+        ids[number] = answer_id
 
 
 def _restates(text: str, question_lines: list[str]) -> bool:

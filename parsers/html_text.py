@@ -110,6 +110,8 @@ _ALREADY_NUMBERED = re.compile(
     r"|q\s?\d|question\s*\d)",
     re.I,
 )
+# Between the cells of a data table's row on its line (`parsers.tables` reads it back).
+TABLE_CELL_SEPARATOR = " | "
 _LAYOUT_CELL_CHARS = 3000
 _LAYOUT_INSIDE_CELL = "td h1, td h2, td h3, td table, th table, td form, td nav, td main"
 _BLOCKS_IN_CELL = "p, div, ul, ol, h4, h5, h6, blockquote"
@@ -196,7 +198,7 @@ def text_lines(root) -> list[str]:
             elif tag in _LIST_TAGS:
                 lists.append(_list_context(node, tag))
             elif tag == "table":
-                tables.append(_is_data_table(node))
+                tables.append(is_data_table(node))
                 cells.append(0)
             elif tag == "tr":
                 if cells:
@@ -206,7 +208,7 @@ def text_lines(root) -> list[str]:
         elif tag in _CELL_TAGS:
             if tables and tables[-1]:
                 if cells[-1]:
-                    out.buf.append(" | ")
+                    out.buf.append(TABLE_CELL_SEPARATOR)
                 cells[-1] += 1
                 out.in_cell += 1
             else:
@@ -327,7 +329,7 @@ def _int_or(value: str | None, default: int) -> int:
         return default
 
 
-def _is_data_table(table) -> bool:
+def is_data_table(table) -> bool:
     """A table of data (rows of several cells) rather than one used for page layout.
 
     Layout tables (old CMS templates: a menu cell beside a content cell) have one cell

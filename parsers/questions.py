@@ -64,7 +64,7 @@ def parse_questions(
         questions = []
     if parts.decision >= len(lines):
         warnings.append("no decision found: the whole text was read as the request")
-    answers, from_reply = read_answers(lines, parts, questions, single=not numbered)
+    answers, from_reply, answer_ids = read_answers(lines, parts, questions, single=not numbered)
     if from_reply:
         warnings.append("questions taken from the restated questions in the reply")
         questions = [Asked(number, [text]) for number, text, _ in from_reply]
@@ -72,7 +72,10 @@ def parse_questions(
     if not questions:
         warnings.append("no request text found")
     result = tuple(
-        Question(q.number, "\n".join(q.lines).strip(), answers.get(q.number)) for q in questions
+        Question(
+            q.number, "\n".join(q.lines).strip(), answers.get(q.number), answer_ids.get(q.number)
+        )
+        for q in questions
     )
     if len(result) > 1 and parts.disclosure >= 0 and all(q.answer is None for q in result):
         warnings.append("answers could not be matched to the questions")

@@ -30,6 +30,37 @@ class Question:
     number: str
     text: str
     answer: str | None = None
+    # `Answer.position` of the answer this question shares with the others it was
+    # answered with (one answer to "Q5 - Q5d"); None when the reply does not answer it.
+    answer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table on the page, as rows of cell texts (see `parsers.tables`).
+
+    `line` is the index of its first row in `body_text.split("\n")` (each row is one
+    body line, cells joined with " | "); `header_rows` leading rows are headings
+    (`<thead>` or all `<th>`).
+    """
+
+    position: int
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as the force wrote it, once, with the questions it answers.
+
+    `tables` are the `Table.position`s of the tables inside its text.
+    """
+
+    position: int
+    question_numbers: tuple[str, ...]
+    text: str
+    tables: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,8 @@ class Response:
     body_text: str
     links: tuple[Link, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    tables: tuple[Table, ...] = ()
     # The platform's English force slug ("metropolitan-police"), None when the URL is
     # not under /foi-ai/<force>/; `language` is "cy" for Welsh (/cy-GB/) pages.
     force: str | None = None
@@ -106,4 +139,9 @@ class ListingPage:
 
 
 def _listify(pairs: list[tuple[str, object]]) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in pairs}
+    return {k: _as_list(v) for k, v in pairs}
+
+
+def _as_list(value: object) -> object:
+    """Tuples, nested ones too (a table's rows of cells), as lists: what JSON gives back."""
+    return [_as_list(v) for v in value] if isinstance(value, tuple) else value

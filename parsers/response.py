@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from parsers import content, semantic
+from parsers.answer_groups import collect_answers
 from parsers.body_dates import printed_dates
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
 from parsers.dates import (
@@ -47,6 +48,7 @@ from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
 from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
+from parsers.tables import read_tables
 
 # When the content root holds less than this share of the page's text, check the body.
 _ROOT_MIN_SHARE = 0.25
@@ -128,6 +130,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     found_meaning = _semantic_fields(lines)
     warnings.extend(found_meaning.warnings)
     links, attachments = _links(tree, found.root, base)
+    tables = read_tables(found.root, lines)
     return Response(
         url=url,
         reference=reference.value if reference else None,
@@ -142,6 +145,8 @@ def _parse(html: str | bytes, url: str) -> Response:
         body_text="\n".join(lines),
         links=links,
         attachments=attachments,
+        answers=collect_answers(found_meaning.questions, tables),
+        tables=tables,
         force=force,
         language=language_from_url(url),
         reference_source=reference.source if reference else None,

@@ -38,6 +38,10 @@ RESPONSE_ID_COLUMNS = {
         "links",
         "attachments",
         "attachment_table_rows",
+        "answers",
+        "response_tables",
+        "response_table_cells",
+        "response_table_rows",
     },
 }
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
@@ -75,7 +79,10 @@ def prepare_connection(conn):
 
 @hookimpl
 def extra_css_urls(datasette):
-    return [datasette.urls.path("/-/foilog/foilog.css")]
+    return [
+        datasette.urls.path("/-/foilog/foilog.css"),
+        datasette.urls.path("/-/foilog/foilog-answers.css"),
+    ]
 
 
 @hookimpl

@@ -10,7 +10,9 @@ import json
 
 from datasette.database import Database
 
+from plugins.answers_view import answer_groups
 from plugins.chart import Chart, build_chart
+from plugins.decision_view import decision_for
 
 ATTACHMENT_PREVIEW_CHARS = 1200
 
@@ -74,9 +76,13 @@ async def response_context(db: Database, response_id: str) -> dict | None:
     links = await db.execute(
         "SELECT text, url FROM links WHERE response_id = ? ORDER BY position", [response_id]
     )
+    groups = await answer_groups(db, response_id)
+    answered = any(group.answer_text for group in groups)
     return {
         "response": dict(row),
         "warnings": _json_list(row["warnings"]),
+        "qa_groups": groups,
+        "decision": decision_for(dict(row), answered),
         "questions": [dict(r) for r in questions.rows],
         "exemptions": [dict(r) for r in exemptions.rows],
         "attachments": [dict(r) for r in attachments.rows],

@@ -55,6 +55,7 @@ def test_schema_is_idempotent_wal_and_versioned(tmp_path):
         "exemption_counts_by_month",
         "outcome_counts_by_month",
         "attachment_table_rows",
+        "response_table_rows",
     }
     assert {"attachment_sheets", "attachment_rows", "attachment_state"} <= set(
         database.table_names()

@@ -28,6 +28,8 @@ SETTINGS = {
     "allow_download": True,
     "allow_csv_stream": True,
     "allow_facet": True,
+    # Suggestions offered hashes and timestamps; the useful facets are in metadata.yml.
+    "suggest_facets": False,
     "truncate_cells_html": 300,
 }
 

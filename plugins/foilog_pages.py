@@ -20,7 +20,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response, asgi_static
 from jinja2 import FileSystemLoader
 
-from plugins import feeds, history_pages, quiet, sqlfunctions
+from plugins import browse_tables, feeds, history_pages, quiet, sqlfunctions
 from plugins.common import DATABASE, archive, response_path
 from plugins.pages import home_context, human_bytes, response_context
 from plugins.search_page import search_view
@@ -114,6 +114,16 @@ async def download_archive(datasette):
     return AsgiFileDownload(
         snapshot, filename=f"{DATABASE}.db", content_type="application/vnd.sqlite3"
     )
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: browse_tables.hide_long_columns(app, DATABASE)
+
+
+@hookimpl
+def register_facet_classes():
+    return [browse_tables.MonthFacet]
 
 
 @hookimpl

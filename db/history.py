@@ -183,7 +183,7 @@ def summarise(old: _Parsed, new: _Parsed) -> str:
     if len(old.answers) != len(new.answers):
         notes.append(f"questions {len(old.answers)} → {len(new.answers)}")
     elif old.answers != new.answers:
-        notes.append("answers changed")
+        notes.append("questions or answers changed")
     if old.sections != new.sections:
         notes.append("exemptions changed")
     if old.outcome != new.outcome:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from datasette.utils.asgi import Response
-from feedgen.feed import FeedGenerator
 
 from db.history import recent_changes
 from db.search import SearchFilters, newest_added
@@ -19,6 +19,7 @@ from plugins.common import absolute, archive, force_name, response_path
 
 FEED_ENTRIES = 50
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 EVENT_WORDS = {
     "changed": "Changed",
     "removed": "Removed from the force's website",
@@ -26,41 +27,62 @@ EVENT_WORDS = {
 }
 
 
-def _feed(request, title: str, subtitle: str, page_url: str) -> FeedGenerator:
-    fg = FeedGenerator()
-    fg.id(str(request.url))
-    fg.title(title)
-    fg.subtitle(subtitle)
-    fg.author({"name": "foilog"})
-    fg.link(href=str(request.url), rel="self")
-    fg.link(href=page_url, rel="alternate")
-    fg.generator("foilog")
-    return fg
+class _Feed:
+    """A minimal Atom 1.0 document (feedgen 1.0 drops `rel` from entry links)."""
+
+    def __init__(self, request, title: str, subtitle: str, page_url: str) -> None:
+        self.root = ElementTree.Element("feed", xmlns=ATOM_NS)
+        _text(self.root, "id", str(request.url))
+        _text(self.root, "title", title)
+        _text(self.root, "subtitle", subtitle)
+        self.updated = _text(self.root, "updated", "")
+        _text(ElementTree.SubElement(self.root, "author"), "name", "foilog")
+        ElementTree.SubElement(self.root, "link", href=str(request.url), rel="self")
+        ElementTree.SubElement(self.root, "link", href=page_url, rel="alternate")
+        _text(self.root, "generator", "foilog")
+
+    def entry(self, *, entry_id, title, updated, link, related, author, text) -> None:
+        entry = ElementTree.SubElement(self.root, "entry")
+        _text(entry, "id", entry_id)
+        _text(entry, "title", title)
+        _text(entry, "updated", _date(updated))
+        ElementTree.SubElement(entry, "link", href=link, rel="alternate")
+        if related:
+            ElementTree.SubElement(
+                entry, "link", href=related, rel="related", title="On the force's website"
+            )
+        _text(ElementTree.SubElement(entry, "author"), "name", author)
+        _text(entry, "content", text).set("type", "text")
+
+    def response(self, newest: str | None) -> Response:
+        self.updated.text = _date(newest)
+        body = ElementTree.tostring(self.root, encoding="unicode", xml_declaration=True)
+        return Response(body, content_type=CONTENT_TYPE)
 
 
-def _entry(fg, datasette, request, *, entry_id, title, updated, response_id, url, force, text):
-    entry = fg.add_entry(order="append")
-    entry.id(entry_id)
-    entry.title(title)
-    entry.updated(_date(updated))
-    entry.link(href=absolute(request, response_path(datasette, response_id)), rel="alternate")
-    if url:
-        entry.link(href=url, rel="related", title="On the force's website")
-    entry.author({"name": force_name(force) or "Unknown force"})
-    entry.content(text, type="text")
+def _text(parent, tag: str, text: str):
+    element = ElementTree.SubElement(parent, tag)
+    element.text = text
+    return element
 
 
-def _date(value: str | None) -> datetime:
+def _entry(feed: _Feed, datasette, request, *, response_id, url, force, **fields) -> None:
+    feed.entry(
+        link=absolute(request, response_path(datasette, response_id)),
+        related=url,
+        author=force_name(force) or "Unknown force",
+        **fields,
+    )
+
+
+def _date(value: str | None) -> str:
     try:
         parsed = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _finish(fg: FeedGenerator, newest: str | None) -> Response:
-    fg.updated(_date(newest))
-    return Response(fg.atom_str(pretty=True), content_type=CONTENT_TYPE)
+        parsed = datetime(1970, 1, 1, tzinfo=UTC)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # the archive stores UTC
+    return parsed.isoformat(timespec="seconds")
 
 
 async def search_feed(datasette, request, filters: SearchFilters) -> Response:
@@ -71,13 +93,13 @@ async def search_feed(datasette, request, filters: SearchFilters) -> Response:
     title = f"foilog: new responses matching {described}" if described else "foilog: new responses"
     args = filters.to_args(sort="newest", page=1)
     page = absolute(request, datasette.urls.path("/search") + "?" + urlencode(args))
-    fg = _feed(request, title, "Responses newly added to the archive, newest first.", page)
+    feed = _Feed(request, title, "Responses newly added to the archive, newest first.", page)
     for hit, excerpt in items:
         facts = " · ".join(
             x for x in (hit.reference, hit.month, (hit.outcome or "").replace("_", " ")) if x
         )
         _entry(
-            fg,
+            feed,
             datasette,
             request,
             entry_id=hit.url,
@@ -88,13 +110,13 @@ async def search_feed(datasette, request, filters: SearchFilters) -> Response:
             force=hit.force,
             text=f"{facts}\n\n{excerpt.strip()}",
         )
-    return _finish(fg, items[0][0].first_seen if items else None)
+    return feed.response(items[0][0].first_seen if items else None)
 
 
 async def changes_feed(datasette, request) -> Response:
     items = await archive(datasette).execute_fn(lambda conn: recent_changes(conn, FEED_ENTRIES))
     page = absolute(request, datasette.urls.path("/"))
-    fg = _feed(
+    feed = _Feed(
         request,
         "foilog: changes and removals",
         "Responses the force changed, removed or put back, newest first.",
@@ -102,7 +124,7 @@ async def changes_feed(datasette, request) -> Response:
     )
     for item in items:
         _entry(
-            fg,
+            feed,
             datasette,
             request,
             entry_id=f"urn:foilog:event:{item.event_id}",
@@ -115,7 +137,7 @@ async def changes_feed(datasette, request) -> Response:
             text=f"{EVENT_WORDS.get(item.event, item.event)} on {item.at}. "
             "The response page lists every version we hold and what changed.",
         )
-    return _finish(fg, items[0].at if items else None)
+    return feed.response(items[0].at if items else None)
 
 
 async def changes_view(datasette, request):

@@ -176,7 +176,7 @@ def citation(r: dict, archive_url: str) -> dict:
         month,
         f"Original: {r['url']}",
         f"Archived by foilog: {archive_url}",
-        f"retrieved {retrieved}" if retrieved else "",
+        f"Retrieved {retrieved}" if retrieved else "",
     ]
     return {"line": ". ".join(p for p in parts if p) + ".", "month": month, "retrieved": retrieved}
 

@@ -74,7 +74,14 @@ class _FirstSignalStops:
     show_default=True,
     help="interface to listen on (0.0.0.0 to serve the network)",
 )
-def serve(db_path: Path | None, port: int, host: str) -> None:
+@click.option(
+    "--pages-db",
+    "pages_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="raw page store for versions and archived copies [default: pages.db next to --db]",
+)
+def serve(db_path: Path | None, port: int, host: str, pages_path: Path | None) -> None:
     """Serve the archive read-only with Datasette, foilog's pages and feeds.
 
     Safe while the nightly refresh writes (the archive is in WAL mode). The first
@@ -102,7 +109,7 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
         from plugins.app import serve as run_server
 
         try:
-            run_server(db_path, host=host, port=port, announce=announce)
+            run_server(db_path, host=host, port=port, announce=announce, pages_path=pages_path)
         except ArchiveError as error:
             raise MissingFile(str(error)) from error
     except KeyboardInterrupt:

@@ -35,6 +35,8 @@ SETTINGS = {
     "allow_download": True,
     "allow_csv_stream": True,
     "allow_facet": True,
+    # Suggestions offered hashes and timestamps; the useful facets are in metadata.yml.
+    "suggest_facets": False,
     "truncate_cells_html": 300,
 }
 
@@ -77,13 +79,21 @@ def check_archive(db_path: Path) -> None:
         raise ArchiveError(f"{db_path} is not a foilog archive (no responses table)")
 
 
-def build_datasette(db_path: Path | str, metadata: dict | None = None) -> Datasette:
-    """The configured Datasette instance, with the archive mounted as `foi`."""
-    ds = Datasette(
-        [],
-        metadata=metadata if metadata is not None else load_metadata(),
-        settings=SETTINGS,
-    )
+def build_datasette(
+    db_path: Path | str, metadata: dict | None = None, pages_path: Path | str | None = None
+) -> Datasette:
+    """The configured Datasette instance, with the archive mounted as `foi`.
+
+    `pages_path` is the raw page store the response pages read versions and archived
+    copies from; by default `pages.db` next to the archive, when there is one.
+    """
+    metadata = dict(metadata if metadata is not None else load_metadata())
+    pages = Path(pages_path) if pages_path else Path(db_path).with_name("pages.db")
+    if pages.is_file():
+        plugins = dict(metadata.get("plugins") or {})
+        plugins["foilog"] = {**plugins.get("foilog", {}), "pages_db": str(pages)}
+        metadata["plugins"] = plugins
+    ds = Datasette([], metadata=metadata, settings=SETTINGS)
     ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE)
     return ds
 
@@ -93,12 +103,15 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8001,
     announce: Callable[[str], None] = print,
+    pages_path: Path | None = None,
 ) -> None:
     """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
     import uvicorn
 
     check_archive(db_path)
-    ds = build_datasette(db_path)
+    if pages_path is not None and not pages_path.is_file():
+        raise ArchiveError(f"no raw page store at {pages_path}")
+    ds = build_datasette(db_path, pages_path=pages_path)
     asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
     sock = _listen(host, port)  # bound before we say we are serving
     port = sock.getsockname()[1]  # the one the OS gave for --port 0

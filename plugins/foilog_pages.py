@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markupsafe
 from datasette import hookimpl
@@ -20,14 +20,15 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response, asgi_static
 from jinja2 import FileSystemLoader
 
-from plugins import sqlfunctions
+from plugins import browse_tables, feeds, history_pages, quiet, sqlfunctions
+from plugins.common import DATABASE, archive, response_path
 from plugins.pages import home_context, human_bytes, response_context
+from plugins.search_page import search_view
 from plugins.snapshot import SnapshotCache
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-DATABASE = "foi"
 # Columns holding a response id, per table/view (None: canned queries on the archive).
 RESPONSE_ID_COLUMNS = {
     "id": {None, "responses", "responses_with_exemptions"},
@@ -47,17 +48,6 @@ RESPONSE_ID_COLUMNS = {
 TITLE_TABLES = {None, "responses", "responses_with_exemptions"}
 SNAPSHOTS = SnapshotCache()
 SAFE_SCHEMES = {"http", "https", "mailto"}
-
-
-def archive(datasette):
-    """The archive database: `foi`, or the only database being served."""
-    if DATABASE in datasette.databases:
-        return datasette.get_database(DATABASE)
-    return datasette.get_database()
-
-
-def response_path(datasette, response_id: str) -> str:
-    return datasette.urls.path("/response/" + quote(response_id, safe="/"))
 
 
 @hookimpl
@@ -89,6 +79,9 @@ def extra_css_urls(datasette):
 def register_routes():
     return [
         (r"^/$", home),
+        (r"^/search(\.(?P<format>json|csv|atom))?$", search_view),
+        *feeds.ROUTES,
+        *history_pages.ROUTES,  # before /response/<id>: ids contain slashes
         (r"^/response/(?P<response_id>.+?)/?$", response_page),
         (r"^/-/foilog/(?P<path>.*)$", asgi_static(str(STATIC))),
         (rf"^/{DATABASE}\.db$", download_archive),
@@ -107,7 +100,12 @@ async def response_page(datasette, request):
     response_id = unquote(request.url_vars["response_id"])
     context = await response_context(archive(datasette), response_id)
     if context is None:
-        raise NotFound(f"No response with id {response_id!r} in the archive")
+        # A reference works as well as an id: /response/01.FOI.24.036818
+        found = await history_pages.redirect_reference(datasette, response_id)
+        if found is not None:
+            return found
+        raise NotFound(f"No response with id or reference {response_id!r} in the archive")
+    context.update(await history_pages.history_context(datasette, request, context["response"]))
     context.update(database=archive(datasette).name, metadata=datasette.metadata())
     return Response.html(
         await datasette.render_template("foilog_response.html", context, request=request)
@@ -123,6 +121,21 @@ async def download_archive(datasette):
     return AsgiFileDownload(
         snapshot, filename=f"{DATABASE}.db", content_type="application/vnd.sqlite3"
     )
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: browse_tables.hide_long_columns(app, DATABASE)
+
+
+@hookimpl
+def register_facet_classes():
+    return [browse_tables.MonthFacet]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return quiet.handle_exception(datasette, request, exception)
 
 
 @hookimpl

@@ -1,9 +1,6 @@
 """SQL functions the canned queries use, registered on every Datasette connection.
 
-- `fts_query(q)`: turns what a person types into a safe FTS5 query. Raw FTS5 syntax
-  makes `s.40(2)` or an unbalanced quote a syntax error; here every word becomes a
-  quoted term, "double-quoted phrases" stay phrases, OR/NOT stay operators, and a
-  trailing `*` stays a prefix search.
+- `fts_query(q)`: what a person types as a safe FTS5 query (db/fts.py).
 - `feed_entry_html(reference, month, outcome, request_text)`: escaped HTML for an Atom
   entry (datasette-atom sanitises it again with bleach).
 - `atom_date(text)`: an ISO timestamp with a timezone, as Atom requires.
@@ -12,32 +9,13 @@
 from __future__ import annotations
 
 import html
-import re
 import sqlite3
 from datetime import UTC, datetime
 
-_TOKEN = re.compile(r'"[^"]*"\*?|\S+')
-_OPERATORS = {"OR", "NOT", "AND"}
+from db.fts import fts_query
+
 _EPOCH = "1970-01-01T00:00:00+00:00"
 FEED_EXCERPT_CHARS = 600
-
-
-def fts_query(q: str | None) -> str:
-    parts: list[str] = []
-    for token in _TOKEN.findall(q or ""):
-        if token in _OPERATORS:
-            if parts and parts[-1] not in _OPERATORS:
-                parts.append(token)
-            continue
-        prefix = token.endswith("*")
-        text = token.rstrip("*").strip('"').replace('"', '""')
-        if not text.strip():
-            continue
-        parts.append(f'"{text}"' + ("*" if prefix else ""))
-    while parts and parts[-1] in _OPERATORS:
-        parts.pop()
-    # An empty phrase matches nothing, rather than being a syntax error.
-    return " ".join(parts) or '""'
 
 
 def feed_entry_html(

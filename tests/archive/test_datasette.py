@@ -178,9 +178,9 @@ async def test_facet_by_exemption_and_outcome(ds):
 @pytest.mark.parametrize(
     "path, at_least",
     [
-        ("/foi/new_responses.atom", 3),
-        ("/foi/new_responses_matching.atom?q=facial", 3),
-        ("/foi/new_responses_citing.atom?section=40", 1),
+        ("/search.atom", 3),
+        ("/search.atom?q=facial", 3),
+        ("/search.atom?section=40", 1),
     ],
 )
 async def test_atom_feeds_parse_with_entries(ds, path, at_least):
@@ -192,23 +192,27 @@ async def test_atom_feeds_parse_with_entries(ds, path, at_least):
     assert len(entries) >= at_least
     for entry in entries:
         assert entry.find(f"{ATOM}title").text
-        assert entry.find(f"{ATOM}link").get("href").startswith("https://www.met.police.uk/")
+        links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
+        assert links["alternate"].startswith("http://localhost/response/")
+        assert links["related"].startswith("https://www.met.police.uk/")
         assert "T" in entry.find(f"{ATOM}updated").text
 
 
 async def test_feed_with_no_matches_is_still_valid_atom(ds):
-    response = await ds.client.get("/foi/new_responses_matching.atom?q=zzqqxxnomatch")
+    response = await ds.client.get("/search.atom?q=zzqqxxnomatch")
     assert response.status_code == 200
-    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}title").text for e in entries] == ["No matching responses yet"]
+    feed = ET.fromstring(response.content)
+    assert feed.findall(f"{ATOM}entry") == []
+    assert "zzqqxxnomatch" in feed.find(f"{ATOM}title").text
 
 
 async def test_feed_content_is_escaped(ds):
-    response = await ds.client.get("/foi/new_responses_matching.atom?q=hostile")
+    response = await ds.client.get("/search.atom?q=hostile")
+    assert b"<script>" not in response.content
     feed = ET.fromstring(response.content)
-    contents = [e.find(f"{ATOM}content").text for e in feed.findall(f"{ATOM}entry")]
-    assert any("&lt;script&gt;" in c for c in contents)
-    assert not any("<script>" in c for c in contents)
+    contents = [e.find(f"{ATOM}content") for e in feed.findall(f"{ATOM}entry")]
+    assert any("<script>" in c.text for c in contents)  # as text, never markup
+    assert all(c.get("type") == "text" for c in contents)
 
 
 async def test_home_page_says_what_and_how_fresh(ds):
@@ -217,7 +221,7 @@ async def test_home_page_says_what_and_how_fresh(ds):
     text = page.text
     assert "searchable archive" in text
     assert "Last refresh: <strong>2026-11-01T02:03:00+00:00</strong>" in text
-    assert 'action="/foi/search"' in text
+    assert 'action="/search"' in text
     assert '<svg id="outcome-chart"' in text
     assert len(re.findall(r'<rect class="bar"', text)) >= 10
     for name in (
@@ -225,10 +229,9 @@ async def test_home_page_says_what_and_how_fresh(ds):
         "removed_from_site",
         "recently_changed",
         "exemption_trends",
-        "new_responses",
     ):
         assert f"/foi/{name}" in text
-    assert 'action="/foi/new_responses_matching.atom"' in text
+    assert 'action="/search.atom"' in text and 'href="/changes.atom"' in text
     assert 'type="application/atom+xml"' in text
     assert "https://cdn" not in text and "<script src=" not in text
 

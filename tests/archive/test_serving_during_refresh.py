@@ -41,7 +41,13 @@ async def test_a_fresh_archive_serves_an_honest_home_page(tmp_path):
     assert page.status_code == 200
     assert "The archive has not been refreshed yet." in page.text
     assert "No responses with a month yet." in page.text
-    for path in ("/foi/search?q=anything", "/foi/new_responses.atom", "/foi/responses"):
+    for path in (
+        "/foi/search?q=anything",
+        "/search?q=anything",
+        "/search.atom",
+        "/changes.atom",
+        "/foi/responses",
+    ):
         assert (await ds.client.get(path)).status_code == 200, path
 
 

@@ -15,7 +15,7 @@ import sqlite_utils
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 7
 # Reserved migration numbers while several branches add tables (keep in this order):
 # 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
 # 6 attachment tables as a migration, 7 WARC/import provenance.
@@ -224,6 +224,14 @@ UPDATE responses SET force = substr(id, 1, instr(id, '/') - 1) WHERE force IS NU
 """
 
 
+# Where a response first came from: the live site, or a web archive (WARC import), and
+# when that web archive captured it (see db/web_archive.py, docs/web-archives.md).
+_V7 = """
+ALTER TABLE responses ADD COLUMN source TEXT NOT NULL DEFAULT 'live';
+ALTER TABLE responses ADD COLUMN captured_at TEXT
+"""
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -236,6 +244,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_v1,
     2: _script(_V2),
     3: _script(_V3),
+    7: _script(_V7),
 }
 
 

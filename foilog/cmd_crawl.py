@@ -120,7 +120,10 @@ pages_option = click.option(
     help="requests per second across workers (0 = unlimited, loopback only) [default: 1]",
 )
 @click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
-def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency) -> None:
+@click.option(
+    "--warc-dir", default=None, metavar="DIR", help="also write this run's answers to DIR as WARC"
+)
+def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency, warc_dir) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
 
     Resumes an interrupted run; stores every raw page before parsing it; prints one
@@ -140,6 +143,7 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
         full=full,
         rate=rate,
         concurrency=concurrency,
+        warc_dir=warc_dir,
     )
     summary = _run(lambda: refresh(settings, progress=Progress()))
     if summary["shape_changed"]:

@@ -34,6 +34,7 @@ class Settings:
     full: bool = False
     recent_days: int = 90  # pages first seen this recently are revisited nightly
     revisit_slice: int = 30  # 1/N of older pages revisited each night
+    warc_dir: Path | None = None  # refresh --warc-dir: each run's answers as one WARC file
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -54,7 +55,7 @@ class Settings:
         given = {k: v for k, v in overrides.items() if v is not None}
         if isinstance(given.get("site"), str):
             given["site"] = site_for(given["site"])
-        for key in ("db_path", "pages_path"):
+        for key in ("db_path", "pages_path", "warc_dir"):
             if key in given:
                 given[key] = Path(given[key])
         return replace(settings, **given)

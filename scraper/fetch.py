@@ -119,6 +119,7 @@ class Fetcher:
         self._robots_lock = asyncio.Lock()
         self._client: httpx.AsyncClient | None = None
         self.stats = FetchStats()
+        self.warc = None  # refresh --warc-dir: a scraper.warc_write.RunWarcWriter
 
     async def __aenter__(self) -> Fetcher:
         self._client = make_client(self.settings)
@@ -189,7 +190,10 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._get_with_retries(url, kind, headers)
+        result = await self._get_with_retries(url, kind, headers)
+        if self.warc is not None and result.error is None and result.status not in (0, 304):
+            self.warc.write_response(result.final_url, result.status, result.headers, result.body)
+        return result
 
     # -- internals ----------------------------------------------------------------
 

@@ -51,11 +51,17 @@ async def refresh(
             await fetcher.preflight()  # unreachable: raise before touching any file
             store = PageStore(settings.pages_path)
             archive = open_archive(settings)
+            if settings.warc_dir is not None:
+                from scraper.warc_write import RunWarcWriter
+
+                fetcher.warc = RunWarcWriter.start(settings.warc_dir, settings.site.base_url)
             try:
                 return await _run(settings, fetcher, store, archive, progress, started, clock)
             finally:
                 store.close()
                 archive.close()
+                if fetcher.warc is not None:
+                    log.info("this run's answers: %s", fetcher.warc.close())
 
 
 async def _run(settings, fetcher, store, archive, progress, started, clock) -> dict:

@@ -147,10 +147,10 @@ class WarcImport:
         status = entry.status if status is None else status
         if target is None or body is None:
             return self._skip("not a page of a configured site")
+        if is_challenge(status, entry.headers, body):  # often a 403: named for what it is
+            return self._skip("bot-protection challenge")
         if status != 200:
             return self._skip(f"HTTP {status}" if status else "no HTTP status")
-        if is_challenge(status, entry.headers, body):
-            return self._skip("bot-protection challenge")
         media = entry.headers.get("content-type", "").split(";")[0].strip().lower()
         if target.kind == PAGE and media and media not in HTML_TYPES:
             return self._skip(f"not HTML ({media})")

@@ -18,6 +18,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from db.load import utc_now
 from foilog import __version__
 from scraper.warc_read import FIRST_FETCHED_HEADER
 
@@ -112,9 +113,15 @@ class RunWarcWriter:
         return cls(WarcOut(final.with_name(final.name + ".open"), description), final)
 
     def write_response(
-        self, url: str, status: int, headers: dict[str, str], body: bytes, fetched_at: str
+        self,
+        url: str,
+        status: int,
+        headers: dict[str, str],
+        body: bytes,
+        fetched_at: str | None = None,
     ) -> None:
-        self._out.response(url, status, headers, body, fetched_at)
+        """One HTTP answer as received (body decoded); `fetched_at` defaults to now."""
+        self._out.response(url, status, headers, body, fetched_at or utc_now())
 
     @property
     def records(self) -> int:

@@ -255,7 +255,8 @@ class WarcImport:
         ):
             self._skip("empty page (the archived record is kept)")
             return False
-        prov = Provenance(c.url, result.page.fetched_at, c.sha256)
+        # like a fetch: the row rests on the capture that first brought these bytes
+        prov = Provenance(c.url, c.first_at, c.sha256)
         status = load_response(self.archive, parsed, prov, now=c.first_at, seen=False)
         if status == "new":
             mark_from_web_archive(self.archive, c.url, c.first_at)
@@ -263,7 +264,7 @@ class WarcImport:
             if gone:  # the crawler already found it gone from the site
                 mark_removed(self.archive, c.url, gone)
         elif status == "unchanged":
-            set_archived_copy(self.archive, c.url, result.page.fetched_at, c.sha256)
+            set_archived_copy(self.archive, c.url, c.first_at, c.sha256)
         backdate_first_seen(self.archive, c.url, c.first_at)
         self.summary.outcomes[status] += 1
         return True

@@ -61,19 +61,20 @@ def add_capture(
     url: str,
     *,
     kind: str,
-    status: int,
     headers: dict,
     body: bytes,
     captured_at: str,
     sha256: str | None = None,
     first_captured_at: str | None = None,
+    compressed: bytes | None = None,
 ) -> CaptureResult:
     """Add one 200 capture taken at `captured_at` (ISO 8601 UTC) to the raw store.
 
     `first_captured_at`: when the same bytes were first captured, if the WARC says
     (our own exports do: one record per version, dated when last served). Never
     touches the crawler's own fetch state (last fetch, status, ETag), so the next
-    refresh still asks the site itself.
+    refresh still asks the site itself. `compressed`: the body already zlib-compressed
+    (a bulk import compresses in its worker processes).
     """
     digest = sha256 or sha256_hex(body)
     first = min(first_captured_at or captured_at, captured_at)
@@ -98,7 +99,9 @@ def add_capture(
         ).fetchone()
         if latest is None or captured_at > latest["fetched_at"]:
             version = latest["version"] + 1 if latest else 1
-            _insert(store, url, version, kind, status, headers, body, digest, first, captured_at)
+            _insert(
+                store, url, version, kind, headers, body, compressed, digest, first, captured_at
+            )
             conn.execute(
                 "UPDATE urls SET latest_version=?, latest_sha256=? WHERE url=?",
                 (version, digest, url),
@@ -111,7 +114,7 @@ def add_capture(
         ).fetchone()
         version = before + 1
         _shift_up(store, url, version)
-        _insert(store, url, version, kind, status, headers, body, digest, first, captured_at)
+        _insert(store, url, version, kind, headers, body, compressed, digest, first, captured_at)
         conn.execute(
             "UPDATE urls SET latest_version=latest_version+1 WHERE url=? AND latest_version>=?",
             (url, version),
@@ -135,7 +138,7 @@ def _shift_up(store: PageStore, url: str, version: int) -> None:
     conn.execute("UPDATE pages SET version=-version WHERE url=? AND version<0", (url,))
 
 
-def _insert(store, url, version, kind, status, headers, body, digest, first, last) -> None:
+def _insert(store, url, version, kind, headers, body, compressed, digest, first, last) -> None:
     store.conn.execute(
         "INSERT INTO pages (url, version, kind, first_fetched_at, fetched_at, status,"
         " etag, last_modified, content_type, sha256, size, compression, body)"
@@ -146,14 +149,14 @@ def _insert(store, url, version, kind, status, headers, body, digest, first, las
             kind,
             first,
             last,
-            status,
+            200,
             headers.get("etag"),
             headers.get("last-modified"),
             headers.get("content-type"),
             digest,
             len(body),
             "zlib",
-            zlib.compress(body, 6),
+            compressed if compressed is not None else zlib.compress(body, 6),
         ),
     )
 

@@ -19,7 +19,9 @@ from parsers import parse_response
 from scraper.parse_pool import PARSE_TIMEOUT_S, ParseTimeout
 
 T = TypeVar("T")
-WINDOW_PER_JOB = 32  # pages in flight per child: enough to hide the round trips
+# Pages queued per child: enough to keep the children busy while the writer commits a
+# batch (scraper/warc_import.BATCH), a few MB of memory.
+WINDOW_PER_JOB = 128
 
 
 def parse_job(body: bytes, url: str):
@@ -31,9 +33,12 @@ def parse_job(body: bytes, url: str):
 
 
 class ParseStream:
-    def __init__(self, jobs: int, timeout: float = PARSE_TIMEOUT_S) -> None:
+    def __init__(
+        self, jobs: int, timeout: float = PARSE_TIMEOUT_S, function: Callable = parse_job
+    ) -> None:
         self.jobs = max(1, jobs)
         self.timeout = timeout
+        self.function = function  # sent to the children by name: a module-level function
         self._pool = None
 
     def __enter__(self) -> ParseStream:
@@ -43,17 +48,17 @@ class ParseStream:
         self.close()
 
     def parse(
-        self, items: Iterable[T], page: Callable[[T], tuple[bytes, str] | None]
+        self, items: Iterable[T], page: Callable[[T], tuple | None]
     ) -> Iterator[tuple[T, object]]:
-        """(item, Response | Exception | None) for each item, in order.
+        """(item, what `function` returned, or a ParseTimeout) for each item, in order.
 
-        `page(item)` gives (body, url) to parse, or None for an item that is passed
-        through unparsed (an attachment, a capture known to need no parse).
+        `page(item)` gives the function's arguments, by default (body, url), or None
+        for an item passed through as (item, None).
         """
         if self.jobs == 1:
             for item in items:
                 job = page(item)
-                yield item, (None if job is None else parse_job(*job))
+                yield item, (None if job is None else self.function(*job))
             return
         window: deque = deque()
         limit = self.jobs * WINDOW_PER_JOB
@@ -65,13 +70,13 @@ class ParseStream:
         while window:
             yield self._settle(window)
 
-    def _submit(self, job: tuple[bytes, str] | None):
+    def _submit(self, job: tuple | None):
         if job is None:
             return None
         if self._pool is None:
             # spawn, not fork: a forked child would share the parent's SQLite handles
             self._pool = multiprocessing.get_context("spawn").Pool(self.jobs)
-        return self._pool.apply_async(parse_job, job)
+        return self._pool.apply_async(self.function, job)
 
     def _settle(self, window: deque) -> tuple[object, object]:
         item, job, pending = window.popleft()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from db.web_archive import (
 )
 from scraper.challenge import is_challenge
 from scraper.fetch import HTML_TYPES
+from scraper.parse_pool import ParseTimeout
 from scraper.parse_stream import ParseStream, parse_job
 from scraper.warc_read import WarcEntry, WarcFile, read_entries
 from scraper.warc_targets import PAGE, SiteTargets
@@ -55,6 +57,12 @@ class Capture:
     first_at: str  # when these bytes were first captured (our exports say; else WARC-Date)
     sha256: str
     parse: bool  # the parser is needed: the capture may become the latest version
+
+
+@dataclass(frozen=True)
+class Prepared:
+    parsed: object  # Response, the parser's exception, or None (not parsed)
+    compressed: bytes  # the body as the raw store keeps it
 
 
 @dataclass
@@ -106,10 +114,9 @@ class WarcImport:
 
     def run(self, paths: list[Path], jobs: int) -> ImportSummary:
         started = time.monotonic()
-        with ParseStream(jobs) as stream:
-            parsed = stream.parse(self._captures(paths), _parse_args)
-            self._write(parsed)
-            self._write(stream.parse(self._resolved_revisits(), _parse_args))
+        with ParseStream(jobs, function=prepare) as stream:
+            self._write(stream.parse(self._captures(paths), _job))
+            self._write(stream.parse(self._resolved_revisits(), _job))
         if self.attachment_urls:
             from scraper.warc_attachments import extract_captured
 
@@ -199,7 +206,7 @@ class WarcImport:
 
     def _write_batch(self, batch: list) -> None:
         with self.store.transaction():  # durable: the raw copies first
-            results = [(c, parsed, self._store(c)) for c, parsed in batch]
+            results = [(c, p, self._store(c, p)) for c, p in batch]
         loaded: list[tuple[str, str]] = []
         with transaction(self.archive):
             for capture, parsed, result in results:
@@ -209,23 +216,24 @@ class WarcImport:
             for url, sha256 in loaded:
                 self.store.mark_loaded(url, sha256)
 
-    def _store(self, c: Capture):
+    def _store(self, c: Capture, prepared: Prepared | ParseTimeout):
         if c.kind != PAGE:
             self.attachment_urls.add(c.url)
         return add_capture(
             self.store,
             c.url,
             kind=c.kind,
-            status=200,
             headers=c.headers,
             body=c.body,
             captured_at=c.captured_at,
             sha256=c.sha256,
             first_captured_at=c.first_at,
+            compressed=prepared.compressed if isinstance(prepared, Prepared) else None,
         )
 
-    def _load(self, c: Capture, parsed, result, loaded_now: list) -> bool:
+    def _load(self, c: Capture, prepared, result, loaded_now: list) -> bool:
         """Archive one stored capture; True when its record was loaded."""
+        parsed = prepared.parsed if isinstance(prepared, Prepared) else prepared
         if c.kind != PAGE:  # extracted once every page is in (scraper/warc_attachments.py)
             if result.outcome == HELD:
                 self._skip("already held")
@@ -270,8 +278,13 @@ class WarcImport:
         return True
 
 
-def _parse_args(capture: Capture) -> tuple[bytes, str] | None:
-    return (capture.body, capture.url) if capture.parse else None
+def _job(capture: Capture) -> tuple[bytes, str, bool]:
+    return capture.body, capture.url, capture.parse
+
+
+def prepare(body: bytes, url: str, parse: bool) -> Prepared:
+    """In a worker process: the CPU-heavy part of one capture (parse, compress)."""
+    return Prepared(parse_job(body, url) if parse else None, zlib.compress(body, 6))
 
 
 def summary_line(s: ImportSummary) -> str:

@@ -152,6 +152,8 @@ class WarcImport:
     def _accept(self, entry: WarcEntry, body: bytes | None, status: int | None = None):
         target = self.targets.target(entry.url)
         status = entry.status if status is None else status
+        if entry.oversize:
+            return self._skip("over the size limit")
         if target is None or body is None:
             return self._skip("not a page of a configured site")
         if is_challenge(status, entry.headers, body):  # often a 403: named for what it is

@@ -41,6 +41,7 @@ class WarcEntry:
     refers_to_date: str | None = None
     profile: str | None = None
     first_captured_at: str | None = None  # FIRST_FETCHED_HEADER, from our exports
+    oversize: bool = False  # wanted, but the body is over the size limit (not kept)
 
 
 @dataclass
@@ -69,15 +70,18 @@ def warc_date(value: str | None) -> str | None:
     return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def read_entries(warc: WarcFile, wanted: Callable[[str], bool]) -> Iterator[WarcEntry]:
-    """Every HTTP capture in the file, in file order; bodies only for `wanted` URLs."""
+def read_entries(
+    warc: WarcFile, wanted: Callable[[str], bool], limit: int = 50 * 1024 * 1024
+) -> Iterator[WarcEntry]:
+    """Every HTTP capture in the file, in file order; bodies only for `wanted` URLs,
+    and only up to `limit` bytes (a capture of a huge file must not fill memory)."""
     warc.size = os.path.getsize(warc.path)
     end = 0
     with open(warc.path, "rb") as fh:
         iterator = ArchiveIterator(fh)
         try:
             for record in iterator:
-                entry, short = _entry(record, wanted)
+                entry, short = _entry(record, wanted, limit)
                 iterator.read_to_end(record)
                 if short:
                     warc.damage = (
@@ -102,17 +106,19 @@ def read_entries(warc: WarcFile, wanted: Callable[[str], bool]) -> Iterator[Warc
         warc.damage = _trailing_damage(fh, end, warc)
 
 
-def _entry(record, wanted: Callable[[str], bool]) -> tuple[WarcEntry | None, int]:
+def _entry(record, wanted: Callable[[str], bool], limit: int) -> tuple[WarcEntry | None, int]:
     """(entry or None, bytes missing from the record's content)."""
     if record.rec_type not in HTTP_RECORDS:
         return None, 0
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
-    body = None
+    body, oversize = None, False
     if wanted(url):
-        body = record.content_stream().read()
-    else:
-        record.raw_stream.read()  # count the bytes to spot a cut-short record
+        body = record.content_stream().read(limit + 1)
+        if len(body) > limit:
+            body, oversize = None, True
+    while record.raw_stream.read(1 << 20):  # the rest, to spot a cut-short record
+        pass
     short = getattr(record.raw_stream, "limit", 0) or 0
     http = record.http_headers
     status = 0
@@ -134,6 +140,7 @@ def _entry(record, wanted: Callable[[str], bool]) -> tuple[WarcEntry | None, int
         refers_to_date=warc_date(headers.get_header("WARC-Refers-To-Date")),
         profile=headers.get_header("WARC-Profile"),
         first_captured_at=warc_date(headers.get_header(FIRST_FETCHED_HEADER)),
+        oversize=oversize,
     )
     return entry, short
 

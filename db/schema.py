@@ -319,6 +319,14 @@ def _migrate_v4(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+# Where a response first came from: the live site, or a web archive (WARC import), and
+# when that web archive captured it (see db/web_archive.py, docs/web-archives.md).
+_V7 = """
+ALTER TABLE responses ADD COLUMN source TEXT NOT NULL DEFAULT 'live';
+ALTER TABLE responses ADD COLUMN captured_at TEXT
+"""
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -333,6 +341,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _script(_V3),
     6: _script(_V6),
     4: _migrate_v4,
+    7: _script(_V7),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

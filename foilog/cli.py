@@ -22,9 +22,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from foilog import cmd_crawl, cmd_fixture, cmd_parse, cmd_reparse, cmd_serve
+    from foilog import cmd_crawl, cmd_fixture, cmd_parse, cmd_reparse, cmd_serve, cmd_warc
 
-    for module in (cmd_fixture, cmd_crawl, cmd_parse, cmd_reparse, cmd_serve):
+    for module in (cmd_fixture, cmd_crawl, cmd_parse, cmd_reparse, cmd_serve, cmd_warc):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -151,8 +151,11 @@ pages_option = click.option(
 @click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
 @browser_option
 @cookies_option
+@click.option(
+    "--warc-dir", default=None, metavar="DIR", help="also write this run's answers to DIR as WARC"
+)
 def refresh_command(
-    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path
+    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path, warc_dir
 ) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
 
@@ -175,6 +178,7 @@ def refresh_command(
         concurrency=concurrency,
         browser=browser,
         cookies_path=cookies_path,
+        warc_dir=warc_dir,
     )
     summary = _run(lambda: refresh(settings, progress=Progress()), browser=settings.browser)
     if summary.get("blocked"):

@@ -46,7 +46,7 @@ class Settings(CrawlSettings):
         given = {k: v for k, v in overrides.items() if v is not None}
         if isinstance(given.get("site"), str):
             given["site"] = site_for(given["site"])
-        for key in ("db_path", "pages_path", "cookies_path"):
+        for key in ("db_path", "pages_path", "cookies_path", "warc_dir"):
             if key in given:
                 given[key] = Path(given[key])
         return replace(settings, **given)

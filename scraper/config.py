@@ -38,4 +38,5 @@ class CrawlSettings:
     browser: bool = False
     chromium_path: str | None = None  # None: auto-detect (scraper/browser.py)
     cookies_path: Path | None = None  # a Netscape cookies.txt
+    warc_dir: Path | None = None  # refresh --warc-dir: each run's answers as one WARC file
     challenge_timeout: float = 20.0  # seconds the browser waits for a challenge to pass

@@ -132,6 +132,7 @@ class Fetcher:
         self._gate: ChallengeGate | None = None
         self._primed: dict[str, FetchResult] = {}
         self.stats = FetchStats()
+        self.warc = None  # refresh --warc-dir: a scraper.warc_write.RunWarcWriter
 
     async def __aenter__(self) -> Fetcher:
         self._client = make_client(self.settings)
@@ -222,7 +223,15 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         assert self._gate is not None, "use `async with Fetcher(settings)`"
-        return await self._gate.get(url, kind, headers)
+        result = await self._gate.get(url, kind, headers)
+        if (
+            self.warc is not None
+            and result.error is None
+            and not result.blocked
+            and result.status not in (0, 304)
+        ):
+            self.warc.write_response(result.final_url, result.status, result.headers, result.body)
+        return result
 
     async def probe(self, url: str, kind: str = "listing") -> FetchResult:
         """Fetch `url` now (before any file is touched) and keep the answer for the

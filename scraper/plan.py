@@ -32,6 +32,7 @@ def url_slice(url: str, slices: int) -> int:
 def needs_retry(known: KnownUrl) -> bool:
     return (
         known.latest_sha256 is None
+        or known.last_fetched_at is None  # known only from a web archive (import-warc)
         or known.failures > 0
         or known.loaded_sha256 != known.latest_sha256
     )

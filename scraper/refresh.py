@@ -70,6 +70,10 @@ async def refresh(
             except BaseException:
                 store.close()
                 raise
+            if settings.warc_dir is not None:
+                from scraper.warc_write import RunWarcWriter
+
+                fetcher.warc = RunWarcWriter.start(settings.warc_dir, settings.site.base_url)
             try:
                 return await _run(
                     settings, fetcher, store, archive, progress, started, clock, lister.ok
@@ -77,6 +81,8 @@ async def refresh(
             finally:
                 store.close()
                 archive.close()
+                if fetcher.warc is not None:
+                    log.info("this run's answers: %s", fetcher.warc.close())
 
 
 async def _run(settings, fetcher, store, archive, progress, started, clock, lister_ok) -> dict:

@@ -22,7 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
+from db import languages
 from parsers.record import Response
+from parsers.sites import english_path
 
 # Paths on the police websites platform start with this; the rest is readable and unique.
 _PATH_PREFIX = "/foi-ai/"
@@ -62,9 +64,11 @@ def response_key(url: str) -> str:
     -> `metropolitan-police/disclosure-2024/august-2024/x`. The force's own path segment
     is kept, so other forces on the same platform never collide. A query string (not
     seen on detail pages) is kept after `?` so distinct URLs keep distinct keys.
+    A Welsh page gets its English twin's key (one response, two language versions:
+    db/languages.py), and a mirror's host prefix before `/foi-ai/` is dropped.
     """
     parts = urlsplit(url.strip())
-    path = unquote(parts.path)
+    path = unquote(english_path(url.strip()) or parts.path)
     if path.startswith(_PATH_PREFIX):
         path = path[len(_PATH_PREFIX) :]
     key = "/".join(segment for segment in path.split("/") if segment)
@@ -125,17 +129,26 @@ def load_response(
     now = now or utc_now()
     rid = response_key(prov.url or response.url)
     digest = record_digest(response)
+    url = prov.url or response.url
     with transaction(db):
+        if languages.is_secondary(db, rid, response.language):
+            # the Welsh twin of an English response: its own version row only
+            return languages.save_version(
+                db, rid, response, url, prov.content_sha256, prov.fetched_at, now, seen=seen
+            )
         old = _current(db, rid)
         status = (
             "new" if old is None else ("unchanged" if old["record_sha256"] == digest else "changed")
         )
+        version = (db, rid, response, url, prov.content_sha256, prov.fetched_at, now)
         if status == "unchanged" and old["parser_version"] == response.parser_version:
             if seen:
                 _touch(db, rid, prov, now)
                 _upsert_attachments(db, rid, response, now)
+            languages.save_version(*version, seen=seen)
             return status
         _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
+        languages.save_version(*version, seen=seen)
         _replace_children(db, rid, response)
         _upsert_attachments(db, rid, response, now)
     return status
@@ -272,6 +285,9 @@ def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response,
 def mark_seen(db: sqlite_utils.Database, url: str, when: str) -> bool:
     """The site still serves this page unchanged (a 304, an identical body)."""
     with transaction(db):
+        if languages.version_of_url(db, url):
+            return languages.mark_version(db, url, seen=when, removed=None)
+        languages.mark_version(db, url, seen=when, removed=None)
         cursor = db.conn.execute(
             "UPDATE responses SET last_seen = ?, removed_at = NULL WHERE id = ?",
             (when, response_key(url)),
@@ -286,6 +302,9 @@ def mark_seen(db: sqlite_utils.Database, url: str, when: str) -> bool:
 def mark_removed(db: sqlite_utils.Database, url: str, when: str) -> bool:
     """The site no longer serves this page (404/410). Every row is kept."""
     with transaction(db):
+        if languages.version_of_url(db, url):  # one language version gone, not the response
+            return languages.mark_version(db, url, seen=None, removed=when)
+        languages.mark_version(db, url, seen=None, removed=when)
         cursor = db.conn.execute(
             "UPDATE responses SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
             (when, response_key(url)),

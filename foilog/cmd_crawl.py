@@ -40,6 +40,38 @@ def _settings(**options) -> Settings:
     return settings
 
 
+def _forces(site: str | None, forces: tuple[str, ...]):
+    """The forces to crawl, or None for the one site --site names (the old contract)."""
+    import os
+
+    from scraper.forces_run import UnknownForce, select_forces
+
+    if not forces and (site or os.environ.get("FOILOG_SITE")):
+        return None
+    try:
+        return select_forces(forces)
+    except UnknownForce as exc:
+        _fail(str(exc), EXIT_UNREACHABLE)
+
+
+def _mirror_url(site: str | None) -> str | None:
+    """--site with --force: a mirror of several hosts (never a force's live host)."""
+    import os
+
+    from parsers.sites import SITES
+
+    url = site or os.environ.get("FOILOG_SITE")
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    for known in SITES.values():
+        if host in known.hosts:
+            _fail(
+                f"--site {url} is {known.name}'s own host; use --force {known.key} without "
+                "--site, or --site with a mirror URL",
+                EXIT_UNREACHABLE,
+            )
+    return url
+
+
 class _StderrNow(logging.Handler):
     """Writes to whatever sys.stderr is now: the rich progress bar swaps it to keep log
     lines above the bar; a StreamHandler would hold the old stream and tear the bar."""
@@ -96,6 +128,15 @@ db_option = click.option(
     metavar="PATH",
     help="the archive [default: $FOILOG_DB or data/foi.db]",
 )
+force_option = click.option(
+    "--force",
+    "forces",
+    multiple=True,
+    metavar="KEY",
+    help="a force from parsers/forces.toml (slug such as gwent-police, or mps; repeatable; "
+    "'all' = every force). With --site URL, URL is a mirror serving each force under "
+    "URL/<force host>/. [default: every force, unless --site names one site]",
+)
 pages_option = click.option(
     "--pages-db",
     "pages_path",
@@ -120,15 +161,22 @@ pages_option = click.option(
     help="requests per second across workers (0 = unlimited, loopback only) [default: 1]",
 )
 @click.option("--concurrency", type=int, default=None, help="requests in flight [default: 2]")
-def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency) -> None:
+@force_option
+def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency, forces) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
 
     Resumes an interrupted run; stores every raw page before parsing it; prints one
     summary line (or JSON with --json) on stdout, progress on stderr.
 
     \b
+    Without --site (or $FOILOG_SITE) every force in parsers/forces.toml is refreshed,
+    each on its own host with its own budget; --force picks some. Exit code: the worst
+    force's.
+
+    \b
     Example:
         foilog refresh --site https://www.met.police.uk --db data/foi.db
+        foilog refresh --force gwent-police --force dyfed-powys-police
     """
     from scraper.progress import Progress
     from scraper.refresh import refresh
@@ -141,6 +189,15 @@ def refresh_command(site, db_path, pages_path, as_json, full, rate, concurrency)
         rate=rate,
         concurrency=concurrency,
     )
+    sites = _forces(site, forces)
+    if sites is not None:
+        from foilog.cmd_forces import print_forces_summary
+        from scraper.forces_run import refresh_forces
+
+        mirror = _mirror_url(site)
+        summary = _run(lambda: refresh_forces(settings, sites, mirror_url=mirror))
+        print_forces_summary(summary, as_json)
+        sys.exit(summary["exit_code"])
     summary = _run(lambda: refresh(settings, progress=Progress()))
     if summary["shape_changed"]:
         click.echo(f"error: {summary['shape_changed']}", err=True)
@@ -179,7 +236,8 @@ def fetch_command(url, site, db_path, pages_path) -> None:
 @click.command("check-live")
 @site_option
 @click.option("--rate", type=float, default=None, help="requests per second [default: 1]")
-def check_live_command(site, rate) -> None:
+@force_option
+def check_live_command(site, rate, forces) -> None:
     """Fetch one lister page and two responses; report whether parsing still works.
 
     Writes nothing. Exit 0 if listing, reference and questions are all found, 3 if
@@ -192,6 +250,11 @@ def check_live_command(site, rate) -> None:
     from scraper.single import check_live
 
     settings = _settings(site=site, rate=rate)
+    sites = _forces(site, forces)
+    if sites is not None:
+        from foilog.cmd_forces import check_forces
+
+        sys.exit(_run(lambda: check_forces(settings, sites, _mirror_url(site))))
     report = _run(lambda: check_live(settings))
     for line in report.lines:
         click.echo(line)

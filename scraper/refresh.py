@@ -8,6 +8,7 @@ refresh per archive at a time (an flock next to the archive).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -42,11 +43,18 @@ def open_archive(settings: Settings) -> sqlite_utils.Database:
 
 
 async def refresh(
-    settings: Settings, *, progress: Progress | None = None, backoff_base: float = 1.0
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    backoff_base: float = 1.0,
+    lock: bool = True,
 ) -> dict:
-    """Run (or resume) one refresh; returns the summary (see scraper.report)."""
+    """Run (or resume) one refresh; returns the summary (see scraper.report).
+
+    `lock=False`: the caller holds the archive's lock (scraper/forces_run.py).
+    """
     started, clock = utc_now(), time.monotonic()
-    with CrawlLock(settings.db_path):
+    with CrawlLock(settings.db_path) if lock else contextlib.nullcontext():
         async with Fetcher(settings, backoff_base=backoff_base) as fetcher:
             await fetcher.preflight()  # unreachable: raise before touching any file
             store = PageStore(settings.pages_path)
@@ -219,6 +227,7 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
         "resumed": run.resumed,
         "full": run.full,
         "site": settings.site.base_url,
+        "force": settings.site.key,
         "started_at": started,
         "finished_at": utc_now(),
         "shape_changed": shape_error or canary,

@@ -15,8 +15,9 @@ def print_forces_summary(summary: dict, as_json: bool) -> None:
 
     for error in summary["errors"]:
         click.echo(f"error: {error}", err=True)
-    if summary["shape_changed"]:
-        click.echo(f"error: {summary['shape_changed']}", err=True)
+    for force, figures in summary["forces"].items():
+        if figures.get("shape_changed"):
+            click.echo(f"error: {force}: {figures['shape_changed']}", err=True)
     for failure in summary["failures"][:10]:
         click.echo(f"failed: {failure['url'] or '-'}: {failure['error']}", err=True)
     if summary["failed"] > 10:

@@ -124,8 +124,7 @@ async def refresh_forces(
         except (sqlite3.Error, OSError, MemoryError):
             raise  # the archive or the disk: every force would meet it; stop the run
         except Exception as exc:  # noqa: BLE001 - one force down must not stop the others
-            results[job.force] = _failed_force(job, exc, utc_now())
-            log.error("%s: %s", job.force, results[job.force]["error"])
+            results[job.force] = _failed_force(job, exc, utc_now())  # reported in the summary
 
     async def host_group(jobs: list[ForceJob]) -> None:
         for job in jobs:  # one host's budget: its forces take turns

@@ -20,7 +20,12 @@ done
 site="http://127.0.0.1:$fixture_port"
 echo "mirror on $site; refreshing into data/foi.db"
 set +e
-"$bin/foilog" refresh --site "$site" --db data/foi.db --pages-db data/pages.db --rate 0 --concurrency 4
+# every force the mirror serves (each under /<its host>/ on the mirror)
+"$bin/foilog" refresh --site "$site" --force mps --force south-wales-police \
+  --force dyfed-powys-police --force gwent-police --force cleveland-police \
+  --force north-yorkshire-police --force warwickshire-police --force northamptonshire-police \
+  --force essex-police --force devon--cornwall-police \
+  --db data/foi.db --pages-db data/pages.db --rate 0 --concurrency 4
 status=$?
 set -e
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then

@@ -85,16 +85,30 @@ def reparse(db_path: Path, pages_path: Path, as_json: bool) -> None:
     from db.pages import PageStore
     from db.reparse import reparse as reparse_pages
     from db.schema import SchemaError, ensure_schema
+    from scraper.forces_run import page_store_paths
 
-    if not pages_path.is_file():
+    stores = page_store_paths(pages_path)  # the store, and each force's (pages-<force>.db)
+    if not stores:
         raise MissingFile(f"no raw page store at {pages_path} (run `foilog refresh` first)")
     db = sqlite_utils.Database(db_path)
     try:
         ensure_schema(db)
     except SchemaError as error:
         raise MissingFile(str(error)) from error
-    with PageStore(pages_path) as store:
-        summary = reparse_pages(db, store)
+    summaries = []
+    for path in stores:
+        with PageStore(path) as store:
+            summaries.append(reparse_pages(db, store))
+    summary = {
+        key: (
+            [e for s in summaries for e in s[key]]
+            if key == "errors"
+            else sum(s[key] for s in summaries)
+            if isinstance(summaries[0][key], int)
+            else summaries[-1][key]
+        )
+        for key in summaries[0]
+    }
     _report(summary, as_json)
     if summary["failed"]:
         sys.exit(1)

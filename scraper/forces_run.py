@@ -88,6 +88,12 @@ def force_pages_path(pages_path: Path, force: str) -> Path:
     return pages_path.with_name(f"{pages_path.stem}-{force}{pages_path.suffix}")
 
 
+def page_store_paths(pages_path: Path) -> list[Path]:
+    """The raw stores that exist: `pages_path` itself and every force's own."""
+    candidates = [pages_path] + [force_pages_path(pages_path, key) for key in SITES]
+    return [path for path in candidates if path.is_file()]
+
+
 def plan_jobs(settings: Settings, sites: list[SiteDefinition], mirror_url: str | None):
     """One job per force, grouped by the host actually contacted (in order)."""
     groups: dict[str, list[ForceJob]] = {}

@@ -122,6 +122,10 @@ def test_refresh_command_crawls_the_chosen_forces_into_one_archive(mirror, tmp_p
     assert archived["cleveland-police"] == 4 and archived["essex-police"] == 4
     assert archived["metropolitan-police"] >= 55 and None not in archived
     assert (tmp_path / "pages-essex-police.db").exists()
+    # reparse reads every force's raw store
+    again = foilog("reparse", "--db", tmp_path / "foi.db", "--pages-db", tmp_path / "pages.db")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"reparsed {summary['new']} pages") and "0 skipped" in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -224,8 +224,19 @@ def fetch_command(url, site, db_path, pages_path) -> None:
     Example:
         foilog fetch https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/
     """
+    import os
+
+    from parsers.sites import site_for_url
     from scraper.single import fetch_one
 
+    force = site_for_url(url)
+    if site is None and not os.environ.get("FOILOG_SITE") and force is not None:
+        site = force.base_url  # a page of any force: its own host and raw store
+        if pages_path is None:
+            from scraper.forces_run import force_pages_path
+
+            default = Settings.from_env().pages_path
+            pages_path = force_pages_path(default, force.key)
     settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
     outcome = _run(lambda: fetch_one(settings, url))
     if outcome.outcome == "failed":

@@ -34,6 +34,9 @@ from scraper.report import EXIT_OK, EXIT_UNREACHABLE, parse_yield
 
 log = logging.getLogger("foilog.refresh")
 
+# Hosts crawled at once: each has its own budget, but every force run holds a parser
+# process and database connections, so a run over ~40 hosts goes this many at a time.
+MAX_PARALLEL_HOSTS = 8
 # Summary figures that add up across forces.
 TOTALS = (
     "new",
@@ -132,9 +135,12 @@ async def refresh_forces(
         except Exception as exc:  # noqa: BLE001 - one force down must not stop the others
             results[job.force] = _failed_force(job, exc, utc_now())  # reported in the summary
 
+    slots = asyncio.Semaphore(MAX_PARALLEL_HOSTS)
+
     async def host_group(jobs: list[ForceJob]) -> None:
-        for job in jobs:  # one host's budget: its forces take turns
-            await one(job)
+        async with slots:
+            for job in jobs:  # one host's budget: its forces take turns
+                await one(job)
 
     with CrawlLock(settings.db_path):
         groups = plan_jobs(settings, sites, mirror_url)

@@ -125,7 +125,9 @@ def test_refresh_command_crawls_the_chosen_forces_into_one_archive(mirror, tmp_p
     # reparse reads every force's raw store
     again = foilog("reparse", "--db", tmp_path / "foi.db", "--pages-db", tmp_path / "pages.db")
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith(f"reparsed {summary['new']} pages") and "0 skipped" in again.stdout
+    assert (
+        again.stdout.startswith(f"reparsed {summary['new']} pages") and "0 skipped" in again.stdout
+    )
 
 
 @pytest.mark.parametrize(

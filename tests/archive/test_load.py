@@ -59,7 +59,9 @@ def test_schema_is_idempotent_wal_and_versioned(tmp_path):
     assert {"attachment_sheets", "attachment_rows", "attachment_state"} <= set(
         database.table_names()
     )
-    assert database.execute("select max(version) from schema_version").fetchone()[0] == SCHEMA_VERSION
+    assert (
+        database.execute("select max(version) from schema_version").fetchone()[0] == SCHEMA_VERSION
+    )
 
 
 @pytest.mark.parametrize(

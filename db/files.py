@@ -69,3 +69,22 @@ def open_page_store(path: str | Path):
         raise NotAnArchive(
             f"raw page store {path} cannot be used as an SQLite database ({exc})"
         ) from None
+
+
+def force_pages_path(pages_path: str | Path, force: str) -> Path:
+    """`data/pages.db` -> `data/pages-<force>.db`: each force's own raw store and frontier.
+
+    A multi-force refresh keeps one raw store per force (its runs, frontier and crawl
+    flags are per site); readers (reparse, serve, export-warc) read them all.
+    """
+    pages_path = Path(pages_path)
+    return pages_path.with_name(f"{pages_path.stem}-{force}{pages_path.suffix}")
+
+
+def page_store_paths(pages_path: str | Path) -> list[Path]:
+    """The raw stores that exist: `pages_path` itself and every force's own."""
+    from parsers.sites import SITES
+
+    pages_path = Path(pages_path)
+    candidates = [pages_path] + [force_pages_path(pages_path, key) for key in SITES]
+    return [path for path in candidates if path.is_file()]

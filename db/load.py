@@ -22,9 +22,11 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
+from db import languages
 from db.answers import replace_answers
 from db.events import record_event
 from parsers.record import Response
+from parsers.sites import english_path
 
 # Paths on the police websites platform start with this; the rest is readable and unique.
 _PATH_PREFIX = "/foi-ai/"
@@ -64,9 +66,11 @@ def response_key(url: str) -> str:
     -> `metropolitan-police/disclosure-2024/august-2024/x`. The force's own path segment
     is kept, so other forces on the same platform never collide. A query string (not
     seen on detail pages) is kept after `?` so distinct URLs keep distinct keys.
+    A Welsh page gets its English twin's key (one response, two language versions:
+    db/languages.py), and a mirror's host prefix before `/foi-ai/` is dropped.
     """
     parts = urlsplit(url.strip())
-    path = unquote(parts.path)
+    path = unquote(english_path(url.strip()) or parts.path)
     if path.startswith(_PATH_PREFIX):
         path = path[len(_PATH_PREFIX) :]
     key = "/".join(segment for segment in path.split("/") if segment)
@@ -130,11 +134,18 @@ def load_response(
     now = now or utc_now()
     rid = response_key(prov.url or response.url)
     digest = record_digest(response)
+    url = prov.url or response.url
     with transaction(db):
+        if languages.is_secondary(db, rid, response.language):
+            # the Welsh twin of an English response: its own version row only
+            return languages.save_version(
+                db, rid, response, url, prov.content_sha256, prov.fetched_at, now, seen=seen
+            )
         old = _current(db, rid)
         status = (
             "new" if old is None else ("unchanged" if old["record_sha256"] == digest else "changed")
         )
+        version = (db, rid, response, url, prov.content_sha256, prov.fetched_at, now)
         if status == "unchanged" and old and old["parser_version"] == response.parser_version:
             if seen:
                 _touch(db, rid, prov, now)
@@ -142,8 +153,10 @@ def load_response(
                 _record_visit_events(
                     db, rid, prov.url or response.url, old, status, prov, now, run_id
                 )
+            languages.save_version(*version, seen=seen)
             return status
         _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
+        languages.save_version(*version, seen=seen)
         _replace_children(db, rid, response)
         _upsert_attachments(db, rid, response, now)
         if seen:
@@ -295,6 +308,9 @@ def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response,
 def mark_seen(db: sqlite_utils.Database, url: str, when: str, *, run_id: int | None = None) -> bool:
     """The site still serves this page unchanged (a 304, an identical body)."""
     with transaction(db):
+        if languages.version_of_url(db, url):
+            return languages.mark_version(db, url, seen=when, removed=None)
+        languages.mark_version(db, url, seen=when, removed=None)
         restored = db.conn.execute(
             "SELECT url FROM responses WHERE id = ? AND removed_at IS NOT NULL",
             (response_key(url),),
@@ -321,6 +337,9 @@ def mark_removed(
     (scraper/removals.py); this only records it, with its `removed` event.
     """
     with transaction(db):
+        if languages.version_of_url(db, url):  # one language version gone, not the response
+            return languages.mark_version(db, url, seen=None, removed=when)
+        languages.mark_version(db, url, seen=None, removed=when)
         cursor = db.conn.execute(
             "UPDATE responses SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
             (when, response_key(url)),

@@ -17,7 +17,7 @@ import sqlite_utils
 from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, transaction
 from parsers import parse_response
-from parsers.sites import site_for
+from parsers.sites import site_for, site_for_url
 
 BATCH = 200  # pages per commit
 
@@ -37,7 +37,8 @@ class PageStoreLike(Protocol):
 def is_response_page(url: str) -> bool:
     parts = urlsplit(url)
     site = site_for(f"{parts.scheme}://{parts.netloc}")
-    return site.is_detail_path(parts.path)
+    # any force's page, on its host or under a mirror's host prefix
+    return site.is_detail_path(parts.path) or site_for_url(url) is not None
 
 
 def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:

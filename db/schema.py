@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from db import languages
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
 # Reserved migration numbers while several branches add tables (keep in this order):
 # 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
-# 6 attachment tables as a migration, 7 WARC/import provenance.
+# 6 attachment tables as a migration, 7 WARC/import provenance, 8 response_languages
+# (db/languages.py: a Welsh page and its English twin are one response).
 
 _V1 = """
 CREATE TABLE responses (
@@ -342,6 +344,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _script(_V6),
     4: _migrate_v4,
     7: _script(_V7),
+    8: _script(languages.MIGRATION),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

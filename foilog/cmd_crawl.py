@@ -50,6 +50,38 @@ def _settings(**options) -> Settings:
     return settings
 
 
+def _forces(site: str | None, forces: tuple[str, ...]):
+    """The forces to crawl, or None for the one site --site names (the old contract)."""
+    import os
+
+    from scraper.forces_run import UnknownForce, select_forces
+
+    if not forces and (site or os.environ.get("FOILOG_SITE")):
+        return None
+    try:
+        return select_forces(forces)
+    except UnknownForce as exc:
+        _fail(str(exc), EXIT_UNREACHABLE)
+
+
+def _mirror_url(site: str | None) -> str | None:
+    """--site with --force: a mirror of several hosts (never a force's live host)."""
+    import os
+
+    from parsers.sites import SITES
+
+    url = site or os.environ.get("FOILOG_SITE")
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    for known in SITES.values():
+        if host in known.hosts:
+            _fail(
+                f"--site {url} is {known.name}'s own host; use --force {known.key} without "
+                "--site, or --site with a mirror URL",
+                EXIT_UNREACHABLE,
+            )
+    return url
+
+
 class _StderrNow(logging.Handler):
     """Writes to whatever sys.stderr is now: the rich progress bar swaps it to keep log
     lines above the bar; a StreamHandler would hold the old stream and tear the bar."""
@@ -125,6 +157,15 @@ cookies_option = click.option(
     metavar="FILE",
     help="start with these cookies (a Netscape cookies.txt exported from your browser)",
 )
+force_option = click.option(
+    "--force",
+    "forces",
+    multiple=True,
+    metavar="KEY",
+    help="a force from parsers/forces.toml (slug such as gwent-police, or mps; repeatable; "
+    "'all' = every force). With --site URL, URL is a mirror serving each force under "
+    "URL/<force host>/. [default: every force, unless --site names one site]",
+)
 pages_option = click.option(
     "--pages-db",
     "pages_path",
@@ -154,8 +195,10 @@ pages_option = click.option(
 @click.option(
     "--warc-dir", default=None, metavar="DIR", help="also write this run's answers to DIR as WARC"
 )
+@force_option
 def refresh_command(
-    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path, warc_dir
+    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path, warc_dir,
+    forces,
 ) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
 
@@ -163,8 +206,14 @@ def refresh_command(
     summary line (or JSON with --json) on stdout, progress on stderr.
 
     \b
+    Without --site (or $FOILOG_SITE) every force in parsers/forces.toml is refreshed,
+    each on its own host with its own budget; --force picks some. Exit code: the worst
+    force's.
+
+    \b
     Example:
         foilog refresh --site https://www.met.police.uk --db data/foi.db
+        foilog refresh --force gwent-police --force dyfed-powys-police
     """
     from scraper.progress import Progress
     from scraper.refresh import refresh
@@ -180,6 +229,17 @@ def refresh_command(
         cookies_path=cookies_path,
         warc_dir=warc_dir,
     )
+    sites = _forces(site, forces)
+    if sites is not None:
+        from foilog.cmd_forces import print_forces_summary
+        from scraper.forces_run import refresh_forces
+
+        mirror = _mirror_url(site)
+        summary = _run(
+            lambda: refresh_forces(settings, sites, mirror_url=mirror), browser=settings.browser
+        )
+        print_forces_summary(summary, as_json)
+        sys.exit(summary["exit_code"])
     summary = _run(lambda: refresh(settings, progress=Progress()), browser=settings.browser)
     if summary.get("blocked"):
         reason = summary.get("blocked_reason") or f"{summary['blocked']} requests blocked"
@@ -212,8 +272,19 @@ def fetch_command(url, site, db_path, pages_path, browser, cookies_path) -> None
     Example:
         foilog fetch https://www.met.police.uk/foi-ai/metropolitan-police/disclosure-2024/august-2024/live-video-streaming-via-cellular-technology/
     """
+    import os
+
+    from parsers.sites import site_for_url
     from scraper.single import fetch_one
 
+    force = site_for_url(url)
+    if site is None and not os.environ.get("FOILOG_SITE") and force is not None:
+        site = force.base_url  # a page of any force: its own host and raw store
+        if pages_path is None:
+            from db.files import force_pages_path
+
+            default = Settings.from_env().pages_path
+            pages_path = force_pages_path(default, force.key)
     settings = _settings(
         site=site,
         db_path=db_path,
@@ -238,7 +309,8 @@ def fetch_command(url, site, db_path, pages_path, browser, cookies_path) -> None
 @click.option("--rate", type=float, default=None, help="requests per second [default: 1]")
 @browser_option
 @cookies_option
-def check_live_command(site, rate, browser, cookies_path) -> None:
+@force_option
+def check_live_command(site, rate, browser, cookies_path, forces) -> None:
     """Fetch one lister page and two responses; report whether parsing still works.
 
     Writes nothing. Exit 0 if listing, reference and questions are all found, 3 if
@@ -252,6 +324,11 @@ def check_live_command(site, rate, browser, cookies_path) -> None:
     from scraper.single import check_live
 
     settings = _settings(site=site, rate=rate, browser=browser, cookies_path=cookies_path)
+    sites = _forces(site, forces)
+    if sites is not None:
+        from foilog.cmd_forces import check_forces
+
+        sys.exit(_run(lambda: check_forces(settings, sites, _mirror_url(site)), browser=settings.browser))
     report = _run(lambda: check_live(settings), browser=settings.browser)
     for line in report.lines:
         click.echo(line)

@@ -46,36 +46,54 @@ def reparse(db_path: str | None, pages_path: str | None, as_json: bool) -> None:
     Example:
         foilog reparse --db data/foi.db --pages-db data/pages.db
     """
-    from db.files import NotAnArchive, open_archive, open_page_store
+    from db.files import NotAnArchive, open_archive, open_page_store, page_store_paths
     from db.reparse import reparse as reparse_pages
     from db.schema import SchemaError
     from foilog.settings import Settings
     from scraper.lock import CrawlLock, LockHeld
 
     settings = Settings.from_env(db_path=db_path, pages_path=pages_path)
-    if not settings.pages_path.is_file():
+    stores = page_store_paths(settings.pages_path)  # the store, and each force's own
+    if not stores:
         _fail(
             f"no raw page store at {settings.pages_path} (run `foilog refresh` first)",
             EXIT_UNREACHABLE,
         )
     try:
         with CrawlLock(settings.db_path):
-            store = open_page_store(settings.pages_path)
+            db = open_archive(settings.db_path)
             try:
-                db = open_archive(settings.db_path)
-                try:
-                    summary = reparse_pages(db, store)
-                finally:
-                    db.close()
+                summaries = []
+                for path in stores:
+                    store = open_page_store(path)
+                    try:
+                        summaries.append(reparse_pages(db, store))
+                    finally:
+                        store.close()
             finally:
-                store.close()
+                db.close()
     except LockHeld as error:
         _fail(str(error), EXIT_LOCKED)
     except (NotAnArchive, SchemaError) as error:
         _fail(str(error), EXIT_UNREACHABLE)
+    summary = _combined(summaries)
     _report(summary, as_json)
     if summary["failed"]:
         sys.exit(EXIT_SOME_FAILED)
+
+
+def _combined(summaries: list[dict]) -> dict:
+    """One summary for several raw stores: counts added, errors joined."""
+    out: dict = {}
+    for summary in summaries:
+        for key, value in summary.items():
+            if isinstance(value, list):
+                out.setdefault(key, []).extend(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                out[key] = out.get(key, 0) + value
+            else:
+                out[key] = value
+    return out
 
 
 def _report(summary: dict, as_json: bool) -> None:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from foilog.fixture_faults import Faults
 from foilog.fixture_handler import MirrorHandler
+from foilog.fixture_hosts import absolute_to_prefix, host_items, rewrite_links, split_host
 from foilog.fixture_lister import ListerItem, ListerQuery, render_lister
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
@@ -104,6 +105,7 @@ class MirrorState:
         self.lister_path = self.manifest.get(
             "lister_path", "/foi-ai/af/accessing-information/published-items/"
         )
+        self.hosts = host_items(self.manifest)  # the other forces (foilog/fixture_hosts.py)
 
     # -- test hooks -------------------------------------------------------------------
     def add_response(
@@ -171,9 +173,16 @@ class MirrorState:
         suffix = Path(url_path).suffix.lower() if not url_path.endswith("/") else ".html"
         return TYPES.get(suffix) or mimetypes.guess_type(url_path)[0] or "application/octet-stream"
 
-    def lister_items(self) -> list[ListerItem]:
+    def lister_items(self, host: str | None = None) -> list[ListerItem]:
         with self.lock:
             added, removed = list(self.added), dict(self.removed)
+        if host is not None:  # another force's lister: its items, and pages added there
+            mine = [i for i in added if i.url_path.startswith(f"/{host}/")]
+            paths = {i.url_path for i in mine}
+            base = [i for i in self.hosts[host] if i.url_path not in paths]
+            base.sort(key=lambda i: (i.listed, i.url_path), reverse=True)
+            return [i for i in mine + base if i.url_path not in removed]
+        added = [i for i in added if not any(i.url_path.startswith(f"/{h}/") for h in self.hosts)]
         base = [
             ListerItem(r["url_path"], r["title"], r["listed"], "Disclosure log")
             for r in self.manifest["responses"]
@@ -187,9 +196,10 @@ class MirrorState:
         base.sort(key=lambda i: (i.listed, i.url_path), reverse=True)
         return [i for i in added + base if i.url_path not in removed]
 
-    def render_lister(self, params: dict[str, list[str]]) -> Resource:
+    def render_lister(self, params: dict[str, list[str]], host: str | None = None) -> Resource:
+        path = f"/{host}{self.lister_path}" if host else self.lister_path
         body = render_lister(
-            self.lister_items(), ListerQuery.from_params(params), self.lister_path, self.templates
+            self.lister_items(host), ListerQuery.from_params(params), path, self.templates
         )
         return Resource(200, body.encode("utf-8"), TYPES[".html"], self.changed_at)
 
@@ -203,6 +213,10 @@ class MirrorState:
         """What the site answers for a (decoded, normalised) path."""
         if self.outage:
             return self.error_page(self.outage)
+        where = split_host(path, self.hosts)
+        if where.host is not None:
+            return self._resolve_on_host(where.host, where.rest, path, query, base_url)
+        path = where.rest  # /www.met.police.uk/... is the root site
         if path == self.lister_path:
             from urllib.parse import parse_qs
 
@@ -222,6 +236,30 @@ class MirrorState:
         if page:
             return Resource(200, page.body, page.content_type, page.last_modified)
         return self._file(path, query, base_url, slash_page)
+
+    def _resolve_on_host(
+        self, host: str, rest: str, path: str, query: str, base_url: str
+    ) -> Resource:
+        """Another force's site under /<host>/ (see foilog/fixture_hosts.py)."""
+        from urllib.parse import parse_qs
+
+        if rest == self.lister_path:
+            return self.render_lister(parse_qs(query), host)
+        with self.lock:
+            gone = self.removed.get(path)
+            page = self.overlay.get(path)
+        if gone:
+            return self.error_page(gone)
+        if page:
+            return Resource(200, page.body, page.content_type, page.last_modified)
+        resource = self._file(path, query, base_url, slash_page=False)
+        if resource.status != 200:
+            return resource
+        if rest in ("/robots.txt", "/sitemap.xml"):
+            resource.body = absolute_to_prefix(resource.body, host, base_url)
+        elif resource.content_type.startswith("text/html"):
+            resource.body = rewrite_links(resource.body, host)
+        return resource
 
     def _file(self, path: str, query: str, base_url: str, slash_page: bool) -> Resource:
         target = self.root / path.lstrip("/")

@@ -2,8 +2,10 @@
 
 Month segments seen on the platform: `august-2024`, `january---2026`, `sept-2023`,
 `/disclosure-2024/april/` (year in an earlier segment), `/disclosure/2024/march/`,
-`/disclosure2/2022/12---december/` (number and name), and on Welsh pages
-`/datgeliadau-2025/ebrill/` (Welsh month names, URLs only).
+`/disclosure2/2022/12---december/` (Gwent), Welsh month names on `/cy-GB/` pages
+(`/datgeliadau-2025/ebrill/`). A force's own patterns (parsers/forces.toml, named groups
+`year` and `month`) are tried first; `/disclosure-logs/2025-disclosures/` has a year and
+no month, and gives None.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ MONTHS = {
     "december": 12,
     "dec": 12,
 }
-# Welsh month names, as the platform's Welsh (/cy-GB/) URLs write them.
+# Welsh month names, as the platform's /cy-GB/ addresses spell them.
 WELSH_MONTHS = {
     "ionawr": 1,
     "chwefror": 2,
@@ -53,15 +55,19 @@ WELSH_MONTHS = {
     "tachwedd": 11,
     "rhagfyr": 12,
 }
-_URL_MONTHS = MONTHS | WELSH_MONTHS
+_ENGLISH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+_URL_MONTHS = {**MONTHS, **WELSH_MONTHS}
+_WELSH_SEGMENT = re.compile(rf"({'|'.join(WELSH_MONTHS)})(-.*)?")
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
-_URL_MONTH_WORD = "|".join(sorted(_URL_MONTHS, key=len, reverse=True))
 _SEG_MONTH_YEAR = re.compile(
-    rf"(?P<m>{_URL_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_URL_MONTH_WORD})(?P<y2>(?:19|20)\d\d)"
+    rf"(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])[-_ ]+(?P<y>(?:19|20)\d\d)|(?P<m2>{_MONTH_WORD})(?P<y2>(?:19|20)\d\d)"
 )
-_SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_URL_MONTH_WORD}|0?[1-9]|1[0-2])")
-# "12---december": the number, then the name (the name decides).
-_SEG_MONTH = re.compile(rf"(?:(?:0?[1-9]|1[0-2])[-_ ]+)?(?P<m>{_URL_MONTH_WORD})|0?[1-9]|1[0-2]")
+_SEG_YEAR_MONTH = re.compile(rf"(?P<y>(?:19|20)\d\d)[-_ ]*(?P<m>{_MONTH_WORD}|0?[1-9]|1[0-2])")
+_SEG_MONTH = re.compile(rf"{_MONTH_WORD}|0?[1-9]|1[0-2]")
+# "12---december": a month number, then its name (Gwent)
+_SEG_NUMBER_NAME = re.compile(rf"(?:0?[1-9]|1[0-2])-+({_MONTH_WORD})")
 _YEAR_IN_SEG = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 # Dates in text. Bounded, linear patterns only.
@@ -80,6 +86,14 @@ _PUBLISHED_LINE = re.compile(
 )
 
 
+def english_month_segment(segment: str) -> str:
+    """A Welsh month segment in English ("ebrill" -> "april", "ebrill-2025" -> "april-2025")."""
+    found = _WELSH_SEGMENT.fullmatch(segment)
+    if found is None:
+        return segment
+    return _ENGLISH_NAMES[WELSH_MONTHS[found.group(1)] - 1] + (found.group(2) or "")
+
+
 def month_from_url(url: str) -> str | None:
     """ "YYYY-MM" from the month segment of an http(s) URL path, else None."""
     try:
@@ -88,8 +102,21 @@ def month_from_url(url: str) -> str | None:
         return None
     if parts.scheme not in ("http", "https"):
         return None
-    segments = [unquote(s).lower() for s in parts.path.split("/") if s]
+    from parsers.sites import url_parts
+
+    groups = url_parts(url)
+    if groups:  # a known force's page: its pattern says where the month is, if anywhere
+        month = groups.get("month") or groups.get("mm")
+        if not groups.get("year") or not month:
+            return None
+        return _month(groups["year"], month.lower())
+    segments = [english_month_segment(unquote(s).lower()) for s in parts.path.split("/") if s]
     for i, seg in enumerate(segments):
+        match = _SEG_NUMBER_NAME.fullmatch(seg)
+        if match and i > 0:
+            year = _year_before(segments[:i])
+            if year:
+                return _month(year, match.group(1))
         match = _SEG_MONTH_YEAR.fullmatch(seg)
         if match:
             return _month(
@@ -98,11 +125,10 @@ def month_from_url(url: str) -> str | None:
         match = _SEG_YEAR_MONTH.fullmatch(seg)
         if match:
             return _month(match.group("y"), match.group("m"))
-        match = _SEG_MONTH.fullmatch(seg)
-        if match and i > 0:
+        if _SEG_MONTH.fullmatch(seg) and i > 0:
             year = _year_before(segments[:i])
             if year and (not seg.isdigit() or _YEAR_IN_SEG.fullmatch(segments[i - 1])):
-                return _month(year, match.group("m") or seg)
+                return _month(year, seg)
     return None
 
 

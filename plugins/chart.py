@@ -147,3 +147,65 @@ def _x_ticks(months: list[str], slot: float) -> tuple[Tick, ...]:
     if not ticks:
         ticks.append(Tick(LEFT + 0.5 * slot, months[0]))
     return tuple(ticks)
+
+
+# -- responses per force ---------------------------------------------------------------
+
+FORCE_ROW, FORCE_LABEL_W, FORCE_WIDTH = 22, 210, 900
+
+
+@dataclass(frozen=True)
+class ForceRow:
+    force: str
+    label: str
+    y: float
+    total: int
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class ForceChart:
+    width: int
+    height: int
+    rows: tuple[ForceRow, ...]
+    legend: tuple[tuple[str, str, int], ...]
+    total: int
+    label_width: int = FORCE_LABEL_W
+
+
+def build_force_chart(
+    rows: list[tuple[str, str, int]], names: dict[str, str] | None = None
+) -> ForceChart | None:
+    """rows: (force slug, outcome, responses) -> one stacked horizontal bar per force,
+    biggest first. None when no response has a force."""
+    counts: dict[str, dict[str, int]] = {}
+    for force, outcome, n in rows:
+        if force:
+            by_outcome = counts.setdefault(force, {})
+            by_outcome[outcome or "unknown"] = by_outcome.get(outcome or "unknown", 0) + n
+    if not counts:
+        return None
+    names = names or {}
+    order = sorted(counts, key=lambda f: (-sum(counts[f].values()), f))
+    peak = max(sum(c.values()) for c in counts.values())
+    plot_w = FORCE_WIDTH - FORCE_LABEL_W - 60
+    drawn = []
+    for i, force in enumerate(order):
+        y, x = TOP + i * FORCE_ROW, float(FORCE_LABEL_W)
+        bars = []
+        for outcome, n in _ordered(counts[force]):
+            w = plot_w * n / peak
+            colour = OUTCOME_COLOURS.get(outcome, OTHER_COLOUR)
+            label = f"{names.get(force, force)} {outcome}: {n}"
+            bars.append(Bar(x, y, w, FORCE_ROW - 6, colour, label))
+            x += w
+        drawn.append(
+            ForceRow(force, names.get(force, force), y, sum(counts[force].values()), tuple(bars))
+        )
+    return ForceChart(
+        width=FORCE_WIDTH,
+        height=TOP * 2 + FORCE_ROW * len(order),
+        rows=tuple(drawn),
+        legend=_legend(counts),
+        total=sum(sum(c.values()) for c in counts.values()),
+    )

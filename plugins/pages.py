@@ -13,6 +13,7 @@ from datasette.database import Database
 from plugins.answers_view import answer_groups
 from plugins.chart import Chart, build_chart
 from plugins.decision_view import decision_for
+from plugins.force_chart import force_chart
 
 ATTACHMENT_PREVIEW_CHARS = 1200
 
@@ -44,7 +45,12 @@ async def home_context(db: Database) -> dict:
         "GROUP BY re.section ORDER BY responses DESC, re.section LIMIT 8"
     )
     chart: Chart | None = build_chart([tuple(r) for r in by_month.rows])
+    by_force = await db.execute(
+        "SELECT force, outcome, count(*) FROM responses WHERE force IS NOT NULL "
+        "GROUP BY force, outcome"
+    )
     return {
+        "force_chart": force_chart([tuple(r) for r in by_force.rows]),
         "counts": dict(counts),
         "last_run": dict(last_run) if last_run else None,
         "chart": chart,

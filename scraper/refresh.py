@@ -8,6 +8,7 @@ refresh per archive at a time (an flock next to the archive).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -54,12 +55,19 @@ def check_files(settings: CrawlSettings) -> None:
 
 
 async def refresh(
-    settings: CrawlSettings, *, progress: Progress | None = None, backoff_base: float = 1.0
+    settings: CrawlSettings,
+    *,
+    progress: Progress | None = None,
+    backoff_base: float = 1.0,
+    lock: bool = True,
 ) -> dict:
-    """Run (or resume) one refresh; returns the summary (see scraper.report)."""
+    """Run (or resume) one refresh; returns the summary (see scraper.report).
+
+    `lock=False`: the caller holds the archive's lock (scraper/forces_run.py).
+    """
     started, clock = utc_now(), time.monotonic()
     check_files(settings)
-    with CrawlLock(settings.db_path):
+    with CrawlLock(settings.db_path) if lock else contextlib.nullcontext():
         async with Fetcher(settings, backoff_base=backoff_base) as fetcher:
             # unreachable or blocked by bot protection: raise before touching any file
             await fetcher.preflight()
@@ -257,6 +265,7 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
         "resumed": run.resumed,
         "full": run.full,
         "site": settings.site.base_url,
+        "force": settings.site.key,
         "started_at": started,
         "finished_at": utc_now(),
         "shape_changed": shape_error or canary,

@@ -19,7 +19,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from db.load import utc_now
-from foilog import __version__
 from scraper.warc_read import FIRST_FETCHED_HEADER
 
 # Headers that described the bytes on the wire, not the decoded body we keep.
@@ -44,7 +43,7 @@ class WarcOut:
         self._fh = open(self.path, "wb")  # noqa: SIM115  closed by close()
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
         info = {
-            "software": f"foilog/{__version__} (warcio)",
+            "software": f"foilog/{_version()} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "description": description,
@@ -131,3 +130,13 @@ class RunWarcWriter:
         self._out.close()
         os.replace(self._out.path, self.final)
         return self.final
+
+
+def _version() -> str:
+    # The installed distribution's version: scraper/ does not import the CLI package.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("foilog")
+    except PackageNotFoundError:
+        return "unknown"

@@ -25,6 +25,9 @@ PAGES = sorted(
 
 def page_url(path: Path) -> str:
     rel = path.parent.relative_to(SITE).as_posix()
+    host, _, rest = rel.partition("/")
+    if host.endswith(".police.uk"):  # another force's site: fixtures/site/<its host>/
+        return f"https://{host}/{rest}/"
     return f"{LIVE}/{rel}/" if rel != "." else f"{LIVE}/"
 
 

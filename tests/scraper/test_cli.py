@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from parsers.sites import SITES
 from scraper.lock import CrawlLock
 from scraper.refresh import refresh
 from tests.scraper.conftest import DETAIL, Reply, archive_rows, html_page, settings_for
@@ -142,8 +143,10 @@ def test_default_site_without_network_exits_2_with_one_line(tmp_path):
         pass
     proc = foilog("refresh", cwd=tmp_path)
     assert proc.returncode == 2
+    # without --site every force is refreshed, and none can be reached
     assert proc.stderr == (
-        "error: cannot reach https://www.met.police.uk (name resolution failed); nothing changed\n"
+        f"error: cannot reach any of the {len(SITES)} forces (first: cannot reach "
+        "https://www.met.police.uk (name resolution failed)); nothing changed\n"
     )
     assert proc.stdout == "" and not (tmp_path / "data" / "foi.db").exists()
 

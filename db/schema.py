@@ -15,7 +15,7 @@ import sqlite_utils
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 # Reserved migration numbers while several branches add tables (keep in this order):
 # 2 response_events, 3 force/language, 4 answers and tables, 5 round robins,
 # 6 attachment tables as a migration, 7 WARC/import provenance.
@@ -224,6 +224,13 @@ UPDATE responses SET force = substr(id, 1, instr(id, '/') - 1) WHERE force IS NU
 """
 
 
+def _migrate_v5(db: sqlite_utils.Database) -> None:
+    from db.round_robins import SCHEMA
+
+    for statement in _statements(SCHEMA):
+        db.conn.execute(statement)
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -236,6 +243,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_v1,
     2: _script(_V2),
     3: _script(_V3),
+    5: _migrate_v5,  # round robins (db/round_robins.py)
 }
 
 

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from db.load import record_crawl_run, utc_now
 from db.pages import STORED, FrontierItem, PageStore, Run
+from db.round_robins import update_round_robins
 from db.schema import ensure_schema
 from foilog.settings import Settings
 from scraper.discover import Discovery, SiteChangedShape, discover_listing, discover_sitemap
@@ -83,6 +84,7 @@ async def _run(settings, fetcher, store, archive, progress, started, clock) -> d
         await fetch_pages(ctx, items, settings.concurrency, progress or Progress(enabled=False))
     finally:
         pool.close()
+    update_round_robins(archive)  # every response loaded or changed and not yet grouped
     summary = summarise(settings, store, fetcher, run, discovery, started, clock, shape_error)
     record_crawl_run(archive, summary)
     store.finish_run(run.id, summary["finished_at"], summary_json(summary))

@@ -20,7 +20,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response, asgi_static
 from jinja2 import FileSystemLoader
 
-from plugins import sqlfunctions
+from plugins import round_robin_page, sqlfunctions
 from plugins.pages import home_context, human_bytes, response_context
 from plugins.snapshot import SnapshotCache
 
@@ -85,6 +85,7 @@ def register_routes():
         (r"^/response/(?P<response_id>.+?)/?$", response_page),
         (r"^/-/foilog/(?P<path>.*)$", asgi_static(str(STATIC))),
         (rf"^/{DATABASE}\.db$", download_archive),
+        *round_robin_page.routes(),
     ]
 
 
@@ -101,6 +102,7 @@ async def response_page(datasette, request):
     context = await response_context(archive(datasette), response_id)
     if context is None:
         raise NotFound(f"No response with id {response_id!r} in the archive")
+    context["round_robin"] = await round_robin_page.round_robin_of(archive(datasette), response_id)
     context.update(database=archive(datasette).name, metadata=datasette.metadata())
     return Response.html(
         await datasette.render_template("foilog_response.html", context, request=request)

@@ -103,9 +103,10 @@ def update_round_robins(
     """Bring round robins up to date after loading; returns {"indexed", "round_robins"}.
 
     `response_ids=None` takes every response not indexed yet or changed since (so a
-    resumed refresh or an import needs no list); ids given are (re)indexed as well.
+    resumed refresh or an import needs no list: one call at the end of the run); given
+    ids, only those of them that are new or changed are looked at.
     """
-    ids = set(response_ids or ()) | set(_pending(db))
+    ids = set(_pending(db, None if response_ids is None else list(response_ids)))
     touched: set[int] = set()
     ordered = sorted(ids)
     for start in range(0, len(ordered), _INDEX_BATCH):
@@ -128,12 +129,19 @@ def rebuild_round_robins(db: sqlite_utils.Database) -> dict:
     return update_round_robins(db)
 
 
-def _pending(db: sqlite_utils.Database) -> list[str]:
-    rows = db.conn.execute(
+def _pending(db: sqlite_utils.Database, among: list[str] | None) -> list[str]:
+    sql = (
         "SELECT r.id FROM responses r LEFT JOIN round_robin_index i ON i.response_id = r.id "
-        "WHERE i.response_id IS NULL OR i.record_sha256 IS NOT r.record_sha256"
+        "WHERE (i.response_id IS NULL OR i.record_sha256 IS NOT r.record_sha256)"
     )
-    return [rid for (rid,) in rows]
+    if among is None:
+        return [rid for (rid,) in db.conn.execute(sql)]
+    found = []
+    for start in range(0, len(among), 500):
+        chunk = among[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += [rid for (rid,) in db.conn.execute(f"{sql} AND r.id IN ({marks})", chunk)]
+    return found
 
 
 def _doc(db: sqlite_utils.Database, rid: str | None = None, rowid: int | None = None) -> Doc | None:

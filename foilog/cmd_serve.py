@@ -106,7 +106,7 @@ def _report(summary: dict, as_json: bool) -> None:
         return
     click.echo(
         "reparsed {parsed} pages: {new} new, {changed} changed, {unchanged} unchanged; "
-        "{failed} failed, {skipped} skipped".format(**summary)
+        "{failed} failed, {skipped} skipped; {round_robins} round robins".format(**summary)
     )
     for error in summary["errors"]:
         click.echo(f"  failed: {error['url']}: {error['error']}", err=True)

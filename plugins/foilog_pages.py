@@ -124,6 +124,8 @@ async def download_archive(datasette):
 def render_cell(row, value, column, table, database, datasette):
     if database != archive(datasette).name or value is None:
         return None
+    if (link := round_robin_page.cell_link(datasette, table, column, value, row)) is not None:
+        return link
     if column.endswith("snippet") and table is None:
         return highlight_snippet(str(value))
     if table in RESPONSE_ID_COLUMNS.get(column, ()):

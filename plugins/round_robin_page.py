@@ -4,6 +4,7 @@
   month, outcome, exemptions with NCND marked, questions answered, a link to the
   response); answers that differ from the majority are marked.
 - `/round-robin/<id>.atom`: one entry per force's answer, newest first.
+- round robin ids in tables and canned queries link to their page (`cell_link`).
 Data comes from `round_robins` / `round_robin_members` (db/round_robins.py).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+import markupsafe
 from datasette.utils.asgi import NotFound, Response
 
 MEMBERS_SQL = """
@@ -26,6 +28,25 @@ select m.response_id, m.force, m.answer, m.differs, m.similarity, r.title, r.ref
 from round_robin_members m join responses r on r.id = m.response_id
 where m.cluster_id = ? order by m.force, r.first_seen
 """
+
+
+# (table, column) holding a round robin id; table None: canned queries.
+ROUND_ROBIN_COLUMNS = {("round_robin_members", "cluster_id"), (None, "round_robin")}
+
+
+def cell_link(datasette, table: str | None, column: str, value, row) -> markupsafe.Markup | None:
+    """A round robin's id (or its title in `round_robins`) links to its comparison page."""
+    if table == "round_robins" and column == "title" and "id" in row.keys():
+        rr_id, text = row["id"], value
+    elif (table, column) in ROUND_ROBIN_COLUMNS and value is not None:
+        rr_id = value.get("value") if isinstance(value, dict) else value
+        text = (value.get("label") or rr_id) if isinstance(value, dict) else value
+    else:
+        return None
+    if not str(rr_id).isdigit():
+        return None
+    href = datasette.urls.path(f"/round-robin/{int(rr_id)}")
+    return markupsafe.Markup('<a href="{}">{}</a>').format(href, text)
 
 
 def routes() -> list:

@@ -93,12 +93,12 @@ def test_comparison_page_links_every_member_in_a_browser(served):
 def test_feed_has_one_entry_per_answer(served):
     base, rounds, expected = served
     rr = rounds["Drone fleet and deployments 2024"]
-    feed = httpx.get(f"{base}/round-robin/{rr}.atom")
+    feed = httpx.get(f"{base}/round-robin/{rr}.atom", timeout=60)
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("application/atom+xml")
     entries = ET.fromstring(feed.text).findall(f"{ATOM}entry")
     assert len(entries) == len(expected[rr]) == 5
-    assert httpx.get(f"{base}/round-robin/999999").status_code == 404
+    assert httpx.get(f"{base}/round-robin/999999", timeout=60).status_code == 404
 
 
 def test_canned_queries_find_the_differing_answers(served):
@@ -113,3 +113,14 @@ def test_canned_queries_find_the_differing_answers(served):
     by_force = {r["force"]: r for r in refusing}
     assert by_force["warwickshire-police"]["refused_where_most_disclosed"] == 1
     assert by_force["northamptonshire-police"]["ncnd_where_most_answered"] == 1
+
+
+def test_round_robin_ids_link_to_their_page(served):
+    base, rounds, _ = served
+    rr = rounds["Taser purchase costs 2022-2025"]
+    table = httpx.get(f"{base}/foi/round_robins", timeout=60).text
+    assert f'<a href="/round-robin/{rr}">Taser purchase costs 2022-2025</a>' in table
+    members = httpx.get(f"{base}/foi/round_robin_members", timeout=60).text
+    assert f'<a href="/round-robin/{rr}">' in members
+    query = httpx.get(f"{base}/foi/round_robins_answered_differently", timeout=60).text
+    assert f'<a href="/round-robin/{rr}">{rr}</a>' in query

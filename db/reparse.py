@@ -16,6 +16,7 @@ import sqlite_utils
 
 from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, transaction
+from db.round_robins import rebuild_round_robins
 from parsers import parse_response
 from parsers.sites import site_for, site_for_url
 
@@ -56,7 +57,8 @@ def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
                 _reparse_page(db, page, counts, errors)
     # Stored attachment copies are re-extracted too when the extractors changed.
     attachments = reextract_attachments(db, page_store, _now())
-    return {**counts, "attachments": attachments, "errors": errors}
+    round_robins = rebuild_round_robins(db)["round_robins"]
+    return {**counts, "attachments": attachments, "round_robins": round_robins, "errors": errors}
 
 
 def _now() -> str:

@@ -329,6 +329,13 @@ ALTER TABLE responses ADD COLUMN captured_at TEXT
 """
 
 
+def _migrate_v5(db: sqlite_utils.Database) -> None:
+    from db.round_robins import SCHEMA
+
+    for statement in _statements(SCHEMA):
+        db.conn.execute(statement)
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -345,6 +352,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migrate_v4,
     7: _script(_V7),
     8: _script(languages.MIGRATION),
+    5: _migrate_v5,  # round robins (db/round_robins.py)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

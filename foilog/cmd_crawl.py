@@ -197,7 +197,16 @@ pages_option = click.option(
 )
 @force_option
 def refresh_command(
-    site, db_path, pages_path, as_json, full, rate, concurrency, browser, cookies_path, warc_dir,
+    site,
+    db_path,
+    pages_path,
+    as_json,
+    full,
+    rate,
+    concurrency,
+    browser,
+    cookies_path,
+    warc_dir,
     forces,
 ) -> None:
     """Fetch what is new or changed on the site into the archive (the nightly job).
@@ -328,7 +337,9 @@ def check_live_command(site, rate, browser, cookies_path, forces) -> None:
     if sites is not None:
         from foilog.cmd_forces import check_forces
 
-        sys.exit(_run(lambda: check_forces(settings, sites, _mirror_url(site)), browser=settings.browser))
+        sys.exit(
+            _run(lambda: check_forces(settings, sites, _mirror_url(site)), browser=settings.browser)
+        )
     report = _run(lambda: check_live(settings), browser=settings.browser)
     for line in report.lines:
         click.echo(line)

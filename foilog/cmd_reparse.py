@@ -87,7 +87,9 @@ def _combined(summaries: list[dict]) -> dict:
     out: dict = {}
     for summary in summaries:
         for key, value in summary.items():
-            if isinstance(value, list):
+            if key == "round_robins":
+                out[key] = value  # each store's reparse rebuilds them all: the last counts
+            elif isinstance(value, list):
                 out.setdefault(key, []).extend(value)
             elif isinstance(value, int) and not isinstance(value, bool):
                 out[key] = out.get(key, 0) + value
@@ -102,7 +104,7 @@ def _report(summary: dict, as_json: bool) -> None:
         return
     click.echo(
         "reparsed {parsed} pages: {new} new, {changed} changed, {unchanged} unchanged; "
-        "{failed} failed, {skipped} skipped".format(**summary)
+        "{failed} failed, {skipped} skipped; {round_robins} round robins".format(**summary)
     )
     for error in summary["errors"]:
         click.echo(f"  failed: {error['url']}: {error['error']}", err=True)

@@ -20,7 +20,14 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response, asgi_static
 from jinja2 import FileSystemLoader
 
-from plugins import browse_tables, feeds, history_pages, quiet, sqlfunctions
+from plugins import (
+    browse_tables,
+    feeds,
+    history_pages,
+    quiet,
+    round_robin_page,
+    sqlfunctions,
+)
 from plugins.common import DATABASE, archive, response_path
 from plugins.pages import home_context, human_bytes, response_context
 from plugins.search_page import search_view
@@ -85,6 +92,7 @@ def register_routes():
         (r"^/response/(?P<response_id>.+?)/?$", response_page),
         (r"^/-/foilog/(?P<path>.*)$", asgi_static(str(STATIC))),
         (rf"^/{DATABASE}\.db$", download_archive),
+        *round_robin_page.routes(),
     ]
 
 
@@ -106,6 +114,7 @@ async def response_page(datasette, request):
             return found
         raise NotFound(f"No response with id or reference {response_id!r} in the archive")
     context.update(await history_pages.history_context(datasette, request, context["response"]))
+    context["round_robin"] = await round_robin_page.round_robin_of(archive(datasette), response_id)
     context.update(database=archive(datasette).name, metadata=datasette.metadata())
     return Response.html(
         await datasette.render_template("foilog_response.html", context, request=request)
@@ -142,6 +151,8 @@ def handle_exception(datasette, request, exception):
 def render_cell(row, value, column, table, database, datasette):
     if database != archive(datasette).name or value is None:
         return None
+    if (link := round_robin_page.cell_link(datasette, table, column, value, row)) is not None:
+        return link
     if column.endswith("snippet") and table is None:
         return highlight_snippet(str(value))
     if table in RESPONSE_ID_COLUMNS.get(column, ()):

@@ -19,6 +19,7 @@ from db.crawl_queries import pages_with_attachment_trouble, removed_response_url
 from db.files import check_sqlite_file, open_archive, open_page_store
 from db.load import record_crawl_run, utc_now
 from db.pages import STORED, FrontierItem, PageStore, Run
+from db.round_robins import update_round_robins
 from scraper.config import CrawlSettings
 from scraper.discover import (
     Discovery,
@@ -122,6 +123,7 @@ async def _run(settings, fetcher, store, archive, progress, started, clock, list
         pool.close()
     if withheld:
         discovery.warnings.append(withheld)
+    update_round_robins(archive)  # every response loaded or changed and not yet grouped
     summary = summarise(settings, store, fetcher, run, discovery, started, clock, shape_error)
     record_crawl_run(archive, summary)
     store.finish_run(run.id, summary["finished_at"], summary_json(summary))

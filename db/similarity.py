@@ -1,0 +1,151 @@
+"""Is this the same request? Pure text functions behind round robins (no database here).
+
+A round robin is one request text sent to many forces. The copies differ in the force's
+name ("Dyfed-Powys Police", "the MPS", "your force"), dates and periods, figures and the
+odd name, so texts are first normalised (forces and names become placeholders, figures
+and months are dropped), then cut into
+word shingles. Two requests are the same when the Jaccard similarity of their shingle
+sets reaches `THRESHOLD` (chosen on the labelled set in tests/round_robins/, see
+bench/round_robin_quality.py). To find candidates among hundreds of thousands of
+responses without comparing every pair, each shingle set gets a MinHash signature
+(`datasketch`), cut into `BANDS` bands of `ROWS` rows: two sets with Jaccard s share a
+band with probability 1 - (1 - s**ROWS)**BANDS (0.91 at s = 0.4, 0.99 at 0.5, 0.25 at
+0.2), and a response in a round robin needs to meet only one other member to join.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash
+
+THRESHOLD = 0.4  # Jaccard of shingle sets; chosen on tests/round_robins/labelled_pairs.json
+SHINGLE_WORDS = 3
+BANDS, ROWS = 36, 3
+NUM_PERM = BANDS * ROWS
+SEED = 16  # fixed: band keys stored in the archive must mean the same next run
+SCHEME = "affine32"  # datasketch 2 names its hashing scheme; stored keys depend on it
+MARGIN = 0.2  # estimates this far from THRESHOLD are trusted (over 3 standard errors)
+MIN_SHINGLES = 4  # fewer (a one-line request, an empty page) cannot be told apart
+
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+# A force's own name: "South Wales Police", "Devon & Cornwall Police", "Heddlu Dyfed-Powys",
+# "Cleveland Constabulary", "the MPS", "the Met", "your force".
+_FORCE = re.compile(
+    r"\b(?:(?:[A-Z][\w'’-]*|and|&)\s+){1,4}(?:Police(?:\s+Service)?|Constabulary)\b"
+    r"|\bHeddlu\s+[A-Z][\w'’-]*"
+    r"|\b(?:the\s+)?(?:MPS|Met)\b(?:['’]s)?"
+    r"|\b(?:your|the|this|our)\s+(?:police\s+)?(?:force|service|constabulary)\b",
+)
+# Titles followed by a name: "PC Jane Smith", "Sergeant Brown", "Mr. A. Jones".
+_NAMED = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|PS|Sgt|Sergeant|Constable|Inspector|Superintendent"
+    r"|Chief\s+Constable|Commissioner)\.?\s+(?:[A-Z][\w'’-]*\.?\s*){1,3}"
+)
+_NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*(?:st|nd|rd|th)?")
+_QUESTION_NUMBER = re.compile(r"\b[Qq](?=\d)")
+_WORD = re.compile(r"[a-z]+")
+# Words every request shares ("under the Freedom of Information Act please provide"):
+# shingles made of them would make unrelated requests look alike.
+_STOPWORDS = frozenset(
+    """a an the of to in on for by at from with and or as is are was were be been being it
+    its this that these those which who whom what when where how any all each per your you
+    we our us i my me do does did can could would should will shall may might must have has
+    had not no if than then there their they them so such also into out up about between
+    over under within please provide request requesting requested information freedom act
+    foi foia dear team thank thanks kindly like wish know following details under regards
+    writing write make making made seek access note""".split()
+)
+
+
+def normalise(text: str) -> list[str]:
+    """The request's words, forces and names as placeholders, without figures or months."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _NAMED.sub(" name ", text)
+    text = _FORCE.sub(" force ", text)
+    # Figures, dates and list markers ("Q1.", "b)") carry no request of their own and
+    # vary from copy to copy: they are left out, as are months.
+    text = _NUMBER.sub(" ", _QUESTION_NUMBER.sub(" ", text).lower())
+    return [
+        word
+        for word in _WORD.findall(text)
+        if len(word) > 1 and word not in _STOPWORDS and word not in _MONTHS
+    ]
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
+    """Overlapping runs of `size` normalised words (the whole text when shorter)."""
+    words = normalise(text)
+    if len(words) < size:
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+
+
+def request_text(request: str | None, questions: Iterable[str | None] = ()) -> str:
+    """What is compared: the quoted request and every question, in order."""
+    parts = [request or ""] + [q or "" for q in questions]
+    return "\n".join(p for p in parts if p.strip())
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def comparable(sh: frozenset[str]) -> bool:
+    return len(sh) >= MIN_SHINGLES
+
+
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)[
+    :ROWS
+]
+_BAND_SALT = np.arange(BANDS, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # MinHash() makes its permutations on every construction; made once, they are shared.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def signature(sh: frozenset[str]) -> bytes:
+    """The MinHash signature of a shingle set, as stored in the archive (NUM_PERM x 4 bytes)."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
+    minhash.update_batch([s.encode() for s in sorted(sh)])
+    return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One signed 64-bit key per LSH band: equal keys = a candidate pair (same band,
+    same rows). Each band's rows are mixed with fixed odd multipliers (vectorised)."""
+    values = np.frombuffer(sig, dtype="<u4").astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        keys = (values * _MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
+        keys ^= keys >> np.uint64(29)
+        keys *= np.uint64(0xBF58476D1CE4E5B9)
+        keys ^= keys >> np.uint64(32)
+    return [int(k) for k in keys.view(np.int64)]
+
+
+def estimate(a: bytes, b: bytes) -> float:
+    """Jaccard estimated from two signatures (standard error about 0.05 near 0.4)."""
+    x, y = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(x == y)) / len(x)
+
+
+def surely(sig_a: bytes, sig_b: bytes) -> bool | None:
+    """True/False when the estimate is far from THRESHOLD, None when the text must decide."""
+    value = estimate(sig_a, sig_b)
+    if value >= THRESHOLD + MARGIN:
+        return True
+    if value < THRESHOLD - MARGIN:
+        return False
+    return None

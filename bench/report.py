@@ -76,6 +76,53 @@ ROWS = (
         lambda r: r["fts_p95_ms"] <= 50,
     ),
     ("row_p95_ms", "Response page p95", " ms", "—", None),
+    # National scale (issue 17): the national synthetic archive, figures from one run.
+    ("scale_responses", "National archive, responses", "", "500,000", None),
+    ("scale_forces", "National archive, forces", "", "≥ 40", lambda r: r["scale_forces"] >= 40),
+    ("search_p50_ms", "/search p50 (national)", " ms", "—", None),
+    (
+        "search_p95_ms",
+        "/search p95 (national)",
+        " ms",
+        "≤ 50 ms",
+        lambda r: r["search_p95_ms"] <= 50,
+    ),
+    (
+        "response_page_p95_ms",
+        "/response/<id> p95 (national)",
+        " ms",
+        "≤ 50 ms",
+        lambda r: r["response_page_p95_ms"] <= 50,
+    ),
+    (
+        "facet_p95_ms",
+        "Table facets p95 (national)",
+        " ms",
+        "≤ 200 ms",
+        lambda r: r["facet_p95_ms"] <= 200,
+    ),
+    (
+        "parse_full_length_pages_per_s",
+        "Parse, full-length pages/s (1 core)",
+        "",
+        "≥ 1,000",
+        lambda r: r["parse_full_length_pages_per_s"] >= 1000,
+    ),
+    (
+        "reparse_pages_per_s",
+        "Reparse, pages/s (all cores)",
+        "",
+        "≥ 1,000",
+        lambda r: r["reparse_pages_per_s"] >= 1000,
+    ),
+    (
+        "import_warc_pages_per_s",
+        "import-warc, pages/s",
+        "",
+        "≥ 1,000",
+        lambda r: r["import_warc_pages_per_s"] >= 1000,
+    ),
+    ("round_robin_build_s", "Round robins, whole-archive build", " s", "—", None),
 )
 
 RESULT_KEYS = tuple(row[0] for row in ROWS)

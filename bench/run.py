@@ -18,7 +18,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import crawl_bench, parse_bench, serve_bench
+from bench import crawl_bench, parse_bench, scale_bench, serve_bench
 from bench.report import RESULT_KEYS, machine_info, markdown_table, verdicts
 from bench.synth import DEFAULT_SITE_ROOT, load_sources
 
@@ -26,8 +26,24 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
 
 SIZES = {
-    "full": {"parse": 2000, "bs4": 200, "small": 1000, "rate": 5000, "noop": 10000, "fts": 100_000},
-    "quick": {"parse": 300, "bs4": 50, "small": 200, "rate": 1000, "noop": 1000, "fts": 5000},
+    "full": {
+        "parse": 2000,
+        "bs4": 200,
+        "small": 1000,
+        "rate": 5000,
+        "noop": 10000,
+        "fts": 100_000,
+        "scale": 500_000,
+    },
+    "quick": {
+        "parse": 300,
+        "bs4": 50,
+        "small": 200,
+        "rate": 1000,
+        "noop": 1000,
+        "fts": 5000,
+        "scale": 5000,
+    },
 }
 
 
@@ -38,11 +54,11 @@ def log(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small N smoke run")
-    ap.add_argument("--only", action="append", choices=("parse", "crawl", "serve"))
+    ap.add_argument("--only", action="append", choices=("parse", "crawl", "serve", "scale"))
     ap.add_argument("--out", type=Path, help="results file (default bench/results.json)")
     args = ap.parse_args(argv)
     sizes = SIZES["quick" if args.quick else "full"]
-    parts = args.only or ["parse", "crawl", "serve"]
+    parts = args.only or ["parse", "crawl", "serve", "scale"]
     out = args.out or (WORK / "results-quick.json" if args.quick else BENCH / "results.json")
     WORK.mkdir(parents=True, exist_ok=True)
 
@@ -61,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "parse": lambda: parse_bench.run(sources, sizes["parse"], sizes["bs4"]),
         "crawl": lambda: _crawl(sizes),
         "serve": lambda: serve_bench.run(WORK, sources, sizes["fts"], log=log),
+        "scale": lambda: scale_bench.run(WORK, sources, sizes["scale"], log=log),
     }
     for part in parts:
         log(f"[{part}]")

@@ -1,0 +1,269 @@
+"""The national synthetic archive: 500,000 responses over 40+ forces, full-length pages.
+
+Built like `bench.archive_build` (the real parser on a few hundred synthetic pages, their
+records cloned, every clone loaded with the real `db.load.load_response`), but:
+
+- every clone belongs to one of the platform's forces (its URL under
+  `/foi-ai/<force>/...`, `force` set), the forces weighted as their publication volumes
+  differ (a few large forces, a long tail);
+- its body is full length in the live site's mix: the template's text extended with
+  paragraphs of other templates until it reaches a length drawn from 2,000-15,000
+  characters (most 5,000-12,000), as the real pages' text runs;
+- years 2019-2026, the outcomes and exemptions of the template kept.
+
+Cached under bench/work/ by a stamp of the schema as created, this file and the
+generator, so a second `make bench` reuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import sqlite_utils
+
+from bench.archive_build import BATCH, _swapper, parsed_templates
+from bench.synth import DEFAULT_SEED, MONTHS, SourcePage
+
+REPO = Path(__file__).resolve().parent.parent
+YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026)
+
+# The platform's forces (English slugs as in their /foi-ai/<slug>/ paths), from
+# ../shared/platform.md; parsers/sites.py is preferred where it knows 40 or more.
+FALLBACK_FORCES = (
+    "metropolitan-police",
+    "south-wales-police",
+    "dyfed-powys-police",
+    "gwent-police",
+    "cleveland-police",
+    "north-yorkshire-police",
+    "warwickshire-police",
+    "northamptonshire-police",
+    "essex-police",
+    "west-mercia-police",
+    "wiltshire-police",
+    "dorset-police",
+    "devon--cornwall-police",
+    "cheshire-constabulary",
+    "city-of-london-police",
+    "derbyshire-constabulary",
+    "gloucestershire-constabulary",
+    "greater-manchester-police",
+    "hampshire-constabulary",
+    "kent-police",
+    "leicestershire-police",
+    "lincolnshire-police",
+    "merseyside-police",
+    "staffordshire-police",
+    "surrey-police",
+    "sussex-police",
+    "thames-valley-police",
+    "cumbria-constabulary",
+    "hertfordshire-constabulary",
+    "nottinghamshire-police",
+    "north-wales-police",
+    "humberside-police",
+    "durham-constabulary",
+    "suffolk-constabulary",
+    "northumbria-police",
+    "cambridgeshire-constabulary",
+    "bedfordshire-police",
+    "lancashire-constabulary",
+    "british-transport-police",
+    "west-midlands-police",
+    "avon-and-somerset-police",
+    "norfolk-constabulary",
+)
+
+
+def force_slugs() -> list[str]:
+    try:
+        from parsers.sites import SITES
+
+        known = sorted({getattr(s, "force", None) or "" for s in SITES.values()} - {""})
+    except Exception:
+        known = []
+    return known if len(known) >= 40 else list(FALLBACK_FORCES)
+
+
+def force_weights(forces: list[str]) -> list[float]:
+    # Publication volume falls off with size: the MPS publishes several times what a
+    # small county force does (Zipf-like, exponent 0.7).
+    return [1.0 / (rank + 1) ** 0.7 for rank in range(len(forces))]
+
+
+def body_length(rng: random.Random) -> int:
+    """Characters of text: the live pages' spread, most between 5,000 and 12,000."""
+    roll = rng.random()
+    if roll < 0.1:
+        return rng.randint(2_000, 5_000)
+    if roll < 0.85:
+        return rng.randint(5_000, 12_000)
+    return rng.randint(12_000, 15_000)
+
+
+_STATE: dict = {}
+
+
+def iter_national(templates: list, n: int, seed: int = DEFAULT_SEED) -> Iterator[tuple]:
+    """(Response, sha) for n responses spread over the forces, made on every core.
+
+    Clones are made in child processes (forked with the templates) in chunks, in order;
+    the caller loads them, so making and loading overlap on two cores.
+    """
+    import multiprocessing
+
+    forces = force_slugs()
+    _STATE.update(
+        templates=templates,
+        seed=seed,
+        forces=forces,
+        weights=force_weights(forces),
+        paragraphs=[p for r, _ in templates for p in r.body_text.split("\n") if len(p) > 80],
+        vocabulary=sorted(
+            {w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())}
+        ),
+    )
+    chunks = [(start, min(n, start + CHUNK)) for start in range(0, n, CHUNK)]
+    with multiprocessing.get_context("fork").Pool(max(1, (os.cpu_count() or 2) - 1)) as pool:
+        for batch in pool.imap(_clone_chunk, chunks):
+            yield from batch
+
+
+CHUNK = 500
+
+
+def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
+    state = _STATE
+    out = []
+    for i in range(*bounds):
+        rng = random.Random(f"{state['seed']}:national:{i}")
+        record, _ = state["templates"][i % len(state["templates"])]
+        forces = state["forces"]
+        # Every force has at least one response; then by publication volume.
+        force = forces[i] if i < len(forces) else rng.choices(forces, state["weights"])[0]
+        out.append(_national_clone(record, i, rng, force, state["vocabulary"], state["paragraphs"]))
+    return out
+
+
+def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
+    year, month_no = rng.choice(YEARS), rng.randrange(12)
+    month = MONTHS[month_no]
+    own = sorted(set(re.findall(r"[a-z]{5,}", (record.title or "").lower())) & set(vocabulary))
+    swaps = {w: rng.choice(vocabulary) for w in rng.sample(own, min(len(own), 2))} if own else {}
+    swap = _swapper(swaps)
+    title = swap(record.title or "")
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + f"-{i}"
+    host = "www." + force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
+    url = f"https://{host}.police.uk/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
+    body = swap(record.body_text)
+    target = body_length(rng)
+    extra, length = [], len(body)
+    while length < target and paragraphs:
+        extra.append(rng.choice(paragraphs))
+        length += len(extra[-1]) + 1
+    if extra:
+        body = body + "\n" + "\n".join(extra)
+    clone = replace(
+        record,
+        url=url,
+        force=force,
+        reference=f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}",
+        title=title,
+        month=f"{year:04d}-{month_no + 1:02d}",
+        published=f"{year:04d}-{month_no + 1:02d}-{rng.randrange(1, 29):02d}",
+        request_text=swap(record.request_text),
+        body_text=body,
+        questions=tuple(
+            replace(q, text=swap(q.text), answer=swap(q.answer) if q.answer else q.answer)
+            for q in record.questions
+        ),
+    )
+    return clone, hashlib.sha256(f"{url}{body}".encode()).hexdigest()
+
+
+def build_national(
+    path: Path, sources: list[SourcePage], n: int, k: int = 600, seed: int = DEFAULT_SEED, log=print
+) -> dict:
+    """A fresh national archive of n responses at `path`; returns timings."""
+    from db.load import Provenance, load_response
+    from db.schema import ensure_schema
+
+    path = Path(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    templates = parsed_templates(sources, min(k, n), seed)
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    db.conn.execute("PRAGMA synchronous = OFF")  # build only: thrown away if it dies
+    fetched_at = "2026-01-01T00:00:00+00:00"
+    loaded = 0
+    db.conn.execute("BEGIN")
+    for record, sha in iter_national(templates, n, seed):
+        load_response(db, record, Provenance(record.url, fetched_at, sha), now=fetched_at)
+        loaded += 1
+        if loaded % BATCH == 0:
+            db.conn.execute("COMMIT")
+            if loaded % (BATCH * 25) == 0:
+                rate = loaded / (time.perf_counter() - started)
+                log(f"    national: {loaded}/{n} loaded ({rate:.0f}/s)")
+            db.conn.execute("BEGIN")
+    db.conn.execute("COMMIT")
+    _after_load(db)
+    counts = db.conn.execute("SELECT count(*), count(DISTINCT force) FROM responses").fetchone()
+    db.conn.close()
+    return {
+        "build_s": round(time.perf_counter() - started, 1),
+        "responses": counts[0],
+        "forces": counts[1],
+        "db_mb": round(path.stat().st_size / 1e6, 1),
+    }
+
+
+def _after_load(db: sqlite_utils.Database) -> None:
+    """What the nightly job does after a large load: merge FTS segments, analyse."""
+    for (name,) in db.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_fts'"
+    ).fetchall():
+        db.conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+    db.conn.execute("ANALYZE")
+    db.conn.commit()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def national_stamp(n: int, seed: int) -> str:
+    from db.schema import ensure_schema
+
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+    schema_sql = "\n".join(
+        sql
+        for (sql,) in db.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+        )
+    )
+    digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
+    for rel in ("bench/national.py", "bench/archive_build.py", "bench/synth.py"):
+        digest.update((REPO / rel).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_national(
+    path: Path, sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED, log=print
+) -> dict:
+    """Reuse a national archive built from identical code and inputs, else build it."""
+    stamp_file = Path(f"{path}.stamp")
+    stamp = national_stamp(n, seed)
+    if Path(path).exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return {"reused": True}
+    info = build_national(path, sources, n, seed=seed, log=log)
+    stamp_file.write_text(stamp)
+    return info

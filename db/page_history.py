@@ -167,7 +167,8 @@ def _page(store: PageStore, url: str, version: int, body: bytes) -> StoredPage:
         " FROM pages WHERE url=? AND version=?",
         (url, version),
     ).fetchone()
-    return StoredPage(*row, body=body)
+    url, version, fetched_at, status, etag, modified, sha256, content_type = row
+    return StoredPage(url, version, fetched_at, status, etag, modified, sha256, content_type, body)
 
 
 def removed_at(store: PageStore, url: str) -> str | None:

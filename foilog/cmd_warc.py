@@ -100,7 +100,8 @@ def export_warc_command(out, pages_path, since) -> None:
 
     One response record per stored version (pages and attachment files), with the
     original URL, the date the site served it, and block and payload digests; replays
-    in pywb, passes `warcio check`, imports back with import-warc.
+    in pywb, passes `warcio check`, imports back with import-warc. OUT gets the
+    .warc.gz suffix if it lacks it.
 
     \b
     Example:
@@ -113,8 +114,8 @@ def export_warc_command(out, pages_path, since) -> None:
     settings = _settings(pages_path=pages_path)
     if not settings.pages_path.is_file():
         _fail(f"no raw page store at {settings.pages_path}; nothing exported", EXIT_UNREACHABLE)
-    if not out.name.endswith((".warc.gz", ".warc")):
-        out = out.with_name(out.name + ".warc.gz")
+    if not out.name.endswith(".warc.gz"):  # always gzipped: say so in the name
+        out = out.with_name(out.name + (".gz" if out.name.endswith(".warc") else ".warc.gz"))
     progress = ByteProgress("exporting", None)
     try:
         with PageStore(settings.pages_path) as store:

@@ -11,9 +11,10 @@ stopped after `timeout` seconds: the pool is replaced and the page yields a
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from parsers import parse_response
 from scraper.parse_pool import PARSE_TIMEOUT_S, ParseTimeout
@@ -39,7 +40,7 @@ class ParseStream:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.function = function  # sent to the children by name: a module-level function
-        self._pool = None
+        self._pool: multiprocessing.pool.Pool | None = None
 
     def __enter__(self) -> ParseStream:
         return self
@@ -78,7 +79,7 @@ class ParseStream:
             self._pool = multiprocessing.get_context("spawn").Pool(self.jobs)
         return self._pool.apply_async(self.function, job)
 
-    def _settle(self, window: deque) -> tuple[object, object]:
+    def _settle(self, window: deque) -> tuple[Any, object]:
         item, job, pending = window.popleft()
         if pending is None:
             return item, None

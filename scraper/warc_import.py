@@ -35,6 +35,7 @@ from db.web_archive import (
     mark_from_web_archive,
     set_archived_copy,
 )
+from parsers.record import Response
 from scraper.challenge import is_challenge
 from scraper.fetch import HTML_TYPES
 from scraper.parse_pool import ParseTimeout
@@ -253,7 +254,7 @@ class WarcImport:
             return False
         if parsed is None:  # judged held when read, but it needs loading after all
             parsed = parse_job(c.body, c.url)
-        if isinstance(parsed, Exception):
+        if not isinstance(parsed, Response):  # the parser's exception, or a ParseTimeout
             self.summary.failures.append(
                 (c.url, f"parse failed: {type(parsed).__name__}: {parsed}")
             )

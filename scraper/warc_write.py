@@ -10,6 +10,7 @@ Content-Encoding or Transfer-Encoding, and a Content-Length that matches.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from http.client import responses as REASONS
 from io import BytesIO
@@ -54,12 +55,12 @@ class WarcOut:
         self,
         url: str,
         status: int,
-        headers: dict[str, str] | list[tuple[str, str]],
+        headers: Mapping[str, str | None] | list[tuple[str, str]],
         body: bytes,
         fetched_at: str,
         first_fetched_at: str | None = None,
     ) -> None:
-        pairs = headers.items() if isinstance(headers, dict) else headers
+        pairs = list(headers.items()) if isinstance(headers, Mapping) else headers
         kept = [(k, v) for k, v in pairs if v is not None and k.lower() not in _WIRE_HEADERS]
         kept.append(("Content-Length", str(len(body))))
         http = StatusAndHeaders(

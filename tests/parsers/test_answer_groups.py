@@ -260,3 +260,28 @@ def test_two_answers_with_the_same_table_each_keep_their_own() -> None:
     record = parse_response(page, "https://www.met.police.uk/foi-ai/metropolitan-police/x/")
     assert [a.question_numbers for a in record.answers] == [("1",), ("2",)]
     assert [a.tables for a in record.answers] == [(1,), (2, 3, 4)]
+
+
+SEED_ORDER = ["4", "4a", "5", "5a", "5b", "5c", "5d", "6", "7", "8", "9", "10"]
+
+
+@pytest.mark.parametrize(
+    ("line", "numbers", "answer"),
+    [
+        ("Q5 – Q5d", ("5", "5a", "5b", "5c", "5d"), None),
+        ("Q5 - Q5d: see the link below", ("5", "5a", "5b", "5c", "5d"), "see the link below"),
+        ("Questions 7 – 10", ("7", "8", "9", "10"), None),
+        (
+            "questions 7 – 10 fall outside the act",
+            ("7", "8", "9", "10"),
+            "questions 7 – 10 fall outside the act",
+        ),
+        ("Q7-10: Not held", ("7", "8", "9", "10"), "Not held"),
+        ("Q4a-Q5: None", ("4a", "5"), "None"),
+        ("Q5a-d:", ("5a", "5b", "5c", "5d"), None),
+        ("Q6 & Q8 - No", ("6", "8"), "No"),
+    ],
+)
+def test_range_lines(line: str, numbers: tuple[str, ...], answer: str | None) -> None:
+    span = read_range(line, SEED_ORDER)
+    assert span is not None and span.numbers == numbers and span.answer == answer

@@ -124,6 +124,10 @@ class WarcImport:
             self.summary.attachments = extract_captured(
                 self.store, self.archive, sorted(self.attachment_urls)
             )
+        # An imported answer joins (or starts) its round robin, as a refreshed one does.
+        from db.round_robins import update_round_robins
+
+        update_round_robins(self.archive)
         self.summary.seconds = time.monotonic() - started
         return self.summary
 

@@ -47,8 +47,8 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
     Example:
         foilog import-warc captures/*.warc.gz --db data/foi.db
     """
+    from db.files import NotAnArchive, open_archive, open_page_store
     from scraper.lock import CrawlLock, LockHeld
-    from scraper.refresh import open_archive
     from scraper.warc_import import SiteTargets, WarcImport, exit_code, summary_line
     from scraper.warc_progress import ByteProgress
 
@@ -56,12 +56,15 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
         if not path.is_file():
             _fail(f"{path}: no such file; nothing imported", EXIT_UNREACHABLE)
     settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
-    from db.pages import PageStore
-
     progress = ByteProgress("importing", sum(p.stat().st_size for p in files))
     try:
         with CrawlLock(settings.db_path):
-            store, archive = PageStore(settings.pages_path), open_archive(settings)
+            store = open_page_store(settings.pages_path)
+            try:
+                archive = open_archive(settings.db_path)
+            except BaseException:
+                store.close()
+                raise
             try:
                 run = WarcImport(store, archive, SiteTargets(settings.site))
                 run.on_progress = progress.update
@@ -72,6 +75,9 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
                 archive.close()
     except LockHeld as exc:
         _fail(str(exc).replace("nothing changed", "nothing imported"), EXIT_LOCKED)
+    except NotAnArchive as exc:
+        progress.close()
+        _fail(f"{exc}; nothing imported", EXIT_UNREACHABLE)
     except sqlite3.Error as exc:
         _fail(f"cannot write the database ({exc}); each batch is one transaction", 2)
     except OSError as exc:
@@ -107,25 +113,31 @@ def export_warc_command(out, pages_path, since) -> None:
     Example:
         foilog export-warc exports/foilog-2026-12.warc.gz --since 2026-12-01
     """
-    from db.pages import PageStore
+    from db.files import NotAnArchive, open_page_store, page_store_paths
     from scraper.warc_export import export_warc
     from scraper.warc_progress import ByteProgress
 
     settings = _settings(pages_path=pages_path)
-    if not settings.pages_path.is_file():
+    paths = page_store_paths(settings.pages_path)  # the store, and each force's own
+    if not paths:
         _fail(f"no raw page store at {settings.pages_path}; nothing exported", EXIT_UNREACHABLE)
     if not out.name.endswith(".warc.gz"):  # always gzipped: say so in the name
         out = out.with_name(out.name + (".gz" if out.name.endswith(".warc") else ".warc.gz"))
     progress = ByteProgress("exporting", None)
+    stores = []
     try:
-        with PageStore(settings.pages_path) as store:
-            summary = export_warc(store, out, since=_since(since), on_record=progress.update)
+        stores = [open_page_store(path) for path in paths]
+        summary = export_warc(stores, out, since=_since(since), on_record=progress.update)
+    except NotAnArchive as exc:
+        _fail(f"{exc}; nothing exported", EXIT_UNREACHABLE)
     except sqlite3.Error as exc:
         _fail(f"cannot read {settings.pages_path} ({exc}); nothing exported", EXIT_UNREACHABLE)
     except OSError as exc:
         _fail(f"cannot write {exc.filename or out} ({exc.strerror or exc})", EXIT_UNREACHABLE)
     finally:
         progress.close()
+        for store in stores:
+            store.close()
     click.echo(
         f"exported {summary.records} versions ({summary.bytes / 1e6:.1f} MB of pages) "
         f"to {summary.path} ({summary.file_bytes / 1e6:.1f} MB)"

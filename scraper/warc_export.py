@@ -30,7 +30,7 @@ class ExportSummary:
 
 
 def export_warc(
-    store: PageStore,
+    store: PageStore | list[PageStore],
     out: Path,
     *,
     since: str | None = None,
@@ -39,8 +39,9 @@ def export_warc(
     out = Path(out)
     partial = out.with_name(out.name + ".part")
     warc = WarcOut(partial, "foilog raw page store export" + (f" since {since}" if since else ""))
+    stores = store if isinstance(store, list) else [store]  # each force's raw store
     try:
-        for version in iter_versions(store, since):
+        for version in (v for one in stores for v in iter_versions(one, since)):
             page = version.page
             headers = {
                 "Content-Type": page.content_type,

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 
 from db.load import Provenance, load_response, response_key
-from db.schema import MIGRATIONS, current_version, ensure_schema
+from db.schema import MIGRATIONS, applied_versions, current_version, ensure_schema
 from parsers.record import Answer, Question, Table
 from plugins.app import load_metadata
 from tests.archive.build import SEED_001_ID
@@ -148,7 +148,7 @@ def test_an_archive_from_before_migration_4_gains_the_tables(tmp_path, monkeypat
     old.conn.commit()
     monkeypatch.undo()
     ensure_schema(old)
-    assert current_version(old) == 4
+    assert 4 in applied_versions(old)
     assert rows(old, "select answer, answer_id from questions") == [("a", None)]
     for table in ("answers", "response_tables", "response_table_cells", "response_table_rows"):
         assert rows(old, f"select count(*) from {table}") == [(0,)]

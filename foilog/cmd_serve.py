@@ -91,8 +91,10 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     served: list[str] = []
 
     def announce(line: str) -> None:
-        click.echo(line)
+        # the port is bound before this is called: count as serving before printing,
+        # so a Ctrl-C sent as soon as the line is read always exits 0
         served.append(line)
+        click.echo(line)
 
     try:
         if not 0 <= port <= 65535:

@@ -12,7 +12,9 @@ import asyncio
 import socket
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from datasette.app import Datasette
 from datasette.database import Database
@@ -88,6 +90,38 @@ def build_datasette(db_path: Path | str, metadata: dict | None = None) -> Datase
     return ds
 
 
+@dataclass
+class ReadyServer:
+    """Datasette started, the port bound: `run()` serves until `server.should_exit`."""
+
+    server: Any  # uvicorn.Server (imported only when serving)
+    sock: socket.socket
+    url: str  # http://host:port, with the port the OS gave for 0
+
+    def run(self) -> None:
+        try:
+            self.server.run(sockets=[self.sock])
+        # uvicorn shuts down gracefully on a signal, then re-raises it: stopping is success.
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.sock.close()
+
+
+def prepare_server(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> ReadyServer:
+    """Check the archive, start Datasette (template or plugin errors fail here, not on
+    a request) and bind the port. Raises ArchiveError with a one-line reason."""
+    import uvicorn
+
+    check_archive(db_path)
+    ds = build_datasette(db_path)
+    asyncio.run(ds.invoke_startup())
+    sock = _listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
+    return ReadyServer(uvicorn.Server(config), sock, f"http://{shown}:{sock.getsockname()[1]}")
+
+
 def serve(
     db_path: Path,
     host: str = "127.0.0.1",
@@ -95,21 +129,9 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
-    import uvicorn
-
-    check_archive(db_path)
-    ds = build_datasette(db_path)
-    asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
-    sock = _listen(host, port)  # bound before we say we are serving
-    port = sock.getsockname()[1]  # the one the OS gave for --port 0
-    shown = f"[{host}]" if ":" in host else host
-    announce(f"serving {db_path} at http://{shown}:{port}/ (Ctrl-C to stop)")
-    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    # uvicorn shuts down gracefully on Ctrl-C, then re-raises it: stopping is success.
-    except KeyboardInterrupt:
-        return
+    ready = prepare_server(db_path, host, port)
+    announce(f"serving {db_path} at {ready.url}/ (Ctrl-C to stop)")  # bound before we say so
+    ready.run()
 
 
 def _listen(host: str, port: int) -> socket.socket:

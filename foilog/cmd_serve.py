@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,26 +21,40 @@ class MissingFile(click.ClickException):
     exit_code = 2
 
 
-class _FirstSignalStops:
-    """SIGINT/SIGTERM handler: the first signal raises KeyboardInterrupt, later ones
-    are ignored (we are already stopping).
+class _Stop(Exception):
+    """Ctrl-C while starting: stop at the next step, before serving."""
 
-    Installed before anything is imported, bound or printed, so a Ctrl-C at any moment
-    ends in our `except KeyboardInterrupt`, never in click's "Aborted!" (exit 1).
-    uvicorn swaps in its own handlers while it serves, restores these afterwards and
-    re-raises the signal it caught: that lands here too.
+
+class _Signals:
+    """SIGINT/SIGTERM for `foilog serve`, installed before anything is imported, bound
+    or printed, so a Ctrl-C at any moment ends cleanly, never in click's "Aborted!".
+
+    While starting, the first signal is noted and honoured at the next step (`check()`);
+    a second one stops at once. While serving, a signal asks uvicorn to shut down
+    gracefully (what uvicorn's own handler does). Never an exception thrown into library
+    code mid-way: a KeyboardInterrupt inside an event loop's constructor leaves a
+    half-built loop that prints a traceback when it is collected.
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self) -> None:
-        self.fired = False
+        self.received = 0
+        self.server: Any = None  # the uvicorn.Server, once the port is bound
         self._previous: dict = {}
 
     def __call__(self, signum: int, frame: object) -> None:
-        if not self.fired:
-            self.fired = True
+        self.received += 1
+        if self.server is not None:
+            if self.server.should_exit:
+                self.server.force_exit = True
+            self.server.should_exit = True
+        elif self.received > 1:
             raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.received:
+            raise _Stop
 
     def install(self) -> None:
         self._previous = {sig: signal.signal(sig, self) for sig in self.SIGNALS}
@@ -47,7 +62,6 @@ class _FirstSignalStops:
     def restore(self) -> None:
         """Put back the handlers we replaced (the command may run inside a test
         process or another program, whose own Ctrl-C handling must come back)."""
-        self.fired = True  # until then, a late signal is ignored rather than raised
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
 
@@ -93,29 +107,32 @@ def serve(db_path: Path | None, port: int, host: str, pages_path: Path | None) -
         foilog serve --db data/foi.db --port 8001
         open http://127.0.0.1:8001/
     """
-    stopper = _FirstSignalStops()
-    stopper.install()
-    served: list[str] = []
-
-    def announce(line: str) -> None:
-        click.echo(line)
-        served.append(line)
-
+    signals = _Signals()
+    signals.install()
+    serving = False
     try:
         if not 0 <= port <= 65535:
             raise MissingFile(f"--port must be between 0 and 65535, got {port}")
         db_path = Path(db_path or os.environ.get("FOILOG_DB") or DEFAULT_DB)
-        from plugins.app import ArchiveError
-        from plugins.app import serve as run_server
+        from plugins.app import ArchiveError, prepare_server
 
+        signals.check()
         try:
-            run_server(db_path, host=host, port=port, announce=announce, pages_path=pages_path)
+            ready = prepare_server(db_path, host=host, port=port, pages_path=pages_path)
         except ArchiveError as error:
             raise MissingFile(str(error)) from error
-    except KeyboardInterrupt:
-        sys.exit(0 if served else EXIT_INTERRUPTED)
+        if signals.received:
+            ready.sock.close()
+            raise _Stop
+        # from here a signal is a graceful shutdown, and stopping is success
+        signals.server = ready.server
+        serving = True
+        click.echo(f"serving {db_path} at {ready.url}/ (Ctrl-C to stop)")
+        ready.run()
+    except (_Stop, KeyboardInterrupt):
+        sys.exit(0 if serving else EXIT_INTERRUPTED)
     finally:
-        stopper.restore()
+        signals.restore()
 
 
 COMMANDS = [serve]

@@ -12,7 +12,9 @@ import asyncio
 import socket
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from datasette.app import Datasette
 from datasette.database import Database
@@ -98,6 +100,45 @@ def build_datasette(
     return ds
 
 
+@dataclass
+class ReadyServer:
+    """Datasette started, the port bound: `run()` serves until `server.should_exit`."""
+
+    server: Any  # uvicorn.Server (imported only when serving)
+    sock: socket.socket
+    url: str  # http://host:port, with the port the OS gave for 0
+
+    def run(self) -> None:
+        try:
+            self.server.run(sockets=[self.sock])
+        # uvicorn shuts down gracefully on a signal, then re-raises it: stopping is success.
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.sock.close()
+
+
+def prepare_server(
+    db_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    pages_path: Path | None = None,
+) -> ReadyServer:
+    """Check the archive, start Datasette (template or plugin errors fail here, not on
+    a request) and bind the port. Raises ArchiveError with a one-line reason."""
+    import uvicorn
+
+    check_archive(db_path)
+    if pages_path is not None and not pages_path.is_file():
+        raise ArchiveError(f"no raw page store at {pages_path}")
+    ds = build_datasette(db_path, pages_path=pages_path)
+    asyncio.run(ds.invoke_startup())
+    sock = _listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
+    return ReadyServer(uvicorn.Server(config), sock, f"http://{shown}:{sock.getsockname()[1]}")
+
+
 def serve(
     db_path: Path,
     host: str = "127.0.0.1",
@@ -106,23 +147,9 @@ def serve(
     pages_path: Path | None = None,
 ) -> None:
     """Serve until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
-    import uvicorn
-
-    check_archive(db_path)
-    if pages_path is not None and not pages_path.is_file():
-        raise ArchiveError(f"no raw page store at {pages_path}")
-    ds = build_datasette(db_path, pages_path=pages_path)
-    asyncio.run(ds.invoke_startup())  # template or plugin errors fail here, not on a request
-    sock = _listen(host, port)  # bound before we say we are serving
-    port = sock.getsockname()[1]  # the one the OS gave for --port 0
-    shown = f"[{host}]" if ":" in host else host
-    announce(f"serving {db_path} at http://{shown}:{port}/ (Ctrl-C to stop)")
-    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    # uvicorn shuts down gracefully on Ctrl-C, then re-raises it: stopping is success.
-    except KeyboardInterrupt:
-        return
+    ready = prepare_server(db_path, host, port, pages_path=pages_path)
+    announce(f"serving {db_path} at {ready.url}/ (Ctrl-C to stop)")  # bound before we say so
+    ready.run()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -37,7 +37,8 @@ def test_twelve_ctrl_cs_right_after_the_first_line_all_exit_cleanly(archive_path
             code = server.process.wait(timeout=30)
             outcomes.append((code, server.stderr_text()))
     for code, stderr in outcomes:
-        assert code in (0, 130), stderr
+        # once the line is out it is serving (the port was bound first): a clean stop, 0
+        assert code == 0, stderr
         assert "Aborted!" not in stderr and "Traceback" not in stderr, stderr
 
 

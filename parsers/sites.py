@@ -69,10 +69,12 @@ class SiteDefinition:
         return urlsplit(self.base_url).path.rstrip("/")
 
     def detail_match(self, path: str) -> re.Match | None:
-        """The first detail pattern that matches `path` (site-relative or under base_url)."""
-        base = self.base_path
-        if base and path.startswith(base + "/"):
-            path = path[len(base) :]
+        """The first detail pattern that matches `path`: site-relative, under base_url's
+        path, or under `/<one of its hosts>/` (a multi-host mirror's layout)."""
+        for base in (self.base_path, *(f"/{host}" for host in self.hosts)):
+            if base and path.startswith(base + "/"):
+                path = path[len(base) :]
+                break
         for pattern in self._compiled:
             found = pattern.fullmatch(path)
             if found:

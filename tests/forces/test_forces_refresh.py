@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from foilog.fixture_site import serve_mirror
+from parsers.sites import SITES
 from scraper.forces_run import force_pages_path, plan_jobs, refresh_forces, select_forces
 from tests.scraper.conftest import settings_for
 from tests.scraper.test_cli import foilog
@@ -149,3 +150,22 @@ def test_check_live_checks_each_force(mirror):
     assert "warwickshire-police (Warwickshire Police):" in proc.stdout
     assert "dyfed-powys-police (Dyfed-Powys Police):" in proc.stdout
     assert proc.stdout.count("ok: lister lists") == 2
+
+
+def test_forces_on_different_hosts_run_at_the_same_time(mirror_root, tmp_path):
+    """Two hosts (two names for loopback, one server and one request log): with a
+    politeness budget per host, the second force does not wait for the first."""
+    with serve_mirror(root=mirror_root) as site:
+        port = site.base_url.rsplit(":", 1)[1]
+        gwent = SITES["gwent-police"].rebased(f"http://127.0.0.1:{port}/www.gwent.police.uk")
+        cleveland = SITES["cleveland-police"].rebased(
+            f"http://localhost:{port}/www.cleveland.police.uk"
+        )
+        settings = settings_for(site.base_url, tmp_path, rate=5, concurrency=1)
+        summary = asyncio.run(refresh_forces(settings, [gwent, cleveland]))
+        log = [target for _, target, _ in site.request_log]
+    assert summary["exit_code"] == max(f["exit_code"] for f in summary["forces"].values())
+    gwent_at = [i for i, t in enumerate(log) if t.startswith("/www.gwent.police.uk/")]
+    cleveland_at = [i for i, t in enumerate(log) if t.startswith("/www.cleveland.police.uk/")]
+    assert len(gwent_at) >= 6 and len(cleveland_at) >= 6
+    assert cleveland_at[0] < gwent_at[-1] and gwent_at[0] < cleveland_at[-1]  # interleaved

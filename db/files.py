@@ -1,6 +1,6 @@
 """Opening the archive and the raw page store with an error an operator can act on.
 
-A path that is a directory, is not an SQLite file, or comes from a newer foilog
+A path that is a directory, is not a SQLite file, or comes from a newer foilog
 raises `NotAnArchive` with a one-line message; commands print it and exit 2.
 """
 
@@ -24,14 +24,14 @@ def check_sqlite_file(path: str | Path, what: str) -> Path:
     if str(path) == ":memory:" or not path.exists():
         return path
     if path.is_dir():
-        raise NotAnArchive(f"{what} {path} is a directory, not an SQLite file")
+        raise NotAnArchive(f"{what} {path} is a directory, not a SQLite file")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise NotAnArchive(f"cannot read {what} {path} ({exc.strerror or exc})") from None
     if head and head != SQLITE_MAGIC:
-        raise NotAnArchive(f"{what} {path} is not an SQLite database (wrong file or path?)")
+        raise NotAnArchive(f"{what} {path} is not a SQLite database (wrong file or path?)")
     return path
 
 

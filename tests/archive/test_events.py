@@ -72,6 +72,6 @@ def test_a_file_that_is_not_sqlite_is_one_clear_error(tmp_path, opener):
     path.write_text("not a database\n" * 20)
     with pytest.raises(NotAnArchive) as caught:
         opener(path)
-    assert "is not an SQLite database" in str(caught.value)
+    assert "is not a SQLite database" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert path.read_text() == "not a database\n" * 20

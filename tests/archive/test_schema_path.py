@@ -21,7 +21,7 @@ def test_an_archive_that_already_has_the_tables_migrates_to_6(tmp_path):
     # before migration 6, db/attachments.py created the tables on every page
     db = sqlite_utils.Database(tmp_path / "foi.db")
     ensure_schema(db)
-    db.execute("DELETE FROM schema_version WHERE version >= 6")
+    db.execute("DELETE FROM schema_version WHERE version = 6")
     db.conn.commit()
     schema_before = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     ensure_schema(db)

@@ -156,7 +156,7 @@ def test_an_unopenable_archive_is_one_line_and_exit_2(mirror, tmp_path):
     proc = foilog(*refresh_args(mirror, tmp_path))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
-    assert "is a directory, not an SQLite file" in proc.stderr and "Traceback" not in proc.stderr
+    assert "is a directory, not a SQLite file" in proc.stderr and "Traceback" not in proc.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")

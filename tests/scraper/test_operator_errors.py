@@ -28,7 +28,7 @@ def test_refresh_and_fetch_refuse_a_file_that_is_not_sqlite(manifest, mirror, tm
         ["fetch", page, "--site", mirror.base_url],
     ):
         line = _one_error_line(run_foilog(*args, *files))
-        assert "is not an SQLite database" in line and which in line
+        assert "is not a SQLite database" in line and which in line
     assert (tmp_path / which).read_bytes() == NOT_SQLITE
     assert mirror.request_log == []  # refused before any request
 

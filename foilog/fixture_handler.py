@@ -68,7 +68,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if path is None:
             return self.send_plain(400, b"Bad Request", head)
         challenged = state.challenge and path.startswith(state.challenge_prefix)
-        if challenged and not self.cleared():
+        if challenged and not self.cleared(state.challenge):
             return self.send_challenge(state.challenge, head)
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
         resource = state.resolve(path, parts.query, f"http://{host}")
@@ -171,10 +171,15 @@ class MirrorHandler(BaseHTTPRequestHandler):
             headers["Retry-After"] = str(self.server.state.faults.retry_after)
         self.finish_response(status, headers, body, head)
 
-    def cleared(self) -> bool:
+    def cleared(self, mode: str) -> bool:
         from foilog.fixture_challenge import is_cleared
 
-        return is_cleared(self.headers.get("Cookie"), self.headers.get("User-Agent", ""))
+        return is_cleared(
+            self.headers.get("Cookie"),
+            self.headers.get("User-Agent", ""),
+            mode,
+            self.headers.get("Sec-Fetch-Mode"),
+        )
 
     def send_challenge(self, mode: str, head: bool) -> None:
         from foilog.fixture_challenge import CHALLENGE_HEADERS, challenge_page

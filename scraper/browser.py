@@ -16,7 +16,9 @@ import asyncio
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scraper.challenge import is_challenge_html
 
@@ -78,15 +80,15 @@ class Browser:
     def __init__(
         self,
         chromium_path: str | None,
-        cookies: list[dict] = (),
+        cookies: Sequence[dict] = (),
         solve_timeout: float = SOLVE_TIMEOUT_S,
     ) -> None:
         self._configured = chromium_path
         self._solve_timeout = solve_timeout
         self._initial_cookies = list(cookies)
-        self._playwright = None
-        self._browser = None
-        self._context = None
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._context: Any = None
         self._start_lock = asyncio.Lock()
         self.user_agent: str | None = None
 

@@ -145,6 +145,7 @@ class ChallengeGate:
                 return FetchResult(url, url, 0, {}, b"", error=f"browser: {exc}", kind=kind)
         fetcher.stats.bytes += len(answer.body)
         status, headers, body = answer.status, answer.headers, answer.body
+        error: str | None
         if not fetcher.is_on_site(answer.final_url):
             error = f"redirect off-site to {answer.final_url} refused"
             return FetchResult(url, answer.final_url, status, headers, b"", error=error, kind=kind)

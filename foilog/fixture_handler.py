@@ -41,7 +41,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"  # what the live site's responses say
 
     def version_string(self) -> str:
-        return self.server_version
+        return getattr(self, "server_name_override", None) or self.server_version
 
     def do_GET(self) -> None:
         self.respond(head=False)
@@ -186,7 +186,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
         self.server.state.challenge_log.append(self.path)
         body = challenge_page(mode, self.headers.get("User-Agent", ""))
-        self.finish_response(403, dict(CHALLENGE_HEADERS), body, head)
+        headers = dict(CHALLENGE_HEADERS)
+        self.server_name_override = headers.pop("Server")  # one Server header: the CDN's
+        try:
+            self.finish_response(403, headers, body, head)
+        finally:
+            self.server_name_override = None
 
     def send_plain(self, status: int, text: bytes, head: bool) -> None:
         self.finish_response(status, {"Content-Type": "text/plain; charset=utf-8"}, text, head)

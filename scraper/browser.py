@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scraper.challenge import is_challenge_html
+from scraper.challenge import challenge_reason
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 LAUNCH_ARGS = (
@@ -149,12 +149,13 @@ class Browser:
     async def solve(self, url: str) -> BrowserPass | None:
         """Open `url` and wait for its challenge to pass; None if it does not in time."""
         page = await self._page()
+        answers = _track_navigations(page)
         try:
             try:
                 await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception:  # noqa: BLE001  (the challenge's reload can abort the first load)
                 pass
-            if not await _wait_past_challenge(page, self._solve_timeout):
+            if not await _wait_past_challenge(page, answers, self._solve_timeout):
                 return None
             cookies = await page.context.cookies()
             return BrowserPass(cookies, self.user_agent or "")
@@ -164,20 +165,14 @@ class Browser:
     async def fetch(self, url: str) -> BrowserAnswer:
         """One URL through the browser; the last main-frame document answer is returned."""
         page = await self._page()
-        answers = []
-
-        def note(response) -> None:
-            if response.frame == page.main_frame and response.request.is_navigation_request():
-                answers.append(response)
-
-        page.on("response", note)
+        answers = _track_navigations(page)
         try:
             try:
                 await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001
                 if not answers:
                     raise BrowserFetchError(_first_line(exc)) from None
-            await _wait_past_challenge(page, self._solve_timeout)
+            await _wait_past_challenge(page, answers, self._solve_timeout)
             last = answers[-1]
             try:
                 body = await last.body()
@@ -203,23 +198,46 @@ class BrowserFetchError(Exception):
     """The browser got no answer for a URL (network failure, timeout)."""
 
 
-async def _wait_past_challenge(page, timeout: float = SOLVE_TIMEOUT_S) -> bool:
-    """True once the page is no longer an interstitial; False after `timeout`."""
+def _track_navigations(page) -> list:
+    """The page's main-frame document answers, in order (redirects and reloads too)."""
+    answers: list = []
+
+    def note(response) -> None:
+        if response.frame == page.main_frame and response.request.is_navigation_request():
+            answers.append(response)
+
+    page.on("response", note)
+    return answers
+
+
+async def _wait_past_challenge(page, answers: list, timeout: float = SOLVE_TIMEOUT_S) -> bool:
+    """True once the latest document answer is not an interstitial (judged by the same
+    rules as every other answer, scraper/challenge.py); False after `timeout`.
+
+    The answer, not the rendered page: between the challenge and its reload the page
+    is briefly an empty document, which is no proof of anything."""
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            html = await page.content()
-        except Exception:  # noqa: BLE001  (navigating: the content is not ready yet)
-            html = None
-        if html is not None and not is_challenge_html(html):
+        if answers and await _passes(answers[-1]):
             try:
                 await page.wait_for_load_state("load", timeout=5_000)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001  (a slow sub-resource: the document is here)
                 pass
             return True
         if time.monotonic() >= deadline:
             return False
         await asyncio.sleep(0.25)
+
+
+async def _passes(answer) -> bool:
+    if 300 <= answer.status < 400:
+        return False  # a redirect: its target's answer decides
+    try:
+        headers = await answer.all_headers()
+        body = await answer.body()
+    except Exception:  # noqa: BLE001  (not finished, or replaced by a reload)
+        return False
+    return challenge_reason(answer.status, headers, body) is None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -80,9 +80,3 @@ def challenge_reason(status: int, headers: dict[str, str], body: bytes) -> str |
 def may_be_challenge(status: int, headers: dict[str, str]) -> bool:
     """Worth reading the body of a non-200 answer to look for markers."""
     return status in CHALLENGE_STATUSES or "cf-mitigated" in headers
-
-
-def is_challenge_html(html: str) -> bool:
-    """For a page a browser shows: still the interstitial? (title and script markers)."""
-    body = html.encode("utf-8", "replace")
-    return challenge_reason(403, {}, body) is not None or bool(_TITLE.search(body[:SNIFF_BYTES]))

@@ -148,6 +148,17 @@ class Browser:
 
     async def solve(self, url: str) -> BrowserPass | None:
         """Open `url` and wait for its challenge to pass; None if it does not in time."""
+        try:
+            async with asyncio.timeout(self._deadline()):
+                return await self._solve(url)
+        except TimeoutError:
+            return None
+
+    def _deadline(self) -> float:
+        """No browser call outlives this, whatever the page does (reloads for ever...)."""
+        return NAVIGATION_TIMEOUT_MS / 1000 + self._solve_timeout + 15
+
+    async def _solve(self, url: str) -> BrowserPass | None:
         page = await self._page()
         answers = _track_navigations(page)
         try:
@@ -160,10 +171,17 @@ class Browser:
             cookies = await page.context.cookies()
             return BrowserPass(cookies, self.user_agent or "")
         finally:
-            await page.close()
+            await _close(page)
 
     async def fetch(self, url: str) -> BrowserAnswer:
         """One URL through the browser; the last main-frame document answer is returned."""
+        try:
+            async with asyncio.timeout(self._deadline()):
+                return await self._fetch(url)
+        except TimeoutError:
+            raise BrowserFetchError(f"no answer within {self._deadline():g}s") from None
+
+    async def _fetch(self, url: str) -> BrowserAnswer:
         page = await self._page()
         answers = _track_navigations(page)
         try:
@@ -175,13 +193,13 @@ class Browser:
             await _wait_past_challenge(page, answers, self._solve_timeout)
             last = answers[-1]
             try:
-                body = await last.body()
+                body = await asyncio.wait_for(last.body(), 10)
             except Exception:  # noqa: BLE001  (a redirect or a reload took the body away)
                 body = (await page.content()).encode("utf-8")
             headers = {k.lower(): v for k, v in (await last.all_headers()).items()}
             return BrowserAnswer(url, page.url, last.status, headers, body)
         finally:
-            await page.close()
+            await _close(page)
 
     async def fetch_file(self, url: str) -> BrowserAnswer:
         """A file (PDF, spreadsheet): the browser's cookies and User-Agent, no rendering."""
@@ -233,11 +251,18 @@ async def _passes(answer) -> bool:
     if 300 <= answer.status < 400:
         return False  # a redirect: its target's answer decides
     try:
-        headers = await answer.all_headers()
-        body = await answer.body()
+        headers = await asyncio.wait_for(answer.all_headers(), 5)
+        body = await asyncio.wait_for(answer.body(), 5)
     except Exception:  # noqa: BLE001  (not finished, or replaced by a reload)
         return False
     return challenge_reason(answer.status, headers, body) is None
+
+
+async def _close(page) -> None:
+    try:
+        await asyncio.wait_for(page.close(), 10)
+    except Exception:  # noqa: BLE001  (closed with the context at the end of the run anyway)
+        pass
 
 
 def _first_line(exc: BaseException) -> str:

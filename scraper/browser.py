@@ -33,6 +33,9 @@ LAUNCH_ARGS = (
 )
 SKIPPED_RESOURCES = frozenset({"image", "stylesheet", "font", "media"})
 SOLVE_TIMEOUT_S = 20.0
+# A challenge that answers its own reload with another challenge this many times is not
+# going to pass: stop, rather than let the page reload the site in a loop.
+MAX_CHALLENGE_ANSWERS = 4
 NAVIGATION_TIMEOUT_MS = 45_000
 
 
@@ -242,7 +245,7 @@ async def _wait_past_challenge(page, answers: list, timeout: float = SOLVE_TIMEO
             except Exception:  # noqa: BLE001  (a slow sub-resource: the document is here)
                 pass
             return True
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or len(answers) >= MAX_CHALLENGE_ANSWERS:
             return False
         await asyncio.sleep(0.25)
 

@@ -80,10 +80,13 @@ def test_the_browser_passes_the_challenge_then_a_blocked_night_removes_nothing(
     before = snapshot(tmp_path / "foi.db")
     mirror.remove(gone)
     mirror.set_challenge("unpassable")
+    mark = len(mirror.state.challenge_log)
     night = refresh(mirror, tmp_path, "--browser", "--full", env={"FOILOG_CHALLENGE_TIMEOUT": "3"})
     assert night.returncode == 5, night.stderr
     [line] = night.stderr.splitlines()
     assert "bot protection" in line and "even the browser" in line
+    # the browser gives up on a challenge that keeps reloading: no loop against the site
+    assert len(mirror.state.challenge_log) - mark <= 6
     assert snapshot(tmp_path / "foi.db") == before
     assert removed_count(tmp_path / "foi.db") == 0
     assert events(tmp_path / "foi.db", mirror.url(gone)) == ["new"]

@@ -50,8 +50,8 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         raise NotAnArchive(str(exc).splitlines()[0]) from None
     except sqlite3.DatabaseError as exc:
         db.close()
-        if isinstance(exc, sqlite3.OperationalError) and "locked" not in str(exc):
-            raise  # read-only, disk full: the command's own message for those
+        if isinstance(exc, sqlite3.OperationalError):
+            raise  # read-only, disk full, locked: the command's own message for those
         raise NotAnArchive(f"archive {path} cannot be used as an SQLite database ({exc})") from None
     return db
 

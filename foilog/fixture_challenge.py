@@ -8,8 +8,11 @@ the clearance cookie and reloads, as the real one does after its checks. The coo
 is bound to the User-Agent that passed (as `cf_clearance` is), so a crawler must
 reuse the browser's cookies AND its User-Agent.
 
-Modes: "js" (passable by a browser) and "unpassable" (the script sets a cookie the
-server never accepts and reloads, for ever: a challenge even a browser cannot pass).
+Modes: "js" (passable by a browser), "navigate" (passable, but the clearance only
+counts on a browser's own navigations, `Sec-Fetch-Mode: navigate`: the challenge comes
+back for an HTTP client holding the browser's cookies, so a crawler must fetch through
+the browser itself) and "unpassable" (the script sets a cookie the server never
+accepts and reloads, for ever: a challenge even a browser cannot pass).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from http.cookies import SimpleCookie
 
-MODES = ("js", "unpassable")
+MODES = ("js", "navigate", "unpassable")
 COOKIE = "cf_clearance"
 _SECRET = b"foilog-mirror-challenge"
 
@@ -26,7 +29,11 @@ def clearance_token(user_agent: str) -> str:
     return hashlib.sha256(_SECRET + user_agent.encode("utf-8", "replace")).hexdigest()[:32]
 
 
-def is_cleared(cookie_header: str | None, user_agent: str) -> bool:
+def is_cleared(
+    cookie_header: str | None, user_agent: str, mode: str = "js", fetch_mode: str | None = None
+) -> bool:
+    if mode == "navigate" and fetch_mode != "navigate":
+        return False
     if not cookie_header:
         return False
     jar = SimpleCookie()
@@ -39,7 +46,7 @@ def is_cleared(cookie_header: str | None, user_agent: str) -> bool:
 
 
 def challenge_page(mode: str, user_agent: str) -> bytes:
-    token = clearance_token(user_agent) if mode == "js" else "rejected"
+    token = clearance_token(user_agent) if mode != "unpassable" else "rejected"
     return f"""<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
 <meta name="robots" content="noindex,nofollow">

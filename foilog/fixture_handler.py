@@ -41,7 +41,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"  # what the live site's responses say
 
     def version_string(self) -> str:
-        return self.server_version
+        return getattr(self, "server_name_override", None) or self.server_version
 
     def do_GET(self) -> None:
         self.respond(head=False)
@@ -68,7 +68,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if path is None:
             return self.send_plain(400, b"Bad Request", head)
         challenged = state.challenge and path.startswith(state.challenge_prefix)
-        if challenged and not self.cleared():
+        if challenged and not self.cleared(state.challenge):
             return self.send_challenge(state.challenge, head)
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
         resource = state.resolve(path, parts.query, f"http://{host}")
@@ -171,17 +171,27 @@ class MirrorHandler(BaseHTTPRequestHandler):
             headers["Retry-After"] = str(self.server.state.faults.retry_after)
         self.finish_response(status, headers, body, head)
 
-    def cleared(self) -> bool:
+    def cleared(self, mode: str) -> bool:
         from foilog.fixture_challenge import is_cleared
 
-        return is_cleared(self.headers.get("Cookie"), self.headers.get("User-Agent", ""))
+        return is_cleared(
+            self.headers.get("Cookie"),
+            self.headers.get("User-Agent", ""),
+            mode,
+            self.headers.get("Sec-Fetch-Mode"),
+        )
 
     def send_challenge(self, mode: str, head: bool) -> None:
         from foilog.fixture_challenge import CHALLENGE_HEADERS, challenge_page
 
         self.server.state.challenge_log.append(self.path)
         body = challenge_page(mode, self.headers.get("User-Agent", ""))
-        self.finish_response(403, dict(CHALLENGE_HEADERS), body, head)
+        headers = dict(CHALLENGE_HEADERS)
+        self.server_name_override = headers.pop("Server")  # one Server header: the CDN's
+        try:
+            self.finish_response(403, headers, body, head)
+        finally:
+            self.server_name_override = None
 
     def send_plain(self, status: int, text: bytes, head: bool) -> None:
         self.finish_response(status, {"Content-Type": "text/plain; charset=utf-8"}, text, head)

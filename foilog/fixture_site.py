@@ -14,6 +14,8 @@ Tests drive it in-process:
         site.edit(url_path, new_bytes); site.remove(url_path, status=410)
         site.put("/SysSiteAssets/.../new.xlsx", data)  # a file, no lister entry
         site.request_log  # [(method, target, status), ...]
+        site.set_challenge("js")  # bot protection (foilog/fixture_challenge.py)
+        site.set_outage(404)  # every path answers 404 (a broken deploy)
 
 Mutations live in memory only; nothing under the root is written.
 """

@@ -16,9 +16,11 @@ import asyncio
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from scraper.challenge import is_challenge_html
+from scraper.challenge import challenge_reason
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 LAUNCH_ARGS = (
@@ -31,6 +33,9 @@ LAUNCH_ARGS = (
 )
 SKIPPED_RESOURCES = frozenset({"image", "stylesheet", "font", "media"})
 SOLVE_TIMEOUT_S = 20.0
+# A challenge that answers its own reload with another challenge this many times is not
+# going to pass: stop, rather than let the page reload the site in a loop.
+MAX_CHALLENGE_ANSWERS = 4
 NAVIGATION_TIMEOUT_MS = 45_000
 
 
@@ -78,15 +83,15 @@ class Browser:
     def __init__(
         self,
         chromium_path: str | None,
-        cookies: list[dict] = (),
+        cookies: Sequence[dict] = (),
         solve_timeout: float = SOLVE_TIMEOUT_S,
     ) -> None:
         self._configured = chromium_path
         self._solve_timeout = solve_timeout
         self._initial_cookies = list(cookies)
-        self._playwright = None
-        self._browser = None
-        self._context = None
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._context: Any = None
         self._start_lock = asyncio.Lock()
         self.user_agent: str | None = None
 
@@ -146,45 +151,58 @@ class Browser:
 
     async def solve(self, url: str) -> BrowserPass | None:
         """Open `url` and wait for its challenge to pass; None if it does not in time."""
+        try:
+            async with asyncio.timeout(self._deadline()):
+                return await self._solve(url)
+        except TimeoutError:
+            return None
+
+    def _deadline(self) -> float:
+        """No browser call outlives this, whatever the page does (reloads for ever...)."""
+        return NAVIGATION_TIMEOUT_MS / 1000 + self._solve_timeout + 15
+
+    async def _solve(self, url: str) -> BrowserPass | None:
         page = await self._page()
+        answers = _track_navigations(page)
         try:
             try:
                 await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception:  # noqa: BLE001  (the challenge's reload can abort the first load)
                 pass
-            if not await _wait_past_challenge(page, self._solve_timeout):
+            if not await _wait_past_challenge(page, answers, self._solve_timeout):
                 return None
             cookies = await page.context.cookies()
             return BrowserPass(cookies, self.user_agent or "")
         finally:
-            await page.close()
+            await _close(page)
 
     async def fetch(self, url: str) -> BrowserAnswer:
         """One URL through the browser; the last main-frame document answer is returned."""
+        try:
+            async with asyncio.timeout(self._deadline()):
+                return await self._fetch(url)
+        except TimeoutError:
+            raise BrowserFetchError(f"no answer within {self._deadline():g}s") from None
+
+    async def _fetch(self, url: str) -> BrowserAnswer:
         page = await self._page()
-        answers = []
-
-        def note(response) -> None:
-            if response.frame == page.main_frame and response.request.is_navigation_request():
-                answers.append(response)
-
-        page.on("response", note)
+        answers = _track_navigations(page)
         try:
             try:
                 await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001
                 if not answers:
                     raise BrowserFetchError(_first_line(exc)) from None
-            await _wait_past_challenge(page, self._solve_timeout)
+            await _wait_past_challenge(page, answers, self._solve_timeout)
             last = answers[-1]
             try:
-                body = await last.body()
+                body = await asyncio.wait_for(last.body(), 10)
             except Exception:  # noqa: BLE001  (a redirect or a reload took the body away)
                 body = (await page.content()).encode("utf-8")
             headers = {k.lower(): v for k, v in (await last.all_headers()).items()}
             return BrowserAnswer(url, page.url, last.status, headers, body)
         finally:
-            await page.close()
+            await _close(page)
 
     async def fetch_file(self, url: str) -> BrowserAnswer:
         """A file (PDF, spreadsheet): the browser's cookies and User-Agent, no rendering."""
@@ -201,23 +219,53 @@ class BrowserFetchError(Exception):
     """The browser got no answer for a URL (network failure, timeout)."""
 
 
-async def _wait_past_challenge(page, timeout: float = SOLVE_TIMEOUT_S) -> bool:
-    """True once the page is no longer an interstitial; False after `timeout`."""
+def _track_navigations(page) -> list:
+    """The page's main-frame document answers, in order (redirects and reloads too)."""
+    answers: list = []
+
+    def note(response) -> None:
+        if response.frame == page.main_frame and response.request.is_navigation_request():
+            answers.append(response)
+
+    page.on("response", note)
+    return answers
+
+
+async def _wait_past_challenge(page, answers: list, timeout: float = SOLVE_TIMEOUT_S) -> bool:
+    """True once the latest document answer is not an interstitial (judged by the same
+    rules as every other answer, scraper/challenge.py); False after `timeout`.
+
+    The answer, not the rendered page: between the challenge and its reload the page
+    is briefly an empty document, which is no proof of anything."""
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            html = await page.content()
-        except Exception:  # noqa: BLE001  (navigating: the content is not ready yet)
-            html = None
-        if html is not None and not is_challenge_html(html):
+        if answers and await _passes(answers[-1]):
             try:
                 await page.wait_for_load_state("load", timeout=5_000)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001  (a slow sub-resource: the document is here)
                 pass
             return True
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or len(answers) >= MAX_CHALLENGE_ANSWERS:
             return False
         await asyncio.sleep(0.25)
+
+
+async def _passes(answer) -> bool:
+    if 300 <= answer.status < 400:
+        return False  # a redirect: its target's answer decides
+    try:
+        headers = await asyncio.wait_for(answer.all_headers(), 5)
+        body = await asyncio.wait_for(answer.body(), 5)
+    except Exception:  # noqa: BLE001  (not finished, or replaced by a reload)
+        return False
+    return challenge_reason(answer.status, headers, body) is None
+
+
+async def _close(page) -> None:
+    try:
+        await asyncio.wait_for(page.close(), 10)
+    except Exception:  # noqa: BLE001  (closed with the context at the end of the run anyway)
+        pass
 
 
 def _first_line(exc: BaseException) -> str:

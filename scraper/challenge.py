@@ -82,12 +82,6 @@ def may_be_challenge(status: int, headers: dict[str, str]) -> bool:
     return status in CHALLENGE_STATUSES or "cf-mitigated" in headers
 
 
-def is_challenge_html(html: str) -> bool:
-    """For a page a browser shows: still the interstitial? (title and script markers)."""
-    body = html.encode("utf-8", "replace")
-    return challenge_reason(403, {}, body) is not None or bool(_TITLE.search(body[:SNIFF_BYTES]))
-
-
 def is_challenge(status: int, headers: dict[str, str], body: bytes) -> bool:
     """True when this answer is a bot-protection interstitial (captures from web archives too)."""
     return challenge_reason(status, headers, body) is not None

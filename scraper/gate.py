@@ -145,10 +145,14 @@ class ChallengeGate:
                 return FetchResult(url, url, 0, {}, b"", error=f"browser: {exc}", kind=kind)
         fetcher.stats.bytes += len(answer.body)
         status, headers, body = answer.status, answer.headers, answer.body
+        error: str | None
         if not fetcher.is_on_site(answer.final_url):
             error = f"redirect off-site to {answer.final_url} refused"
             return FetchResult(url, answer.final_url, status, headers, b"", error=error, kind=kind)
-        reason = challenge_reason(status, headers, body) if kind != "attachment" else None
+        # a file answering 200 is the file (whatever bytes it holds); anything else may
+        # be the interstitial
+        check = kind != "attachment" or status != 200
+        reason = challenge_reason(status, headers, body) if check else None
         if reason:
             return challenged(url, answer.final_url, status, headers, kind, reason)
         if status != 200:

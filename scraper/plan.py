@@ -8,6 +8,7 @@
   every old page "recent" for 90 nights;
 - older pages: a rotating 1/`revisit_slice` share, chosen by URL hash and night number,
   so every page is re-checked once every `revisit_slice` nights;
+- pages that last answered 404/410: every night (scraper/removals.py);
 - `--full`: everything.
 Revisits are conditional requests (If-None-Match / If-Modified-Since), mostly 304s.
 """
@@ -63,6 +64,10 @@ def plan_revisits(
         )
         if needs_retry(page):
             due.append((url, "retry"))
+        elif page.removed_at is not None:
+            # last answered 404/410 (removed, or a removal not confirmed that night):
+            # every night, so a page put back is restored at once
+            due.append((url, "removed"))
         elif full or recent:
             due.append((url, "revisit"))
         elif url_slice(url, revisit_slice) == night % max(1, revisit_slice):

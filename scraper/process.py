@@ -203,6 +203,7 @@ async def _gone(ctx: PageContext, url: str, status: int, now: str, note: str = "
     night (a site-wide 404 is an outage, not 1000 removals): scraper/removals.py
     decides at the end of the run and writes the archive then.
     """
+    # a redirect away is kept as "gone" (404) in the crawl state: re-checked nightly
     ctx.store.store(url, 404 if note else status, {}, b"", now)
     if is_removed(ctx.archive, url):
         return _done(ctx, PageOutcome(url, "still_removed"))

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -162,8 +163,8 @@ async def discover(
     now: datetime,
     discovery: Discovery,
     dated: dict[str, str] | None = None,
-    attachment_retries: list[str] = (),
-    removed: list[str] = (),
+    attachment_retries: Sequence[str] = (),
+    removed: Sequence[str] = (),
 ) -> str | None:
     """Fill this run's frontier: lister, sitemap, then the revisits due tonight.
 

@@ -14,7 +14,7 @@ import pytest
 
 from foilog.fixture_challenge import COOKIE, clearance_token
 from tests.scraper.conftest import archive_rows
-from tests.scraper.night import events, refresh, removed_count, snapshot, summary
+from tests.scraper.night import events, refresh, removed_count, run_foilog, snapshot, summary
 
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
@@ -80,10 +80,13 @@ def test_the_browser_passes_the_challenge_then_a_blocked_night_removes_nothing(
     before = snapshot(tmp_path / "foi.db")
     mirror.remove(gone)
     mirror.set_challenge("unpassable")
+    mark = len(mirror.state.challenge_log)
     night = refresh(mirror, tmp_path, "--browser", "--full", env={"FOILOG_CHALLENGE_TIMEOUT": "3"})
     assert night.returncode == 5, night.stderr
     [line] = night.stderr.splitlines()
     assert "bot protection" in line and "even the browser" in line
+    # the browser gives up on a challenge that keeps reloading: no loop against the site
+    assert len(mirror.state.challenge_log) - mark <= 6
     assert snapshot(tmp_path / "foi.db") == before
     assert removed_count(tmp_path / "foi.db") == 0
     assert events(tmp_path / "foi.db", mirror.url(gone)) == ["new"]
@@ -118,3 +121,22 @@ def test_challenges_that_start_mid_run_are_never_stored_or_removals(manifest, mi
     next_night = refresh(mirror, tmp_path, "--full")
     assert next_night.returncode == 0, next_night.stderr
     assert summary(next_night)["removed"] == 1 and summary(next_night)["blocked"] == 0
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_where_challenges_keep_coming_back_pages_are_fetched_through_the_browser(
+    manifest, mirror, tmp_path
+):
+    """The clearance works only for the browser's own navigations: after one pass the
+    httpx retry is challenged again, so the crawler fetches through the browser."""
+    mirror.set_challenge("navigate")
+    check = run_foilog("check-live", "--site", mirror.base_url, "--rate", "0", "--browser")
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.count("ok:") == 3 and "Traceback" not in check.stderr
+    url = mirror.url(manifest["responses"][0]["url_path"])
+    files = ["--db", tmp_path / "foi.db", "--pages-db", tmp_path / "pages.db"]
+    fetched = run_foilog("fetch", url, "--site", mirror.base_url, *files, "--browser")
+    assert fetched.returncode == 0 and fetched.stdout == f"new: {url}\n", fetched.stderr
+    [(reference,)] = {(r[1],) for r in archive_rows(tmp_path / "foi.db")}
+    assert reference == manifest["responses"][0]["reference"]

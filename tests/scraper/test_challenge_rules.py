@@ -54,3 +54,17 @@ def test_ordinary_answers_are_not_challenges(status, headers, body):
 
 def test_a_real_response_page_is_not_a_challenge():
     assert challenge_reason(200, {"server": "cloudflare"}, REAL_PAGE.read_bytes()) is None
+
+
+def test_the_mirror_challenge_looks_like_the_real_one(mirror):
+    import httpx
+
+    mirror.set_challenge("js")
+    answer = httpx.get(mirror.url("/robots.txt"))
+    assert answer.status_code == 403
+    assert answer.headers.get_list("server") == ["cloudflare"]
+    assert answer.headers["cf-mitigated"] == "challenge"
+    assert "<title>Just a moment...</title>" in answer.text and "_cf_chl_opt" in answer.text
+    assert challenge_reason(answer.status_code, dict(answer.headers), answer.content)
+    mirror.set_challenge(None)
+    assert httpx.get(mirror.url("/robots.txt")).status_code == 200

@@ -59,7 +59,7 @@ def test_a_taken_mirror_port_is_replaced_by_a_free_one_and_said(tmp_path):
             if line.startswith("serving http://"):
                 break
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGKILL)  # the script, its mirror and its server
         proc.wait(timeout=30)
         other.shutdown()
         other.server_close()

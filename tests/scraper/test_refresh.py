@@ -167,7 +167,9 @@ async def test_non_html_at_a_page_url_is_a_failure_retried_next_run(mirror, tmp_
 async def test_a_lister_without_items_is_a_shape_change(mirror, tmp_path):
     settings = settings_for(mirror.base_url, tmp_path)
     await run(settings)
-    broken = settings_for(mirror.base_url, tmp_path, site=mirror.base_url)
+    # every known page due (the nightly 1/30 slice hashes the URL, port included, and
+    # is empty for about 1 mirror port in 30: the test failed at random)
+    broken = settings_for(mirror.base_url, tmp_path, site=mirror.base_url, recent_days=100_000)
     from dataclasses import replace
 
     broken = replace(broken, site=replace(broken.site, lister_params=(("dt", "Nothing"),)))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.prefilter import Prefiltered
+
 # Always junk, wherever they are.
 JUNK_SELECTOR = ",".join(
     (
@@ -330,11 +332,15 @@ def strip_chrome_text(line: str) -> str:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
         return ""
+    # Only sentences the line holds can be cut from it (most lines hold none).
+    held = [sentence for sentence in _SENTENCES if sentence in norm]
+    if not held:
+        return line
     start, end = 0, len(norm)
     changed = True
     while changed and start < end:
         changed = False
-        for sentence in _SENTENCES:
+        for sentence in held:
             if norm.startswith(sentence, start) and _boundary(norm, start + len(sentence)):
                 start = _skip_space(norm, start + len(sentence))
                 changed = True
@@ -397,10 +403,31 @@ _RESPONSE_WORDS = re.compile(
 _NOTICE_MAX_LEN = 400
 
 
+_NOTICE_NEEDLES = Prefiltered(
+    _NOTICE_WORDS,
+    (
+        "unavailable",
+        "outage",
+        "maintenance",
+        "address finder",
+        "temporarily",
+        "downtime",
+        "not working",
+        "experiencing",
+        "inconvenience",
+        "ddim ar gael",
+        "cynnal a chadw",
+        "dros dro",
+        "anghyfleustra",
+        "ymddiheuro",
+    ),
+)
+
+
 def _is_site_notice(line: str) -> bool:
     return (
         len(line) <= _NOTICE_MAX_LEN
-        and _NOTICE_WORDS.search(line) is not None
+        and _NOTICE_NEEDLES.search(line) is not None
         and _RESPONSE_WORDS.search(line) is None
     )
 

@@ -328,4 +328,9 @@ def _restates(text: str, question_lines: list[str]) -> bool:
 
 def _key(text: str) -> str:
     """The first 60 letters and digits of `text`, lowercased and run together."""
-    return "".join(_WORDS.findall(text.lower()))[:60]
+    key = ""
+    for word in _WORDS.finditer(text.lower()):  # stops early on a long line
+        key += word.group()
+        if len(key) >= 60:
+            break
+    return key[:60]

@@ -48,7 +48,9 @@ _LIST_HEADER = Prefiltered(
     ("following", "below", "these", "exemption", "by virtue of"),
     anchored=True,
 )
-_LIST_WORDS = re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese")
+_LIST_WORDS = Prefiltered(
+    re.compile(r"[Ff]ollowing|[Bb]elow|[Tt]hese"), ("following", "below", "these")
+)
 _LIST_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(?:sections?|sect?\.?|ss?\.|s)\s?\d", re.IGNORECASE)
 # List items written without the word: "31(1)(a)(b) - Law Enforcement".
 _BARE_ITEM = re.compile(r"^[\s•·●▪◦\-–*]*(\d{2}A?\s?(?:\(|[-–—:]))")

@@ -52,6 +52,8 @@ RANGE_HEADING = re.compile(
     r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE
 )
 _WORDS = re.compile(r"[a-z0-9]+")
+# What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
+_NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
 TABLE_SPLIT = " | "
 
 
@@ -381,5 +383,13 @@ def _restates(text: str, question_lines: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    """The first 60 letters and digits of `text`, lowercased and run together."""
-    return "".join(_WORDS.findall(text.lower()))[:60]
+    """The first 60 letters and digits of `text`, lowercased and run together.
+
+    The same as `"".join(_WORDS.findall(text.lower()))[:60]` (a test checks), 2-3 times
+    faster: it is taken of most reply lines, and measured on the bench's synthetic pages
+    it is worth ~2.5% of the whole parse. The ASCII encoding drops what lowercasing left
+    non-ASCII, `translate` drops ASCII punctuation and spaces.
+    """
+    return (
+        text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
+    )

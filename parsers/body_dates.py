@@ -41,7 +41,7 @@ def printed_dates(lines: list[str]) -> PrintedDates:
         match = _RESPONSE_DATE.match(line)
         if match and response is None:
             response = _date(match.group("date"))
-        match = _RECEIVED.search(line) if received is None else None
+        match = _RECEIVED.search(line) if received is None and "eceived" in line else None
         if match:
             received = _date(match.group("date"))
         if (

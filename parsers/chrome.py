@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.prefilter import Prefiltered
+
 # Always junk, wherever they are.
 JUNK_SELECTOR = ",".join(
     (
@@ -323,7 +325,7 @@ _FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES))
     "gallwch",
     "diolch",
     "allanfa",
-}
+} - {"i"}  # "I gael rhagor ... cwcis." is caught by its last word; "I" starts too many lines
 _LAST_WORDS = frozenset(s.split()[-1] for s in _SENTENCES)
 
 
@@ -343,11 +345,15 @@ def strip_chrome_text(line: str) -> str:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
         return ""
+    # Only sentences the line holds can be cut from it (most lines hold none).
+    held = [sentence for sentence in _SENTENCES if sentence in norm]
+    if not held:
+        return line
     start, end = 0, len(norm)
     changed = True
     while changed and start < end:
         changed = False
-        for sentence in _SENTENCES:
+        for sentence in held:
             if norm.startswith(sentence, start) and _boundary(norm, start + len(sentence)):
                 start = _skip_space(norm, start + len(sentence))
                 changed = True
@@ -410,10 +416,31 @@ _RESPONSE_WORDS = re.compile(
 _NOTICE_MAX_LEN = 400
 
 
+_NOTICE_NEEDLES = Prefiltered(
+    _NOTICE_WORDS,
+    (
+        "unavailable",
+        "outage",
+        "maintenance",
+        "address finder",
+        "temporarily",
+        "downtime",
+        "not working",
+        "experiencing",
+        "inconvenience",
+        "ddim ar gael",
+        "cynnal a chadw",
+        "dros dro",
+        "anghyfleustra",
+        "ymddiheuro",
+    ),
+)
+
+
 def _is_site_notice(line: str) -> bool:
     return (
         len(line) <= _NOTICE_MAX_LEN
-        and _NOTICE_WORDS.search(line) is not None
+        and _NOTICE_NEEDLES.search(line) is not None
         and _RESPONSE_WORDS.search(line) is None
     )
 

@@ -23,6 +23,8 @@ _MIN_PAIRS = 2
 
 def read_exchanges(lines: list[str], end: int) -> tuple[Question, ...]:
     """Questions with their answers from "You wrote:" / "Our response:" pairs before `end`."""
+    if sum(1 for line in lines[:end] if _ASKED.match(line)) < _MIN_PAIRS:
+        return ()
     pairs: list[tuple[list[str], list[str]]] = []
     current: list[str] | None = None
     for line in lines[:end]:

@@ -47,10 +47,10 @@ _HEADER_LINE = re.compile(
     # Other forces' header fields: "Enquiry Reference: 536-25", "Freedom of Information
     # (FOI) Act request ref: ...", "Version Date: 07/02/2025", "Date: 11/06/25", Essex's
     # "Publication Number: 1512" / "FOI Number: 18280" / "PUB 1278" and the bare number.
-    r"|[\w() ]{0,60}\b(?:reference|ref)(?: no\.?| number)?\s*[:\-\u2013]"
+    r"|(?:[\w()]++ ){0,8}?(?:reference|ref)(?: no\.?| number)?\s*[:\-\u2013]"
     r"|(?:Version )?Date\s*:|(?:Publication|FOI|Request) Number\s*:|PUB\s?\d+\s*$|\d{3,7}\s*$"
     # Essex's keywords line: "Drones, Unmanned, Aerial Vehicles, UAV's, Owned, ..."
-    r"|(?:[\w\u2019'/\- ]{1,40}, ){3,}[\w\u2019'/\- ]{1,40}\.?$)",
+    r"|(?:[\w\u2019'/\- ]{1,40}+, ){3,}[\w\u2019'/\- ]{1,40}+\.?$)",
     re.IGNORECASE,
 )
 _DECISION_STRONG = re.compile(
@@ -81,7 +81,7 @@ _DECISION_WEAK = re.compile(
     r"^(?:Please find (?:below|attached|enclosed) (?:the |our )?(?:information|response|answers?|"
     r"disclosure|details|requested|data|a copy of the (?:requested|information))"
     r"|In (?:response|answer|relation|reply) to your (?:request|questions?|FOI)"
-    r"|[A-Z][\w\-]+(?: (?:&|and|[A-Z][\w\-]+)){0,3} (?:Police|Constabulary) (?:can (?:neither )?confirm|does not hold|holds? (?:no|the|some)\b"
+    r"|[A-Z][\w\-]++(?: (?:&|and|[A-Z][\w\-]++)){0,3} (?:Police|Constabulary) (?:can (?:neither )?confirm|does not hold|holds? (?:no|the|some)\b"
     r"|has (?:located|considered|now)|is (?:unable|able|not obliged)|will (?:neither|not))"
     r"|This (?:letter|response|notice) (?:serves|represents|is|acts)"
     r"|I can (?:now )?confirm that (?:the )?(?:MPS|Metropolitan Police|information)"

@@ -5,6 +5,7 @@ Each shortcut skips work only when the skipped work could not have found anythin
   string the regex matches must contain a needle (checked on strings generated from each
   pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
   anchored one is tried only where a needle starts, so its matches must start there;
+- `answers._key` without a regex is the regex key;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 
@@ -175,3 +176,17 @@ def test_search_with_a_span_matches_the_pattern() -> None:
 def test_needles_must_be_lowercase() -> None:
     with pytest.raises(ValueError):
         Prefiltered(re.compile("x"), ("Exempt",))
+
+
+_ODD_TEXT = st.text(
+    alphabet=st.sampled_from(list("aZ09 ,.?-–’é\u212a\u017f\u0131\u0130ΣﬁⅠ²٣")) | st.characters(),
+    max_size=200,
+)
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(_ODD_TEXT)
+def test_answer_key_is_the_regex_key(text: str) -> None:
+    from parsers.answers import _WORDS, _key
+
+    assert _key(text) == "".join(_WORDS.findall(text.lower()))[:60]

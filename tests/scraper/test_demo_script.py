@@ -67,4 +67,4 @@ def test_a_taken_mirror_port_is_replaced_by_a_free_one_and_said(tmp_path):
     assert f"port {taken} is in use" in output and "free port" in output, output
     assert any(line.startswith("serving http://") for line in lines), output
     assert other.hits == []  # the other program was never crawled
-    assert (tmp_path / "data" / "foi.db").exists()
+    assert (tmp_path / "data" / "foi.db").exists(), output

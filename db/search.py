@@ -207,7 +207,12 @@ SPARSE = 0.005
 
 
 class _Plan:
-    """The SQL for one set of filters, with its parameters."""
+    """The SQL for one set of filters, with its parameters.
+
+    Filters are sets of rowids read from narrow indexes (month, outcome, ncnd, force,
+    the exemptions' section): testing a full-text match against them never reads the
+    wide response rows, which carry the whole text.
+    """
 
     def __init__(self, filters: SearchFilters, for_people: bool = True) -> None:
         self.filters = filters
@@ -217,29 +222,38 @@ class _Plan:
             self.params["ref"] = filters.q
             if for_people:
                 self.params["fts"] = fts_query(filters.q)
-        self.where = self._where()
-        self.and_where = f" AND {self.where}" if self.where else ""
+        self.sets = self._filter_sets()
 
-    def _where(self) -> str:
-        f, clauses = self.filters, []
+    def _filter_sets(self) -> list[str]:
+        """One `SELECT rowid ...` per filter: the responses it lets through."""
+        f, sets = self.filters, []
         if f.year is not None:
             self.params.update(month_from=f"{f.year:04d}-01", month_to=f"{f.year:04d}-12")
-            clauses.append("r.month BETWEEN :month_from AND :month_to")
+            sets.append("SELECT rowid FROM responses WHERE month BETWEEN :month_from AND :month_to")
         if f.outcome is not None:
             self.params["outcome"] = f.outcome
-            clauses.append("r.outcome = :outcome")
+            sets.append("SELECT rowid FROM responses WHERE outcome = :outcome")
         if f.ncnd is not None:
             self.params["ncnd"] = int(f.ncnd)
-            clauses.append("r.ncnd = :ncnd")
+            sets.append("SELECT rowid FROM responses WHERE ncnd = :ncnd")
         if f.force is not None:
             self.params["force"] = f.force
-            clauses.append("r.force = :force")
+            sets.append("SELECT rowid FROM responses WHERE force = :force")
         if f.section is not None:
             self.params["section"] = f.section
-            clauses.append(
-                "r.id IN (SELECT response_id FROM response_exemptions WHERE section = :section)"
+            sets.append(
+                "SELECT fr.rowid FROM response_exemptions fe "
+                "JOIN responses fr ON fr.id = fe.response_id WHERE fe.section = :section"
             )
-        return " AND ".join(clauses)
+        return sets
+
+    def _only(self, column: str) -> str:
+        """` AND column IN (...)` for every filter, or nothing.
+
+        The unary `+` keeps SQLite from handing the set to FTS5 (or a rowid lookup) as
+        one probe per member: the set is built once and each candidate tested against it.
+        """
+        return "".join(f" AND +{column} IN ({s})" for s in self.sets)
 
     def _in_text(self) -> str:
         """r matches through its own text (title, request, full text)."""
@@ -248,41 +262,53 @@ class _Plan:
             f"{self.fts} AND responses_fts.rowid = r.rowid)"
         )
 
-    def _matching(self) -> str:
-        """Rowids of the responses that match: their own text, or the reference typed."""
+    def _by_reference(self) -> str:
         return (
-            f"SELECT rowid AS rid FROM responses_fts WHERE responses_fts MATCH {self.fts} "
-            "UNION SELECT rowid FROM responses WHERE reference = :ref"
+            "SELECT rowid AS rid FROM responses INDEXED BY idx_responses_reference "
+            f"WHERE reference = :ref{self._only('rowid')}"
+        )
+
+    def _matching(self) -> str:
+        """Rowids of the responses that match and pass the filters."""
+        return (
+            f"SELECT rowid AS rid FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            f"{self._only('rowid')} UNION {self._by_reference()}"
         )
 
     def count_sql(self) -> str:
         if not self.filters.q:
-            where = f"WHERE {self.where}" if self.where else ""
-            return f"SELECT count(*) FROM responses r {where}"
-        if self.where:
-            in_text = (
-                "SELECT count(*) FROM responses_fts CROSS JOIN responses r "
-                f"ON r.rowid = responses_fts.rowid WHERE responses_fts MATCH {self.fts}"
-                f"{self.and_where}"
-            )
-        else:
-            in_text = f"SELECT count(*) FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            if not self.sets:
+                return "SELECT count(*) FROM responses"
+            first, rest = self.sets[0], self.sets[1:]
+            only = "".join(f" AND rowid IN ({s})" for s in rest)
+            return f"SELECT count(*) FROM ({first}) WHERE 1{only}"
+        in_text = (
+            f"SELECT count(*) FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            f"{self._only('rowid')}"
+        )
         by_reference = (
-            "SELECT count(*) FROM responses r WHERE r.reference = :ref "
-            f"AND NOT {self._in_text()}{self.and_where}"
+            f"SELECT count(*) FROM responses r WHERE r.rowid IN ({self._by_reference()}) "
+            f"AND NOT {self._in_text()}"
         )
         return f"SELECT ({in_text}) + ({by_reference})"
 
     def ranked_sql(self) -> str:
-        join = "CROSS JOIN responses r ON r.rowid = responses_fts.rowid " if self.where else ""
+        if self.sets:
+            # Score only what passes the filters (FTS5's own rank order scores every match).
+            text = (
+                f"SELECT rowid AS rid, bm25(responses_fts, {WEIGHTS}) AS score "
+                f"FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+                f"{self._only('rowid')} ORDER BY score LIMIT :top"
+            )
+        else:
+            text = (
+                "SELECT rowid AS rid, rank AS score FROM responses_fts "
+                f"WHERE responses_fts MATCH {self.fts} AND rank MATCH 'bm25({WEIGHTS})' "
+                "ORDER BY rank LIMIT :top"
+            )
         return (
-            "WITH hits AS ("
-            "SELECT * FROM (SELECT responses_fts.rowid AS rid, responses_fts.rank AS score "
-            f"FROM responses_fts {join}WHERE responses_fts MATCH {self.fts} "
-            f"AND responses_fts.rank MATCH 'bm25({WEIGHTS})'{self.and_where} "
-            "ORDER BY responses_fts.rank LIMIT :top) "
-            f"UNION ALL SELECT r.rowid, -1e18 FROM responses r WHERE r.reference = :ref"
-            f"{self.and_where}), "
+            f"WITH hits AS (SELECT * FROM ({text}) "
+            f"UNION ALL SELECT rid, -1e18 FROM ({self._by_reference()})), "
             "best AS (SELECT rid, min(score) AS score FROM hits GROUP BY rid) "
             f"SELECT {_COLUMNS} FROM best CROSS JOIN responses r ON r.rowid = best.rid "
             f"ORDER BY best.score, {NEWEST} LIMIT :limit OFFSET :offset"
@@ -291,21 +317,21 @@ class _Plan:
     def newest_sql(self, share: float, order: str = NEWEST) -> str:
         """A page newest first (or in `order`); `share` of all responses match."""
         page = f"ORDER BY {order} LIMIT :limit OFFSET :offset"
-        if not self.filters.q:
-            where = f"WHERE {self.where}" if self.where else ""
-            return f"SELECT {_COLUMNS} FROM responses r {where} {page}"
         by_month = "INDEXED BY idx_responses_month " if order == NEWEST else ""
+        if not self.filters.q:
+            return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE 1{self._only('r.rowid')} {page}"
         if share >= DENSE:
-            match = f"({self._in_text()} OR r.reference = :ref)"
-        elif share >= SPARSE:
-            match = f"r.rowid IN ({self._matching()})"
-        else:
+            match = f"{self._only('r.rowid')} AND ({self._in_text()} OR r.reference = :ref)"
+            return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE 1{match} {page}"
+        if share >= SPARSE:
             return (
-                f"WITH m AS ({self._matching()}) SELECT {_COLUMNS} FROM m "
-                f"CROSS JOIN responses r ON r.rowid = m.rid "
-                f"{'WHERE ' + self.where if self.where else ''} {page}"
+                f"SELECT {_COLUMNS} FROM responses r {by_month}"
+                f"WHERE r.rowid IN ({self._matching()}) {page}"
             )
-        return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE {match}{self.and_where} {page}"
+        return (
+            f"WITH m AS ({self._matching()}) SELECT {_COLUMNS} FROM m "
+            f"CROSS JOIN responses r ON r.rowid = m.rid {page}"
+        )
 
 
 def newest_added(

@@ -7,52 +7,18 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.archive.build import HOSTILE_ID, SCRIPT, SEED_001_ID, build_archive
+from tests.browser.conftest import free_port, wait_for_port
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's Chromium at /usr/bin/chromium (apt install chromium)",
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"foilog serve exited early: {process.stderr.read()}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"foilog serve did not listen on {port} within {timeout}s")
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +46,6 @@ def server(tmp_path_factory):
                 process.wait()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser):
     ARTIFACTS.mkdir(exist_ok=True)
@@ -115,14 +71,14 @@ def test_home_search_and_a_response(server, page):
 
     page.fill("input#q", "facial recognition")
     page.press("input#q", "Enter")
-    page.wait_for_url(re.compile(r"/foi/search\?q=facial"))
-    rows = page.locator("table.rows-and-columns tbody tr")
-    assert rows.count() >= 3
-    assert page.locator("td.col-snippet mark").count() >= 3
-    assert "facial" in page.locator("td.col-snippet mark").first.inner_text().lower()
+    page.wait_for_url(re.compile(r"/search\?q=facial"))
+    results = page.locator("ol.results li.result")
+    assert results.count() >= 3
+    assert page.locator("p.snippet mark").count() >= 3
+    assert "facial" in page.locator("p.snippet mark").first.inner_text().lower()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
-    page.locator("td.col-title a").first.click()
+    page.locator("ol.results h3 a").first.click()
     page.wait_for_url(re.compile(r"/response/"))
     assert page.locator("h1").inner_text().strip()
     assert page.get_by_text("Original page", exact=True).is_visible()

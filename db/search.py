@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from db.fts import MATCH_NOTHING, fts_query
@@ -157,6 +158,39 @@ class SearchResults:
 def search(conn: sqlite3.Connection, filters: SearchFilters) -> SearchResults:
     started = time.perf_counter()
     plan = _Plan(filters)
+    with _filter_tables(conn, plan):
+        return _search(conn, plan, started)
+
+
+@contextmanager
+def _filter_tables(conn: sqlite3.Connection, plan: _Plan):
+    """Each filter's rowids, gathered once into a TEMP table for the count and the page.
+
+    TEMP tables live with this connection only (a read-only connection may write them);
+    they are dropped before the connection serves anything else.
+    """
+    if not plan.sets:
+        yield
+        return
+    names = []
+    try:
+        for i, rows in enumerate(plan.sets):
+            name = f"temp.foilog_filter_{i}"
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+            conn.execute(f"CREATE TABLE {name} (rowid INTEGER PRIMARY KEY)")
+            names.append(name)
+            conn.execute(f"INSERT INTO {name} {rows}", plan.params)
+        plan.sets = [f"SELECT rowid FROM {name}" for name in names]
+        yield
+    finally:
+        for name in names:
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        if conn.in_transaction:
+            conn.commit()
+
+
+def _search(conn: sqlite3.Connection, plan: _Plan, started: float) -> SearchResults:
+    filters = plan.filters
     total = conn.execute(plan.count_sql(), plan.params).fetchone()[0]
     ranked = bool(filters.q) and filters.sort == "relevance" and total <= RANK_LIMIT
     offset = (filters.page - 1) * PAGE_SIZE

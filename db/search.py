@@ -179,7 +179,7 @@ def _filter_tables(conn: sqlite3.Connection, plan: _Plan):
             conn.execute(f"DROP TABLE IF EXISTS {name}")
             conn.execute(f"CREATE TABLE {name} (rowid INTEGER PRIMARY KEY)")
             names.append(name)
-            conn.execute(f"INSERT INTO {name} {rows}", plan.params)
+            conn.execute(f"INSERT OR IGNORE INTO {name} {rows}", plan.params)
         plan.sets = [f"SELECT rowid FROM {name}" for name in names]
         yield
     finally:

@@ -9,117 +9,26 @@ which SQLite reads off the month index and stops after one page.
 A response matches through its own text (title, request, full text, which includes every
 question and answer) or its reference typed exactly. Attachments are searched on their
 own (`attachment_matches`, the `search_attachments` query); a result says when its
-attachments match too. Snippets carry
-`MARK_START`/`MARK_END` around matched words: the page turns them into `<mark>` after
-escaping the text, the CSV and JSON strip them.
+attachments match too (db/search_snippets.py). Parameters: db/search_filters.py.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from db.fts import MATCH_NOTHING, fts_query
-from parsers.record import OUTCOMES
+from db.fts import fts_query
+from db.search_filters import BadSearch, SearchFilters  # noqa: F401  (one import for callers)
+from db.search_snippets import MARK_END, MARK_START, explain, plain  # noqa: F401
 
 PAGE_SIZE = 20
 RANK_LIMIT = 5000
-MAX_PAGE = 100_000
-MARK_START, MARK_END = "\ue000", "\ue001"
-SORTS = ("relevance", "newest")
-SNIPPET_TOKENS = 28
 # bm25 weights for responses_fts columns (title, request_text, body_text).
 WEIGHTS = "10.0, 4.0, 1.0"
 # Newest first: month, then the order foilog found them in (both read off the month index).
 NEWEST = "r.month DESC, r.rowid DESC"
-
-
-class BadSearch(ValueError):
-    """A search parameter that cannot mean anything (e.g. section=abc): say which, and why."""
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    q: str = ""
-    year: int | None = None
-    outcome: str | None = None
-    section: int | None = None
-    ncnd: bool | None = None
-    force: str | None = None
-    sort: str = "relevance"
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> SearchFilters:
-        """From query-string parameters; empty ones mean "any". Raises BadSearch."""
-
-        def given(name: str) -> str | None:
-            value = (args.get(name) or "").strip()
-            return value or None
-
-        year = _integer(given("year"), "year", 1990, 2100, "a year such as 2024")
-        section = _integer(given("section"), "section", 1, 88, "a FOIA section number, 1 to 88")
-        page = _integer(given("page"), "page", 1, MAX_PAGE, "a page number from 1") or 1
-        outcome = given("outcome")
-        if outcome is not None and outcome not in OUTCOMES:
-            raise BadSearch(f"outcome must be one of {', '.join(OUTCOMES)}; got {outcome!r}")
-        ncnd = given("ncnd")
-        if ncnd is not None and ncnd not in ("0", "1"):
-            raise BadSearch(f"ncnd must be 1 (neither confirm nor deny) or 0; got {ncnd!r}")
-        sort = given("sort") or "relevance"
-        if sort not in SORTS:
-            raise BadSearch(f"sort must be relevance or newest; got {sort!r}")
-        return cls(
-            q=(args.get("q") or "").strip(),
-            year=year,
-            outcome=outcome,
-            section=section,
-            ncnd=None if ncnd is None else ncnd == "1",
-            force=given("force"),
-            sort=sort,
-            page=page,
-        )
-
-    def to_args(self, **changes) -> dict[str, str]:
-        """Query-string parameters for these filters (with changes), without the defaults."""
-        f = replace(self, **changes)
-        args = {
-            "q": f.q,
-            "year": f.year,
-            "outcome": f.outcome,
-            "section": f.section,
-            "ncnd": None if f.ncnd is None else int(f.ncnd),
-            "force": f.force,
-            "sort": None if f.sort == "relevance" else f.sort,
-            "page": None if f.page == 1 else f.page,
-        }
-        return {k: str(v) for k, v in args.items() if v not in (None, "")}
-
-    def describe(self) -> str:
-        """The search in words, for feed and page titles: 'taser, 2024, outcome refused'."""
-        parts = [f"“{self.q}”"] if self.q else []
-        if self.year:
-            parts.append(str(self.year))
-        if self.outcome:
-            parts.append(f"outcome {self.outcome.replace('_', ' ')}")
-        if self.section:
-            parts.append(f"citing section {self.section}")
-        if self.ncnd is not None:
-            parts.append("neither confirm nor deny" if self.ncnd else "without NCND")
-        if self.force:
-            parts.append(self.force.replace("-", " "))
-        return ", ".join(parts)
-
-
-def _integer(value: str | None, name: str, low: int, high: int, what: str) -> int | None:
-    if value is None:
-        return None
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise BadSearch(f"{name} must be {what}; got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -204,7 +113,7 @@ def _search(conn: sqlite3.Connection, plan: _Plan, started: float) -> SearchResu
         params = {**plan.params, "limit": PAGE_SIZE, "offset": offset, "top": offset + PAGE_SIZE}
         hits = [_hit(row) for row in conn.execute(sql, params)]
         if filters.q:
-            hits = [_explain(conn, plan, hit) for hit in hits]
+            hits = [explain(conn, plan.params["fts"], filters.q, hit) for hit in hits]
     return SearchResults(
         filters=filters,
         total=total,
@@ -392,71 +301,6 @@ def _hit(row: tuple) -> SearchHit:
     return SearchHit(*row)
 
 
-def _explain(conn: sqlite3.Connection, plan: _Plan, hit: SearchHit) -> SearchHit:
-    """Where the search matched this response, and a snippet around the best match.
-
-    Every FTS lookup here is pinned to rowids (one response, its questions' rowid range,
-    its attachments), so it costs the same for a word in every response as for a rare one.
-    """
-    fts = plan.params["fts"]
-    if fts == MATCH_NOTHING:
-        return hit
-    mark = (MARK_START, MARK_END)
-    matched: list[str] = []
-    snippet = ""
-    if hit.reference and hit.reference == plan.filters.q:
-        matched.append("reference")
-        snippet = f"{MARK_START}{hit.reference}{MARK_END}"
-    row = conn.execute(
-        "SELECT instr(highlight(responses_fts, 0, ?, ?), ?) > 0, "
-        "instr(highlight(responses_fts, 1, ?, ?), ?) > 0, "
-        f"snippet(responses_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-        "FROM responses_fts WHERE responses_fts MATCH ? AND rowid = ?",
-        (*mark, MARK_START, *mark, MARK_START, *mark, fts, hit.rowid),
-    ).fetchone()
-    if row:
-        in_title, in_request, text_snippet = row
-        matched += [
-            name for name, hit_in in (("title", in_title), ("request", in_request)) if hit_in
-        ]
-        snippet = snippet or text_snippet
-    numbers = _matching_questions(conn, fts, hit.id)
-    if numbers:
-        matched.append(f"question{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
-    if row and not matched:
-        matched.append("full text")
-    for attachment_id, title in conn.execute(
-        "SELECT id, coalesce(title, url) FROM attachments WHERE response_id = ? ORDER BY position",
-        (hit.id,),
-    ).fetchall():
-        found = conn.execute(
-            f"SELECT snippet(attachments_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-            "FROM attachments_fts WHERE attachments_fts MATCH ? AND rowid = ?",
-            (*mark, fts, attachment_id),
-        ).fetchone()
-        if found:
-            matched.append(f"attachment “{title}”")
-            snippet = snippet or found[0]
-    return replace(hit, snippet=snippet or "", matched_in=tuple(matched))
-
-
-def _matching_questions(conn: sqlite3.Connection, fts: str, response_id: str) -> list[str]:
-    # A response's questions are written together, so their rowids form a short range.
-    low, high = conn.execute(
-        "SELECT min(rowid), max(rowid) FROM questions WHERE response_id = ?", (response_id,)
-    ).fetchone()
-    if low is None:
-        return []
-    rows = conn.execute(
-        "SELECT coalesce(q.number, q.position) FROM questions_fts "
-        "JOIN questions q ON q.rowid = questions_fts.rowid "
-        "WHERE questions_fts MATCH ? AND questions_fts.rowid BETWEEN ? AND ? "
-        "AND q.response_id = ? ORDER BY q.position",
-        (fts, low, high, response_id),
-    )
-    return [str(number) for (number,) in rows]
-
-
 def attachment_matches(conn: sqlite3.Connection, filters: SearchFilters) -> int:
     """How many attached files match the words (shown with a link to search them)."""
     if not filters.q:
@@ -466,11 +310,6 @@ def attachment_matches(conn: sqlite3.Connection, filters: SearchFilters) -> int:
         (fts_query(filters.q),),
     ).fetchone()
     return row[0]
-
-
-def plain(snippet: str) -> str:
-    """A snippet without its match markers (CSV, JSON, feeds)."""
-    return snippet.replace(MARK_START, "").replace(MARK_END, "")
 
 
 def filter_choices(conn: sqlite3.Connection) -> dict:

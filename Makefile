@@ -20,7 +20,13 @@ $(BIN)/foilog: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $@
 
-install: $(BIN)/foilog ## create .venv and install foilog with its test extra
+# axe-core (npm) for the browser tests' accessibility checks; skipped without Node.js.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the accessibility checks will be skipped (install Node.js and npm)"; fi
+
+install: $(BIN)/foilog $(AXE) ## create .venv and install foilog with its test extra (+ axe-core via npm)
 
 demo: install ## crawl the bundled mirror into data/foi.db and serve it on http://127.0.0.1:8001
 	@bash scripts/demo.sh "$(FIXTURE_PORT)" "$(PORT)"

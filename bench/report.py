@@ -67,14 +67,15 @@ ROWS = (
         lambda r: r["refresh_noop_lister_requests"] <= 3,
     ),
     ("refresh_noop_s", "No-change refresh, seconds", " s", "—", None),
-    ("fts_p50_ms", "Search p50 (Datasette JSON)", " ms", "—", None),
+    ("fts_p50_ms", "Search p50 (/search.json)", " ms", "—", None),
     (
         "fts_p95_ms",
-        "Search p95 (Datasette JSON)",
+        "Search p95 (/search.json)",
         " ms",
         "≤ 50 ms",
         lambda r: r["fts_p95_ms"] <= 50,
     ),
+    ("fts_filtered_p95_ms", "Search p95 with a filter or page 2", " ms", "—", None),
     ("row_p95_ms", "Response page p95", " ms", "—", None),
     # National scale (issue 17): the national synthetic archive, figures from one run.
     ("scale_responses", "National archive, responses", "", "500,000", None),

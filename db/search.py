@@ -9,116 +9,26 @@ which SQLite reads off the month index and stops after one page.
 A response matches through its own text (title, request, full text, which includes every
 question and answer) or its reference typed exactly. Attachments are searched on their
 own (`attachment_matches`, the `search_attachments` query); a result says when its
-attachments match too. Snippets carry
-`MARK_START`/`MARK_END` around matched words: the page turns them into `<mark>` after
-escaping the text, the CSV and JSON strip them.
+attachments match too (db/search_snippets.py). Parameters: db/search_filters.py.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from db.fts import MATCH_NOTHING, fts_query
-from parsers.record import OUTCOMES
+from db.fts import fts_query
+from db.search_filters import BadSearch, SearchFilters  # noqa: F401  (one import for callers)
+from db.search_snippets import MARK_END, MARK_START, explain, plain  # noqa: F401
 
 PAGE_SIZE = 20
 RANK_LIMIT = 5000
-MAX_PAGE = 100_000
-MARK_START, MARK_END = "\ue000", "\ue001"
-SORTS = ("relevance", "newest")
-SNIPPET_TOKENS = 28
 # bm25 weights for responses_fts columns (title, request_text, body_text).
 WEIGHTS = "10.0, 4.0, 1.0"
 # Newest first: month, then the order foilog found them in (both read off the month index).
 NEWEST = "r.month DESC, r.rowid DESC"
-
-
-class BadSearch(ValueError):
-    """A search parameter that cannot mean anything (e.g. section=abc): say which, and why."""
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    q: str = ""
-    year: int | None = None
-    outcome: str | None = None
-    section: int | None = None
-    ncnd: bool | None = None
-    force: str | None = None
-    sort: str = "relevance"
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> SearchFilters:
-        """From query-string parameters; empty ones mean "any". Raises BadSearch."""
-
-        def given(name: str) -> str | None:
-            value = (args.get(name) or "").strip()
-            return value or None
-
-        year = _integer(given("year"), "year", 1990, 2100, "a year such as 2024")
-        section = _integer(given("section"), "section", 1, 88, "a FOIA section number, 1 to 88")
-        page = _integer(given("page"), "page", 1, MAX_PAGE, "a page number from 1") or 1
-        outcome = given("outcome")
-        if outcome is not None and outcome not in OUTCOMES:
-            raise BadSearch(f"outcome must be one of {', '.join(OUTCOMES)}; got {outcome!r}")
-        ncnd = given("ncnd")
-        if ncnd is not None and ncnd not in ("0", "1"):
-            raise BadSearch(f"ncnd must be 1 (neither confirm nor deny) or 0; got {ncnd!r}")
-        sort = given("sort") or "relevance"
-        if sort not in SORTS:
-            raise BadSearch(f"sort must be relevance or newest; got {sort!r}")
-        return cls(
-            q=(args.get("q") or "").strip(),
-            year=year,
-            outcome=outcome,
-            section=section,
-            ncnd=None if ncnd is None else ncnd == "1",
-            force=given("force"),
-            sort=sort,
-            page=page,
-        )
-
-    def to_args(self, **changes) -> dict[str, str]:
-        """Query-string parameters for these filters (with changes), without the defaults."""
-        f = replace(self, **changes)
-        args = {
-            "q": f.q,
-            "year": f.year,
-            "outcome": f.outcome,
-            "section": f.section,
-            "ncnd": None if f.ncnd is None else int(f.ncnd),
-            "force": f.force,
-            "sort": None if f.sort == "relevance" else f.sort,
-            "page": None if f.page == 1 else f.page,
-        }
-        return {k: str(v) for k, v in args.items() if v not in (None, "")}
-
-    def describe(self) -> str:
-        """The search in words, for feed and page titles: 'taser, 2024, outcome refused'."""
-        parts = [f"“{self.q}”"] if self.q else []
-        if self.year:
-            parts.append(str(self.year))
-        if self.outcome:
-            parts.append(f"outcome {self.outcome.replace('_', ' ')}")
-        if self.section:
-            parts.append(f"citing section {self.section}")
-        if self.ncnd is not None:
-            parts.append("neither confirm nor deny" if self.ncnd else "without NCND")
-        if self.force:
-            parts.append(self.force.replace("-", " "))
-        return ", ".join(parts)
-
-
-def _integer(value: str | None, name: str, low: int, high: int, what: str) -> int | None:
-    if value is None:
-        return None
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise BadSearch(f"{name} must be {what}; got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -157,6 +67,39 @@ class SearchResults:
 def search(conn: sqlite3.Connection, filters: SearchFilters) -> SearchResults:
     started = time.perf_counter()
     plan = _Plan(filters)
+    with _filter_tables(conn, plan):
+        return _search(conn, plan, started)
+
+
+@contextmanager
+def _filter_tables(conn: sqlite3.Connection, plan: _Plan):
+    """Each filter's rowids, gathered once into a TEMP table for the count and the page.
+
+    TEMP tables live with this connection only (a read-only connection may write them);
+    they are dropped before the connection serves anything else.
+    """
+    if not plan.sets:
+        yield
+        return
+    names = []
+    try:
+        for i, rows in enumerate(plan.sets):
+            name = f"temp.foilog_filter_{i}"
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+            conn.execute(f"CREATE TABLE {name} (rowid INTEGER PRIMARY KEY)")
+            names.append(name)
+            conn.execute(f"INSERT OR IGNORE INTO {name} {rows}", plan.params)
+        plan.sets = [f"SELECT rowid FROM {name}" for name in names]
+        yield
+    finally:
+        for name in names:
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        if conn.in_transaction:
+            conn.commit()
+
+
+def _search(conn: sqlite3.Connection, plan: _Plan, started: float) -> SearchResults:
+    filters = plan.filters
     total = conn.execute(plan.count_sql(), plan.params).fetchone()[0]
     ranked = bool(filters.q) and filters.sort == "relevance" and total <= RANK_LIMIT
     offset = (filters.page - 1) * PAGE_SIZE
@@ -170,7 +113,7 @@ def search(conn: sqlite3.Connection, filters: SearchFilters) -> SearchResults:
         params = {**plan.params, "limit": PAGE_SIZE, "offset": offset, "top": offset + PAGE_SIZE}
         hits = [_hit(row) for row in conn.execute(sql, params)]
         if filters.q:
-            hits = [_explain(conn, plan, hit) for hit in hits]
+            hits = [explain(conn, plan.params["fts"], filters.q, hit) for hit in hits]
     return SearchResults(
         filters=filters,
         total=total,
@@ -207,7 +150,12 @@ SPARSE = 0.005
 
 
 class _Plan:
-    """The SQL for one set of filters, with its parameters."""
+    """The SQL for one set of filters, with its parameters.
+
+    Filters are sets of rowids read from narrow indexes (month, outcome, ncnd, force,
+    the exemptions' section): testing a full-text match against them never reads the
+    wide response rows, which carry the whole text.
+    """
 
     def __init__(self, filters: SearchFilters, for_people: bool = True) -> None:
         self.filters = filters
@@ -217,29 +165,38 @@ class _Plan:
             self.params["ref"] = filters.q
             if for_people:
                 self.params["fts"] = fts_query(filters.q)
-        self.where = self._where()
-        self.and_where = f" AND {self.where}" if self.where else ""
+        self.sets = self._filter_sets()
 
-    def _where(self) -> str:
-        f, clauses = self.filters, []
+    def _filter_sets(self) -> list[str]:
+        """One `SELECT rowid ...` per filter: the responses it lets through."""
+        f, sets = self.filters, []
         if f.year is not None:
             self.params.update(month_from=f"{f.year:04d}-01", month_to=f"{f.year:04d}-12")
-            clauses.append("r.month BETWEEN :month_from AND :month_to")
+            sets.append("SELECT rowid FROM responses WHERE month BETWEEN :month_from AND :month_to")
         if f.outcome is not None:
             self.params["outcome"] = f.outcome
-            clauses.append("r.outcome = :outcome")
+            sets.append("SELECT rowid FROM responses WHERE outcome = :outcome")
         if f.ncnd is not None:
             self.params["ncnd"] = int(f.ncnd)
-            clauses.append("r.ncnd = :ncnd")
+            sets.append("SELECT rowid FROM responses WHERE ncnd = :ncnd")
         if f.force is not None:
             self.params["force"] = f.force
-            clauses.append("r.force = :force")
+            sets.append("SELECT rowid FROM responses WHERE force = :force")
         if f.section is not None:
             self.params["section"] = f.section
-            clauses.append(
-                "r.id IN (SELECT response_id FROM response_exemptions WHERE section = :section)"
+            sets.append(
+                "SELECT fr.rowid FROM response_exemptions fe "
+                "JOIN responses fr ON fr.id = fe.response_id WHERE fe.section = :section"
             )
-        return " AND ".join(clauses)
+        return sets
+
+    def _only(self, column: str) -> str:
+        """` AND column IN (...)` for every filter, or nothing.
+
+        The unary `+` keeps SQLite from handing the set to FTS5 (or a rowid lookup) as
+        one probe per member: the set is built once and each candidate tested against it.
+        """
+        return "".join(f" AND +{column} IN ({s})" for s in self.sets)
 
     def _in_text(self) -> str:
         """r matches through its own text (title, request, full text)."""
@@ -248,41 +205,53 @@ class _Plan:
             f"{self.fts} AND responses_fts.rowid = r.rowid)"
         )
 
-    def _matching(self) -> str:
-        """Rowids of the responses that match: their own text, or the reference typed."""
+    def _by_reference(self) -> str:
         return (
-            f"SELECT rowid AS rid FROM responses_fts WHERE responses_fts MATCH {self.fts} "
-            "UNION SELECT rowid FROM responses WHERE reference = :ref"
+            "SELECT rowid AS rid FROM responses INDEXED BY idx_responses_reference "
+            f"WHERE reference = :ref{self._only('rowid')}"
+        )
+
+    def _matching(self) -> str:
+        """Rowids of the responses that match and pass the filters."""
+        return (
+            f"SELECT rowid AS rid FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            f"{self._only('rowid')} UNION {self._by_reference()}"
         )
 
     def count_sql(self) -> str:
         if not self.filters.q:
-            where = f"WHERE {self.where}" if self.where else ""
-            return f"SELECT count(*) FROM responses r {where}"
-        if self.where:
-            in_text = (
-                "SELECT count(*) FROM responses_fts CROSS JOIN responses r "
-                f"ON r.rowid = responses_fts.rowid WHERE responses_fts MATCH {self.fts}"
-                f"{self.and_where}"
-            )
-        else:
-            in_text = f"SELECT count(*) FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            if not self.sets:
+                return "SELECT count(*) FROM responses"
+            first, rest = self.sets[0], self.sets[1:]
+            only = "".join(f" AND rowid IN ({s})" for s in rest)
+            return f"SELECT count(*) FROM ({first}) WHERE 1{only}"
+        in_text = (
+            f"SELECT count(*) FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+            f"{self._only('rowid')}"
+        )
         by_reference = (
-            "SELECT count(*) FROM responses r WHERE r.reference = :ref "
-            f"AND NOT {self._in_text()}{self.and_where}"
+            f"SELECT count(*) FROM responses r WHERE r.rowid IN ({self._by_reference()}) "
+            f"AND NOT {self._in_text()}"
         )
         return f"SELECT ({in_text}) + ({by_reference})"
 
     def ranked_sql(self) -> str:
-        join = "CROSS JOIN responses r ON r.rowid = responses_fts.rowid " if self.where else ""
+        if self.sets:
+            # Score only what passes the filters (FTS5's own rank order scores every match).
+            text = (
+                f"SELECT rowid AS rid, bm25(responses_fts, {WEIGHTS}) AS score "
+                f"FROM responses_fts WHERE responses_fts MATCH {self.fts}"
+                f"{self._only('rowid')} ORDER BY score LIMIT :top"
+            )
+        else:
+            text = (
+                "SELECT rowid AS rid, rank AS score FROM responses_fts "
+                f"WHERE responses_fts MATCH {self.fts} AND rank MATCH 'bm25({WEIGHTS})' "
+                "ORDER BY rank LIMIT :top"
+            )
         return (
-            "WITH hits AS ("
-            "SELECT * FROM (SELECT responses_fts.rowid AS rid, responses_fts.rank AS score "
-            f"FROM responses_fts {join}WHERE responses_fts MATCH {self.fts} "
-            f"AND responses_fts.rank MATCH 'bm25({WEIGHTS})'{self.and_where} "
-            "ORDER BY responses_fts.rank LIMIT :top) "
-            f"UNION ALL SELECT r.rowid, -1e18 FROM responses r WHERE r.reference = :ref"
-            f"{self.and_where}), "
+            f"WITH hits AS (SELECT * FROM ({text}) "
+            f"UNION ALL SELECT rid, -1e18 FROM ({self._by_reference()})), "
             "best AS (SELECT rid, min(score) AS score FROM hits GROUP BY rid) "
             f"SELECT {_COLUMNS} FROM best CROSS JOIN responses r ON r.rowid = best.rid "
             f"ORDER BY best.score, {NEWEST} LIMIT :limit OFFSET :offset"
@@ -291,21 +260,21 @@ class _Plan:
     def newest_sql(self, share: float, order: str = NEWEST) -> str:
         """A page newest first (or in `order`); `share` of all responses match."""
         page = f"ORDER BY {order} LIMIT :limit OFFSET :offset"
-        if not self.filters.q:
-            where = f"WHERE {self.where}" if self.where else ""
-            return f"SELECT {_COLUMNS} FROM responses r {where} {page}"
         by_month = "INDEXED BY idx_responses_month " if order == NEWEST else ""
+        if not self.filters.q:
+            return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE 1{self._only('r.rowid')} {page}"
         if share >= DENSE:
-            match = f"({self._in_text()} OR r.reference = :ref)"
-        elif share >= SPARSE:
-            match = f"r.rowid IN ({self._matching()})"
-        else:
+            match = f"{self._only('r.rowid')} AND ({self._in_text()} OR r.reference = :ref)"
+            return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE 1{match} {page}"
+        if share >= SPARSE:
             return (
-                f"WITH m AS ({self._matching()}) SELECT {_COLUMNS} FROM m "
-                f"CROSS JOIN responses r ON r.rowid = m.rid "
-                f"{'WHERE ' + self.where if self.where else ''} {page}"
+                f"SELECT {_COLUMNS} FROM responses r {by_month}"
+                f"WHERE r.rowid IN ({self._matching()}) {page}"
             )
-        return f"SELECT {_COLUMNS} FROM responses r {by_month}WHERE {match}{self.and_where} {page}"
+        return (
+            f"WITH m AS ({self._matching()}) SELECT {_COLUMNS} FROM m "
+            f"CROSS JOIN responses r ON r.rowid = m.rid {page}"
+        )
 
 
 def newest_added(
@@ -332,71 +301,6 @@ def _hit(row: tuple) -> SearchHit:
     return SearchHit(*row)
 
 
-def _explain(conn: sqlite3.Connection, plan: _Plan, hit: SearchHit) -> SearchHit:
-    """Where the search matched this response, and a snippet around the best match.
-
-    Every FTS lookup here is pinned to rowids (one response, its questions' rowid range,
-    its attachments), so it costs the same for a word in every response as for a rare one.
-    """
-    fts = plan.params["fts"]
-    if fts == MATCH_NOTHING:
-        return hit
-    mark = (MARK_START, MARK_END)
-    matched: list[str] = []
-    snippet = ""
-    if hit.reference and hit.reference == plan.filters.q:
-        matched.append("reference")
-        snippet = f"{MARK_START}{hit.reference}{MARK_END}"
-    row = conn.execute(
-        "SELECT instr(highlight(responses_fts, 0, ?, ?), ?) > 0, "
-        "instr(highlight(responses_fts, 1, ?, ?), ?) > 0, "
-        f"snippet(responses_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-        "FROM responses_fts WHERE responses_fts MATCH ? AND rowid = ?",
-        (*mark, MARK_START, *mark, MARK_START, *mark, fts, hit.rowid),
-    ).fetchone()
-    if row:
-        in_title, in_request, text_snippet = row
-        matched += [
-            name for name, hit_in in (("title", in_title), ("request", in_request)) if hit_in
-        ]
-        snippet = snippet or text_snippet
-    numbers = _matching_questions(conn, fts, hit.id)
-    if numbers:
-        matched.append(f"question{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
-    if row and not matched:
-        matched.append("full text")
-    for attachment_id, title in conn.execute(
-        "SELECT id, coalesce(title, url) FROM attachments WHERE response_id = ? ORDER BY position",
-        (hit.id,),
-    ).fetchall():
-        found = conn.execute(
-            f"SELECT snippet(attachments_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-            "FROM attachments_fts WHERE attachments_fts MATCH ? AND rowid = ?",
-            (*mark, fts, attachment_id),
-        ).fetchone()
-        if found:
-            matched.append(f"attachment “{title}”")
-            snippet = snippet or found[0]
-    return replace(hit, snippet=snippet or "", matched_in=tuple(matched))
-
-
-def _matching_questions(conn: sqlite3.Connection, fts: str, response_id: str) -> list[str]:
-    # A response's questions are written together, so their rowids form a short range.
-    low, high = conn.execute(
-        "SELECT min(rowid), max(rowid) FROM questions WHERE response_id = ?", (response_id,)
-    ).fetchone()
-    if low is None:
-        return []
-    rows = conn.execute(
-        "SELECT coalesce(q.number, q.position) FROM questions_fts "
-        "JOIN questions q ON q.rowid = questions_fts.rowid "
-        "WHERE questions_fts MATCH ? AND questions_fts.rowid BETWEEN ? AND ? "
-        "AND q.response_id = ? ORDER BY q.position",
-        (fts, low, high, response_id),
-    )
-    return [str(number) for (number,) in rows]
-
-
 def attachment_matches(conn: sqlite3.Connection, filters: SearchFilters) -> int:
     """How many attached files match the words (shown with a link to search them)."""
     if not filters.q:
@@ -406,11 +310,6 @@ def attachment_matches(conn: sqlite3.Connection, filters: SearchFilters) -> int:
         (fts_query(filters.q),),
     ).fetchone()
     return row[0]
-
-
-def plain(snippet: str) -> str:
-    """A snippet without its match markers (CSV, JSON, feeds)."""
-    return snippet.replace(MARK_START, "").replace(MARK_END, "")
 
 
 def filter_choices(conn: sqlite3.Connection) -> dict:

@@ -116,6 +116,7 @@ def _json(datasette, request, results: SearchResults) -> dict:
         "page_size": PAGE_SIZE,
         "order": "relevance" if results.ranked else "newest",
         "results": [_row(datasette, request, hit) for hit in results.hits],
+        "attachments_matching": results.attachments,
         "next_url": None,
         "took_ms": results.took_ms,
     }

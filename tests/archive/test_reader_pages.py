@@ -125,3 +125,10 @@ async def test_without_a_raw_store_the_page_says_so_and_still_works(reader, tmp_
     assert page.status_code == 200 and "Changed on the force" in page.text
     copy = await ds.client.get(page_of(reader.edited_id) + "/archived")
     assert copy.status_code == 404
+
+
+async def test_search_says_when_attachments_match_too(ds):
+    data = (await ds.client.get("/search.json?q=Quillfeather")).json()
+    assert data["attachments_matching"] == 1  # one mirror spreadsheet has the word
+    page = (await ds.client.get("/search?q=Quillfeather")).text
+    assert "1 attached file" in page and "search inside attachments" in page

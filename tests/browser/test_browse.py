@@ -79,14 +79,14 @@ def test_home_search_and_a_response(server, page):
 
     page.fill("input#q", "facial recognition")
     page.press("input#q", "Enter")
-    page.wait_for_url(re.compile(r"/foi/search\?q=facial"))
-    rows = page.locator("table.rows-and-columns tbody tr")
-    assert rows.count() >= 3
-    assert page.locator("td.col-snippet mark").count() >= 3
-    assert "facial" in page.locator("td.col-snippet mark").first.inner_text().lower()
+    page.wait_for_url(re.compile(r"/search\?q=facial"))
+    results = page.locator("ol.results li.result")
+    assert results.count() >= 3
+    assert page.locator("p.snippet mark").count() >= 3
+    assert "facial" in page.locator("p.snippet mark").first.inner_text().lower()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
-    page.locator("td.col-title a").first.click()
+    page.locator("ol.results h3 a").first.click()
     page.wait_for_url(re.compile(r"/response/"))
     assert page.locator("h1").inner_text().strip()
     assert page.get_by_text("Original page", exact=True).is_visible()

@@ -113,7 +113,7 @@ def _search(conn: sqlite3.Connection, plan: _Plan, started: float) -> SearchResu
         params = {**plan.params, "limit": PAGE_SIZE, "offset": offset, "top": offset + PAGE_SIZE}
         hits = [_hit(row) for row in conn.execute(sql, params)]
         if filters.q:
-            hits = [explain(conn, plan.params["fts"], filters.q, hit) for hit in hits]
+            hits = [explain(conn, str(plan.params["fts"]), filters.q, hit) for hit in hits]
     return SearchResults(
         filters=filters,
         total=total,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,6 +12,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from db.schema import ensure_schema
+from foilog.child_server import start_server
 from foilog.cli import cli
 
 
@@ -28,22 +26,10 @@ def test_serve_with_a_missing_raw_store_exits_2_with_one_line(tmp_path):
     assert result.output.strip().count("\n") == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_404_is_a_page_and_one_log_line(archive_path):
-    port = _free_port()
     foilog = Path(sys.executable).parent / "foilog"
-    process = subprocess.Popen(
-        [str(foilog), "serve", "--db", str(archive_path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    child = start_server([str(foilog), "serve", "--db", str(archive_path), "--port", "0"])
+    process, base = child.process, child.base_url
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -59,9 +45,8 @@ def test_a_404_is_a_page_and_one_log_line(archive_path):
             assert "Not found" in page.text and 'name="q"' in page.text  # a way on
         assert httpx.get(base + "/search.json?section=abc").status_code == 400
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
-    log = process.stderr.read()
+        child.close()
+    log = child.stderr_text()
     assert "Traceback" not in log and "locals" not in log
     lines = [line for line in log.splitlines() if line.strip()]
     assert len(lines) == 4, log  # one line per request that went wrong, nothing else

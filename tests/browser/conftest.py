@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from foilog.child_server import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -24,45 +22,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"foilog serve exited early: {process.stderr.read()}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"foilog serve did not listen on {port} within {timeout}s")
-
-
 class Served:
-    """`foilog serve` as a child process on a free port; stop() is Ctrl-C."""
+    """`foilog serve` as a child process on a port the OS chose; stop() is Ctrl-C."""
 
     def __init__(self, db_path: Path, *extra: str) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         foilog = Path(sys.executable).parent / "foilog"
-        argv = [str(foilog), "serve", "--db", str(db_path), "--port", str(self.port), *extra]
-        self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        wait_for_port(self.port, self.process)
+        argv = [str(foilog), "serve", "--db", str(db_path), "--port", "0", *extra]
+        self.child = start_server(argv)
+        self.port = self.child.port
+        self.base = self.child.base_url
+        self.process = self.child.process
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.child.close()
 
 
 @pytest.fixture(scope="module")

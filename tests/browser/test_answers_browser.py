@@ -7,15 +7,10 @@ under the test's tmp dir.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from tests.archive.build import SEED_001_ID, build_archive
-from tests.browser.test_browse import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Served
 
 STOPS_ID = "metropolitan-police/disclosure-2024/march-2024/stop-and-search-borough-2023"
 IMSI_ID = "metropolitan-police/d/march-2022/imsi-catchers-protests-parliament-square"
@@ -34,30 +29,11 @@ pytestmark = [
 def base_url(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("answers-browser") / "foi.db"
     build_archive(db_path)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "foilog"),
-            "serve",
-            "--db",
-            str(db_path),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    served = Served(db_path)
     try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield served.base
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        served.stop()
 
 
 @pytest.fixture(scope="module")

@@ -181,7 +181,7 @@ SLUG_REFERENCES = {
     "https://www.south-wales.police.uk/foi-ai/south-wales-police/disclosure-log/2025/july/foi-80025/": "800/25",
     "https://www.south-wales.police.uk/foi-ai/south-wales-police/disclosure-log/2025/march/foi-1432-24/": "1432/24",
     "https://www.gwent.police.uk/foi-ai/gwent-police/disclosure2/2022/07---july/202225222---sexual-offences/": "2022/25222",
-    "https://www.northants.police.uk/foi-ai/northamptonshire-police/disclosure-logs/2025/may/foi-8057-25-tool-theft-data/": "FOI 8057-25",
+    "https://www.northants.police.uk/foi-ai/northamptonshire-police/disclosure-logs/2025/may/foi-8057-25-tool-theft-data/": "8057-25",  # "FOI " is label (parsers/reference.py)
     "https://www.cleveland.police.uk/foi-ai/cleveland-police/disclosure/2024/april/foi-422-24-drones/": "422-24",
     "https://www.dyfed-powys.police.uk/foi-ai/dyfed-powys-police/disclosure-2025/april/facial-recognition-technology-4122025/": "412/2025",
     "https://www.warwickshire.police.uk/foi-ai/warwickshire-police/foi-disclosure-2024/july-2024/foi-611-2024--july-2024--fleet/": "611-2024",

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import httpx
 import pytest
 
 from db.round_robins import update_round_robins
-from tests.browser.test_browse import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Served
 from tests.round_robins.mirror_archive import build, mirror_items
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -34,24 +30,11 @@ def served(tmp_path_factory):
         for rr in rounds.values()
     }
     db.close()
-    port = free_port()
-    foilog = Path(sys.executable).parent / "foilog"
-    process = subprocess.Popen(
-        [str(foilog), "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    served = Served(path)
     try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", rounds, expected
+        yield served.base, rounds, expected
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        served.stop()
 
 
 @pytest.mark.browser

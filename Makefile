@@ -31,10 +31,10 @@ install: $(BIN)/foilog $(AXE) ## create .venv and install foilog with its test e
 demo: install ## crawl the bundled mirror into data/foi.db and serve it on http://127.0.0.1:8001
 	@bash scripts/demo.sh "$(FIXTURE_PORT)" "$(PORT)"
 
-lint: install ## ruff (lint and format) and mypy on db/
+lint: install ## ruff (lint and format) and mypy on db/ and scraper/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy db
+	$(BIN)/mypy db scraper
 
 test: lint ## lint, then the whole suite (fixture server, Datasette and Chromium started for real)
 	$(BIN)/pytest -q

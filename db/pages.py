@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 import sqlite_utils
 
@@ -179,6 +180,28 @@ class PageStore(RunsAndFrontier):
 
     # -- raw pages ----------------------------------------------------------------
 
+    @overload
+    def store(
+        self,
+        url: str,
+        status: Literal[200],
+        headers: dict,
+        body: bytes,
+        fetched_at: str,
+        kind: str = "page",
+    ) -> StoredPage: ...
+
+    @overload
+    def store(
+        self,
+        url: str,
+        status: int,
+        headers: dict,
+        body: bytes,
+        fetched_at: str,
+        kind: str = "page",
+    ) -> StoredPage | None: ...
+
     def store(
         self,
         url: str,
@@ -192,7 +215,7 @@ class PageStore(RunsAndFrontier):
 
         200 stores (or re-confirms) content, 304 re-confirms the latest version, 404 and
         410 mark the URL removed (every stored version stays). Returns the latest
-        version, or None when there is none.
+        version, or None when there is none (never after a 200: see the overloads).
         """
         headers = {k.lower(): v for k, v in headers.items()}
         with self.transaction():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -20,6 +21,9 @@ from scraper.config import CrawlSettings
 from scraper.gate import ChallengeGate
 from scraper.politeness import RateLimiter, RobotsPolicy, parse_retry_after
 from scraper.retry import TRANSIENT_STATUSES, TransientError, retrying
+
+if TYPE_CHECKING:  # warcio is imported only for a run that writes a WARC
+    from scraper.warc_write import RunWarcWriter
 
 KINDS = ("page", "listing", "sitemap", "robots", "attachment")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -132,7 +136,7 @@ class Fetcher:
         self._gate: ChallengeGate | None = None
         self._primed: dict[str, FetchResult] = {}
         self.stats = FetchStats()
-        self.warc = None  # refresh --warc-dir: a scraper.warc_write.RunWarcWriter
+        self.warc: RunWarcWriter | None = None  # refresh --warc-dir
 
     async def __aenter__(self) -> Fetcher:
         self._client = make_client(self.settings)

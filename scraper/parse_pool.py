@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from parsers import parse_response
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 PARSE_TIMEOUT_S = 60.0
 
@@ -26,7 +30,7 @@ class ParsePool:
         self.timeout = timeout
         # sent to the child by name, so it must be a module-level function
         self.function = function or parse_response
-        self._pool = None
+        self._pool: Pool | None = None
         self._turn = asyncio.Lock()
 
     async def parse(self, body: bytes, url: str):
@@ -50,7 +54,7 @@ class ParsePool:
                 self.close()  # the child may be spinning: terminate, start afresh
                 raise ParseTimeout(f"parsing took longer than {self.timeout:g}s") from None
 
-    def _start(self):
+    def _start(self) -> Pool:
         if self._pool is None:
             # spawn, not fork: the crawler has threads (and tests a server) running
             self._pool = multiprocessing.get_context("spawn").Pool(1)

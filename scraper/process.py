@@ -65,11 +65,12 @@ async def refresh_page(ctx: PageContext, url: str, *, stored_already: bool = Fal
         and known.failures == 0
         and (known.loaded_sha256 is not None and known.loaded_sha256 == known.latest_sha256)
     )
+    cached = known if trust_cache else None  # its ETag and Last-Modified go with the request
     result = await ctx.fetcher.get(
         url,
         kind="page",
-        etag=known.etag if trust_cache else None,
-        last_modified=known.last_modified if trust_cache else None,
+        etag=cached.etag if cached is not None else None,
+        last_modified=cached.last_modified if cached is not None else None,
     )
     now = utc_now()
     if result.blocked:  # never parsed, stored, or taken for a removal

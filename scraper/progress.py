@@ -6,6 +6,11 @@ import logging
 import sys
 import time
 from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported only when a terminal shows the bar
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
 log = logging.getLogger("foilog.refresh")
 
@@ -18,8 +23,8 @@ class Progress:
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.counts: Counter[str] = Counter()
         self.total = 0
-        self._bar = None
-        self._task = None
+        self._bar: Bar | None = None
+        self._task: TaskID | None = None
         self._last_log = 0.0
 
     def start(self, total: int) -> None:
@@ -31,7 +36,7 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as Bar
 
-            self._bar = Bar(
+            self._bar = bar = Bar(
                 TextColumn("pages"),
                 BarColumn(),
                 MofNCompleteColumn(),
@@ -40,8 +45,8 @@ class Progress:
                 console=Console(stderr=True),
                 transient=True,
             )
-            self._bar.start()
-            self._task = self._bar.add_task("", total=total)
+            bar.start()
+            self._task = bar.add_task("", total=total)
         else:
             log.info("fetching %d pages", total)
         self._last_log = time.monotonic()
@@ -52,6 +57,7 @@ class Progress:
             return
         text = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))
         if self._bar is not None:
+            assert self._task is not None  # start() adds the task with the bar
             self._bar.update(self._task, advance=1, description=text)
         elif time.monotonic() - self._last_log >= LOG_EVERY_SECONDS:
             self._last_log = time.monotonic()

@@ -48,7 +48,7 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
         foilog import-warc captures/*.warc.gz --db data/foi.db
     """
     from scraper.lock import CrawlLock, LockHeld
-    from scraper.refresh import open_archive
+    from scraper.refresh import open_crawl_archive
     from scraper.warc_import import SiteTargets, WarcImport, exit_code, summary_line
     from scraper.warc_progress import ByteProgress
 
@@ -61,7 +61,7 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
     progress = ByteProgress("importing", sum(p.stat().st_size for p in files))
     try:
         with CrawlLock(settings.db_path):
-            store, archive = PageStore(settings.pages_path), open_archive(settings)
+            store, archive = PageStore(settings.pages_path), open_crawl_archive(settings)
             try:
                 run = WarcImport(store, archive, SiteTargets(settings.site))
                 run.on_progress = progress.update

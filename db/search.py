@@ -219,6 +219,15 @@ class _Plan:
                 self.params["fts"] = fts_query(filters.q)
         self.where = self._where()
         self.and_where = f" AND {self.where}" if self.where else ""
+        # Counting: a force filter checked on the FTS hits before they are joined to rows:
+        # the rowids of one force come from its index, so a broad word's thousands of
+        # hits are not each read from the table (count 240-390 -> 8-56 ms at 50,000).
+        # Not in the ranked query: there the IN makes FTS5 rank every hit (1-26 s).
+        self.fts_force = (
+            " AND responses_fts.rowid IN (SELECT rowid FROM responses WHERE force = :force)"
+            if filters.force is not None
+            else ""
+        )
 
     def _where(self) -> str:
         f, clauses = self.filters, []
@@ -263,7 +272,7 @@ class _Plan:
             in_text = (
                 "SELECT count(*) FROM responses_fts CROSS JOIN responses r "
                 f"ON r.rowid = responses_fts.rowid WHERE responses_fts MATCH {self.fts}"
-                f"{self.and_where}"
+                f"{self.fts_force}{self.and_where}"
             )
         else:
             in_text = f"SELECT count(*) FROM responses_fts WHERE responses_fts MATCH {self.fts}"

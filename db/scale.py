@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite_utils
 
 # (table, indexed columns): the FTS5 tables of migrations 1 and 4.
-FTS_COLUMNS = (
+FTS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("responses", ("title", "request_text", "body_text")),
     ("questions", ("text", "answer")),
     ("attachments", ("title", "text")),
@@ -42,7 +42,7 @@ def update_trigger(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-FACET_INDEXES = {
+FACET_INDEXES: dict[str, tuple[str, ...]] = {
     "idx_responses_outcome_facets": ("outcome", "month", "force", "ncnd", "language"),
     "idx_responses_force_facets": ("force", "month", "outcome", "ncnd", "language"),
     "idx_responses_language_facets": ("language", "outcome", "force"),

@@ -206,6 +206,9 @@ def build_national(
     db.conn.execute("PRAGMA synchronous = OFF")  # build only: thrown away if it dies
     fetched_at = "2026-01-01T00:00:00+00:00"
     loaded = 0
+    # FTS filled once at the end ('rebuild' reads the content tables: the same index the
+    # insert triggers would have made, in one sorted pass instead of 500,000 merges).
+    inserts = _drop_fts_insert_triggers(db)
     db.conn.execute("BEGIN")
     for record, sha in iter_national(templates, n, seed):
         load_response(db, record, Provenance(record.url, fetched_at, sha), now=fetched_at)
@@ -217,6 +220,9 @@ def build_national(
                 log(f"    national: {loaded}/{n} loaded ({rate:.0f}/s)")
             db.conn.execute("BEGIN")
     db.conn.execute("COMMIT")
+    fts_started = time.perf_counter()
+    _restore_fts(db, inserts)
+    log(f"    national: FTS rebuilt in {time.perf_counter() - fts_started:.0f} s")
     _after_load(db)
     counts = db.conn.execute("SELECT count(*), count(DISTINCT force) FROM responses").fetchone()
     db.conn.close()
@@ -226,6 +232,25 @@ def build_national(
         "forces": counts[1],
         "db_mb": round(path.stat().st_size / 1e6, 1),
     }
+
+
+def _drop_fts_insert_triggers(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Drop the AFTER INSERT triggers that fill FTS; returns (table, create sql) of each."""
+    found = db.conn.execute(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND name LIKE '%\\_ai' ESCAPE '\\'"
+    ).fetchall()
+    for name, _table, _sql in found:
+        db.conn.execute(f"DROP TRIGGER {name}")
+    db.conn.commit()
+    return [(table, sql) for _name, table, sql in found]
+
+
+def _restore_fts(db: sqlite_utils.Database, inserts: list[tuple[str, str]]) -> None:
+    with db.conn:
+        for table, sql in inserts:
+            db.conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+            db.conn.execute(sql)
 
 
 def _after_load(db: sqlite_utils.Database) -> None:

@@ -124,6 +124,10 @@ ROWS = (
         lambda r: r["import_warc_pages_per_s"] >= 1000,
     ),
     ("round_robin_build_s", "Round robins, whole-archive build", " s", "—", None),
+    ("round_robin_incremental_ms_p50", "Round robins, per page added (p50)", " ms", "—", None),
+    # CPU per page: what the wall-time rates above become on an idle machine
+    ("reparse_cpu_ms_per_page", "Reparse, CPU ms/page (all processes)", " ms", "—", None),
+    ("import_warc_cpu_ms_per_page", "import-warc, CPU ms/page (all processes)", " ms", "—", None),
 )
 
 RESULT_KEYS = tuple(row[0] for row in ROWS)

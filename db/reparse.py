@@ -7,7 +7,7 @@ reported with its URL and the error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, transaction
 from db.round_robins import rebuild_round_robins
 from parsers import parse_response
+from parsers.record import Response
 from parsers.sites import site_for, site_for_url
 
 BATCH = 200  # pages per commit
@@ -35,6 +36,38 @@ class PageStoreLike(Protocol):
     def iter_latest(self, kind: str = "page") -> Iterable[StoredPageLike]: ...
 
 
+# Parses many pages: given the pages and a function that says what to parse for each
+# ((body, url), or None to pass the page through), yields (page, Response | Exception |
+# None) in input order. `foilog reparse --jobs N` passes a process pool
+# (scraper/parse_stream.py); the default parses here, one page after another.
+ParseMany = Callable[
+    [Iterable[StoredPageLike], Callable[[StoredPageLike], tuple | None]],
+    Iterator[tuple[StoredPageLike, object]],
+]
+
+
+def parse_in_process(
+    pages: Iterable[StoredPageLike], job: Callable[[StoredPageLike], tuple | None]
+) -> Iterator[tuple[StoredPageLike, object]]:
+    for page in pages:
+        args = job(page)
+        if args is None:
+            yield page, None
+            continue
+        try:
+            yield page, parse_response(*args)
+        # A parser bug on one page must not stop the rest; it is counted and reported.
+        except Exception as error:  # noqa: BLE001
+            yield page, error
+
+
+def _job(page: StoredPageLike) -> tuple | None:
+    """What to parse for a stored page: (body, url), or None when it is skipped."""
+    if page.status not in (None, 200) or not is_response_page(page.url):
+        return None
+    return page.body, page.url
+
+
 def is_response_page(url: str) -> bool:
     parts = urlsplit(url)
     site = site_for(f"{parts.scheme}://{parts.netloc}")
@@ -42,19 +75,24 @@ def is_response_page(url: str) -> bool:
     return site.is_detail_path(parts.path) or site_for_url(url) is not None
 
 
-def reparse(db: sqlite_utils.Database, page_store: PageStoreLike) -> dict:
+def reparse(
+    db: sqlite_utils.Database, page_store: PageStoreLike, parse_many: ParseMany | None = None
+) -> dict:
     """Parse every latest stored response page again and reload it. Returns counts.
 
     `parsed`, `new`, `changed`, `unchanged`, `failed`, `skipped` (not a response page
     or not a 200), and `errors`: a list of {"url", "error"} for the failures.
+    Parsing may run elsewhere (`parse_many`, e.g. a process pool); this process is the
+    only writer and loads the results in the store's order.
     """
     counts = {"parsed": 0, "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "skipped": 0}
     errors: list[dict] = []
-    for chunk in _chunks(page_store.iter_latest(), BATCH):
+    parsed = (parse_many or parse_in_process)(page_store.iter_latest(), _job)
+    for chunk in _chunks(parsed, BATCH):
         # One commit per batch, not per page: each load nests as a savepoint.
         with transaction(db):
-            for page in chunk:
-                _reparse_page(db, page, counts, errors)
+            for page, result in chunk:
+                _load_parsed(db, page, result, counts, errors)
     # Stored attachment copies are re-extracted too when the extractors changed.
     attachments = reextract_attachments(db, page_store, _now())
     round_robins = rebuild_round_robins(db)["round_robins"]
@@ -65,19 +103,21 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _reparse_page(
-    db: sqlite_utils.Database, page: StoredPageLike, counts: dict, errors: list[dict]
+def _load_parsed(
+    db: sqlite_utils.Database,
+    page: StoredPageLike,
+    response: object,
+    counts: dict,
+    errors: list[dict],
 ) -> None:
-    if page.status not in (None, 200) or not is_response_page(page.url):
+    if response is None:
         counts["skipped"] += 1
         return
-    try:
-        response = parse_response(page.body, page.url)
-    # A parser bug on one page must not stop the rest; it is counted and reported.
-    except Exception as error:  # noqa: BLE001
+    if isinstance(response, BaseException):
         counts["failed"] += 1
-        errors.append({"url": page.url, "error": f"{type(error).__name__}: {error}"})
+        errors.append({"url": page.url, "error": f"{type(response).__name__}: {response}"})
         return
+    assert isinstance(response, Response)
     counts["parsed"] += 1
     prov = Provenance(page.url, page.fetched_at, page.sha256)
     status = load_response(db, response, prov, now=page.fetched_at, seen=False)

@@ -7,6 +7,7 @@ runs) and reads the same settings (`--db` > `$FOILOG_DB` > data/foi.db).
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -34,8 +35,14 @@ def _fail(message: str, code: int) -> None:
     metavar="PATH",
     help="the raw page store to read [default: $FOILOG_PAGES_DB or data/pages.db]",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="parser processes (one writer loads their results in order) [default: all CPUs]",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
-def reparse(db_path: str | None, pages_path: str | None, as_json: bool) -> None:
+def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_json: bool) -> None:
     """Parse every stored page again (no fetching) and reload the archive.
 
     Run after upgrading foilog's parser. Exit 0 done; 1 some pages failed to parse
@@ -51,6 +58,7 @@ def reparse(db_path: str | None, pages_path: str | None, as_json: bool) -> None:
     from db.schema import SchemaError
     from foilog.settings import Settings
     from scraper.lock import CrawlLock, LockHeld
+    from scraper.parse_stream import ParseStream
 
     settings = Settings.from_env(db_path=db_path, pages_path=pages_path)
     stores = page_store_paths(settings.pages_path)  # the store, and each force's own
@@ -64,12 +72,13 @@ def reparse(db_path: str | None, pages_path: str | None, as_json: bool) -> None:
             db = open_archive(settings.db_path)
             try:
                 summaries = []
-                for path in stores:
-                    store = open_page_store(path)
-                    try:
-                        summaries.append(reparse_pages(db, store))
-                    finally:
-                        store.close()
+                with ParseStream(jobs or os.cpu_count() or 1) as stream:
+                    for path in stores:
+                        store = open_page_store(path)
+                        try:
+                            summaries.append(reparse_pages(db, store, stream.parse))
+                        finally:
+                            store.close()
             finally:
                 db.close()
     except LockHeld as error:

@@ -137,8 +137,9 @@ def build_archive(
     }
 
 
-def archive_stamp(n: int, seed: int) -> str:
-    """Changes with the schema as created, the mirror, the generator and this builder.
+def archive_stamp(n: int, seed: int, files: tuple[str, ...] = ()) -> str:
+    """Changes with the schema as created, the mirror, the generator and this builder
+    (and `files`, the builder that calls it when it is another one).
 
     The schema is compared as SQLite creates it (not db/schema.py's text), so an edit
     that does not change tables, indexes, FTS or triggers does not force a rebuild of
@@ -157,7 +158,7 @@ def archive_stamp(n: int, seed: int) -> str:
         )
     )
     digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
-    for rel in ("bench/archive_build.py", "bench/synth.py"):
+    for rel in (*files, "bench/archive_build.py", "bench/synth.py"):
         file = REPO / rel
         digest.update(file.read_bytes() if file.exists() else b"-")
     return digest.hexdigest()[:16]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bench.archive_build import BATCH, _swapper, parsed_templates
+from bench.archive_build import BATCH, _swapper, archive_stamp, parsed_templates
 from bench.synth import DEFAULT_SEED, MONTHS, SourcePage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -265,20 +265,7 @@ def _after_load(db: sqlite_utils.Database) -> None:
 
 
 def national_stamp(n: int, seed: int) -> str:
-    from db.schema import ensure_schema
-
-    db = sqlite_utils.Database(memory=True)
-    ensure_schema(db)
-    schema_sql = "\n".join(
-        sql
-        for (sql,) in db.conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
-        )
-    )
-    digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
-    for rel in ("bench/national.py", "bench/archive_build.py", "bench/synth.py"):
-        digest.update((REPO / rel).read_bytes())
-    return digest.hexdigest()[:16]
+    return archive_stamp(n, seed, files=("bench/national.py",))
 
 
 def ensure_national(

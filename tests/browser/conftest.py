@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 
 from foilog.child_server import start_server
+from scraper.browser import LAUNCH_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(LAUNCH_ARGS)  # the crawler's own flags (scraper/browser.py)
 
 
 class Served:

@@ -18,14 +18,6 @@ from tests.archive.build import HOSTILE_ID, SCRIPT, SEED_001_ID, build_archive
 CHROMIUM = Path("/usr/bin/chromium")
 FOILOG = str(Path(sys.executable).parent / "foilog")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,16 +34,6 @@ def server(tmp_path_factory):
     build_archive(db_path)
     with start_server([FOILOG, "serve", "--db", str(db_path), "--port", "0"]) as child:
         yield child.base_url, child.process
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from foilog.child_server import start_server
+from scraper.browser import LAUNCH_ARGS
 from tests.reliability.conftest import (
     FOILOG,
     clean_env,
@@ -28,14 +29,7 @@ from tests.reliability.conftest import (
 from tests.reliability.hostile_site import DETAIL, HTML, HostileSite, Reply
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(LAUNCH_ARGS)  # the crawler's own flags (scraper/browser.py)
 SOURCE = "foi-ai/metropolitan-police/disclosure-2023/december-2023/facial-recognition-technology-protests/index.html"
 SCRIPT_TEXT = "<script>alert(1)</script>"
 IMG_TEXT = '<img src=x onerror="alert(2)">'

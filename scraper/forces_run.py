@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from db.files import force_pages_path, page_store_paths  # noqa: F401 (re-exported)
+from db.files import force_pages_path
 from db.load import record_crawl_run, utc_now
 from db.schema import ensure_schema
 from parsers.sites import SITES, SiteDefinition, force_key

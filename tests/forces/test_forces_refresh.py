@@ -10,9 +10,10 @@ import sqlite3
 import httpx
 import pytest
 
+from db.files import force_pages_path
 from foilog.fixture_site import serve_mirror
 from parsers.sites import SITES
-from scraper.forces_run import force_pages_path, plan_jobs, refresh_forces, select_forces
+from scraper.forces_run import plan_jobs, refresh_forces, select_forces
 from tests.scraper.conftest import settings_for
 from tests.scraper.test_cli import foilog
 

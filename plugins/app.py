@@ -20,7 +20,7 @@ from datasette.app import Datasette
 from datasette.database import Database
 from datasette.utils import parse_metadata
 
-from db.files import NotAnArchive, check_sqlite_file
+from db.files import NotAnArchive, check_sqlite_file, page_store_paths
 
 DATABASE = "foi"
 # An installed wheel carries metadata.yml as package data beside this file (setup.py
@@ -87,11 +87,12 @@ def build_datasette(
     """The configured Datasette instance, with the archive mounted as `foi`.
 
     `pages_path` is the raw page store the response pages read versions and archived
-    copies from; by default `pages.db` next to the archive, when there is one.
+    copies from; by default `pages.db` next to the archive, when there is one (or, after
+    a refresh of several forces, their `pages-<force>.db` beside it: db.files).
     """
     metadata = dict(metadata if metadata is not None else load_metadata())
     pages = Path(pages_path) if pages_path else Path(db_path).with_name("pages.db")
-    if pages.is_file():
+    if page_store_paths(pages):
         plugins = dict(metadata.get("plugins") or {})
         plugins["foilog"] = {**plugins.get("foilog", {}), "pages_db": str(pages)}
         metadata["plugins"] = plugins
@@ -129,7 +130,7 @@ def prepare_server(
     import uvicorn
 
     check_archive(db_path)
-    if pages_path is not None and not pages_path.is_file():
+    if pages_path is not None and not page_store_paths(pages_path):
         raise ArchiveError(f"no raw page store at {pages_path}")
     ds = build_datasette(db_path, pages_path=pages_path)
     asyncio.run(ds.invoke_startup())

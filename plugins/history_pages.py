@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from pathlib import Path
 from urllib.parse import unquote
 
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
 from db import history
+from db.files import page_store_paths
 from db.search import ids_for_reference
 from plugins.common import absolute, archive, force_name, response_path
 
@@ -32,12 +32,16 @@ ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src d
 _BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
-def raw_pages(datasette) -> history.RawPages | None:
+def raw_pages(datasette, url: str) -> history.RawPages | None:
+    """The raw store that holds `url`: `pages.db`, or its force's own `pages-<force>.db`
+    after a refresh of several forces (db.files.page_store_paths)."""
     config = datasette.plugin_config("foilog") or {}
     path = config.get("pages_db")
-    if path and Path(path).is_file():
-        return history.RawPages(path)
-    return None
+    stores = [history.RawPages(p) for p in page_store_paths(path)] if path else []
+    for store in stores:
+        if store.versions(url):
+            return store
+    return stores[0] if stores else None
 
 
 async def response_row(datasette, response_id: str) -> dict | None:
@@ -62,7 +66,7 @@ async def ref_view(datasette, request):
 
 async def history_context(datasette, request, r: dict) -> dict:
     """Versions, events, the latest change and the citation for a response page."""
-    store = raw_pages(datasette)
+    store = await asyncio.to_thread(raw_pages, datasette, r["url"])
     versions = await asyncio.to_thread(store.versions, r["url"]) if store else []
     changes = await asyncio.to_thread(history.changes, store, r["url"]) if len(versions) > 1 else []
     events = await archive(datasette).execute_fn(lambda conn: history.events(conn, r["id"]))
@@ -104,7 +108,7 @@ async def archived_view(datasette, request):
     version = request.args.get("version")
     if version is not None and not version.isdigit():
         raise BadRequest(f"version must be a number; got {version!r}")
-    store = raw_pages(datasette)
+    store = await asyncio.to_thread(raw_pages, datasette, r["url"])
     found = None
     if store is not None:
         found = await asyncio.to_thread(store.body, r["url"], int(version) if version else None)

@@ -132,3 +132,20 @@ async def test_search_says_when_attachments_match_too(ds):
     assert data["attachments_matching"] == 1  # one mirror spreadsheet has the word
     page = (await ds.client.get("/search?q=Quillfeather")).text
     assert "1 attached file" in page and "search inside attachments" in page
+
+
+async def test_archived_copies_are_found_in_each_forces_own_raw_store(reader, tmp_path):
+    # A refresh of several forces keeps a raw store per force (pages-<force>.db): the
+    # reader pages must find a page in its force's store when there is no pages.db.
+    import shutil
+    import sqlite3
+
+    source, copy = sqlite3.connect(reader.db_path), sqlite3.connect(tmp_path / "foi.db")
+    source.backup(copy)
+    source.close(), copy.close()
+    shutil.copy(reader.pages_path, tmp_path / "pages-metropolitan-police.db")
+    ds = build_datasette(tmp_path / "foi.db")
+    latest = await ds.client.get(page_of(reader.edited_id) + "/archived")
+    assert latest.status_code == 200 and EDIT_AFTER.decode() in latest.text
+    page = await ds.client.get(page_of(reader.edited_id))
+    assert "Archived copy" in page.text

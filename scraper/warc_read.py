@@ -171,10 +171,15 @@ def _trailing_damage(fh, end: int, warc: WarcFile) -> str | None:
 def _one_line(exc: Exception, records: int, end: int) -> str:
     text = " ".join(str(exc).split())
     if "Unknown archive format" in text:
-        return "not a WARC file (" + text + ")"
+        # warcio quotes the file's first line: useful for a text file, a screenful of
+        # mojibake for a binary one
+        if len(text) <= 200 and text.isascii() and text.isprintable():
+            return "not a WARC file (" + text + ")"
+        return "not a WARC file (it does not start with a WARC/1.0 or WARC/1.1 record)"
     if "non-chunked gzip" in text:
         return (
             "the file is one gzip stream, not one gzip member per record as WARC tools "
             "write it; fix with `warcio recompress IN OUT`"
         )
-    return f"unreadable after record {records} (byte {end}): {text}"
+    shown = text if len(text) <= 200 else text[:200] + "..."
+    return f"unreadable after record {records} (byte {end}): {shown}"

@@ -20,6 +20,10 @@ class MissingFile(click.ClickException):
 
     exit_code = 2
 
+    def show(self, file: Any = None) -> None:
+        # The crawl commands' wording ("error: ..."), not click's "Error: ...".
+        click.echo(f"error: {self.format_message()}", file=file, err=file is None)
+
 
 class _Stop(Exception):
     """Ctrl-C while starting: stop at the next step, before serving."""

@@ -60,7 +60,7 @@ def test_an_out_of_range_port_is_one_line_and_exit_2(archive_path, port):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [
-        f"Error: --port must be between 0 and 65535, got {port}"
+        f"error: --port must be between 0 and 65535, got {port}"
     ]
 
 
@@ -76,4 +76,8 @@ def test_a_file_that_is_not_sqlite_is_one_line_and_exit_2(tmp_path, content):
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "is not a SQLite database" in lines[0], proc.stderr
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("error: ")
+        and "is not a SQLite database" in lines[0]
+    ), proc.stderr

@@ -34,7 +34,12 @@ def split_host(path: str, hosts: dict) -> HostPath:
 
 
 def host_items(manifest: dict) -> dict[str, list[ListerItem]]:
-    """host -> its lister items (English pages; served paths carry the prefix)."""
+    """host -> its lister items (English pages; served paths carry the prefix).
+
+    Besides each force's own pages, its round-robin answers (`other_forces`: kept at the
+    mirror's root, where the round-robin tests read them) are listed under its prefix,
+    so a crawl of the force finds them as it would on the live site.
+    """
     hosts: dict[str, list[ListerItem]] = {}
     for force in manifest.get("forces", {}).values():
         hosts[force["host"]] = [
@@ -42,7 +47,23 @@ def host_items(manifest: dict) -> dict[str, list[ListerItem]]:
             for r in force["responses"]
             if r["language"] == "en"
         ]
+    for host, entries in root_pages_by_host(manifest).items():
+        hosts[host] += [
+            ListerItem(f"/{host}{e['url_path']}", e["title"], e["listed"], "Disclosure log")
+            for e in entries
+        ]
     return hosts
+
+
+def root_pages_by_host(manifest: dict) -> dict[str, list[dict]]:
+    """host -> the `other_forces` pages of its force (English ones: `/foi-ai/<slug>/...`)."""
+    forces = manifest.get("forces", {})
+    found: dict[str, list[dict]] = {}
+    for entry in manifest.get("other_forces", []):
+        parts = entry["url_path"].split("/")
+        if len(parts) > 2 and parts[1] == "foi-ai" and parts[2] in forces:
+            found.setdefault(forces[parts[2]]["host"], []).append(entry)
+    return found
 
 
 def rewrite_links(body: bytes, host: str) -> bytes:

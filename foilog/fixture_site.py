@@ -36,7 +36,13 @@ from pathlib import Path
 
 from foilog.fixture_faults import Faults
 from foilog.fixture_handler import MirrorHandler
-from foilog.fixture_hosts import absolute_to_prefix, host_items, rewrite_links, split_host
+from foilog.fixture_hosts import (
+    absolute_to_prefix,
+    host_items,
+    rewrite_links,
+    root_pages_by_host,
+    split_host,
+)
 from foilog.fixture_lister import ListerItem, ListerQuery, render_lister
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
@@ -108,6 +114,11 @@ class MirrorState:
             "lister_path", "/foi-ai/af/accessing-information/published-items/"
         )
         self.hosts = host_items(self.manifest)  # the other forces (foilog/fixture_hosts.py)
+        # Pages a host serves from the mirror's root files (its round-robin answers).
+        self.root_pages = {
+            host: {e["url_path"] for e in entries}
+            for host, entries in root_pages_by_host(self.manifest).items()
+        }
 
     # -- test hooks -------------------------------------------------------------------
     def add_response(
@@ -254,7 +265,8 @@ class MirrorState:
             return self.error_page(gone)
         if page:
             return Resource(200, page.body, page.content_type, page.last_modified)
-        resource = self._file(path, query, base_url, slash_page=False)
+        stored = rest if rest in self.root_pages.get(host, ()) else path
+        resource = self._file(stored, query, base_url, slash_page=False)
         if resource.status != 200:
             return resource
         if rest in ("/robots.txt", "/sitemap.xml"):

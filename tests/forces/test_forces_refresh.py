@@ -61,6 +61,21 @@ def test_each_force_has_its_own_site_on_the_mirror(mirror, manifest):
     assert min(counts.values()) >= 3
 
 
+def test_a_forces_round_robin_answers_are_on_its_own_site(mirror, manifest):
+    """The round-robin answers kept at the mirror's root are listed and served under
+    their force's host, so a crawl of that force finds them."""
+    drone = "/foi-ai/gwent-police/disclosure2/2025/202529011---drone-fleet/"
+    assert drone in {e["url_path"] for e in manifest["other_forces"]}
+    gwent = httpx.get(mirror.url("/www.gwent.police.uk" + LISTER)).text
+    assert "/www.gwent.police.uk" + drone in gwent
+    page = httpx.get(mirror.url("/www.gwent.police.uk" + drone))
+    assert page.status_code == 200 and "drone" in page.text.lower()
+    assert 'href="/foi-ai/' not in page.text  # root-relative links stay under the host
+    cleveland = httpx.get(mirror.url("/www.cleveland.police.uk" + LISTER)).text
+    assert drone not in cleveland
+    assert httpx.get(mirror.url("/www.cleveland.police.uk" + drone)).status_code == 404
+
+
 def test_jobs_share_a_host_budget_only_when_they_share_a_host(tmp_path):
     settings = settings_for("http://127.0.0.1:9", tmp_path)
     live = plan_jobs(settings, select_forces(["mps", "gwent-police", "heddlu-dyfed-powys"]), None)
@@ -87,14 +102,15 @@ def test_one_force_down_does_not_stop_the_others(mirror_root, tmp_path):
         )
     figures = summary["forces"]
     assert figures["gwent-police"]["exit_code"] == 2 and "503" in figures["gwent-police"]["error"]
-    assert figures["cleveland-police"]["new"] == 4 and figures["cleveland-police"]["exit_code"] == 0
+    # 4 pages of its own and its 2 round-robin answers
+    assert figures["cleveland-police"]["new"] == 6 and figures["cleveland-police"]["exit_code"] == 0
     assert figures["dyfed-powys-police"]["new"] >= 12
     assert summary["exit_code"] == 2  # the worst force's
     assert (
         summary["new"] == figures["cleveland-police"]["new"] + figures["dyfed-powys-police"]["new"]
     )
     archived = forces_in(tmp_path / "foi.db")
-    assert archived["cleveland-police"] == 4 and "gwent-police" not in archived
+    assert archived["cleveland-police"] == 6 and "gwent-police" not in archived
     with sqlite3.connect(tmp_path / "foi.db") as conn:
         runs = conn.execute(
             "SELECT json_extract(details, '$.force'), exit_code, new FROM crawl_runs ORDER BY id"
@@ -102,7 +118,7 @@ def test_one_force_down_does_not_stop_the_others(mirror_root, tmp_path):
     assert sorted(runs) == sorted(
         [
             ("gwent-police", 2, 0),
-            ("cleveland-police", 0, 4),
+            ("cleveland-police", 0, 6),
             ("dyfed-powys-police", 0, figures["dyfed-powys-police"]["new"]),
         ]
     )
@@ -121,7 +137,7 @@ def test_refresh_command_crawls_the_chosen_forces_into_one_archive(mirror, tmp_p
         == max(f["exit_code"] for f in summary["forces"].values())
     )
     archived = forces_in(tmp_path / "foi.db")
-    assert archived["cleveland-police"] == 4 and archived["essex-police"] == 4
+    assert archived["cleveland-police"] == 6 and archived["essex-police"] == 4
     assert archived["metropolitan-police"] >= 55 and None not in archived
     assert (tmp_path / "pages-essex-police.db").exists()
     # reparse reads every force's raw store

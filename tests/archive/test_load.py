@@ -277,3 +277,20 @@ def test_an_archive_from_a_newer_foilog_is_refused(db):
     db.conn.commit()
     with pytest.raises(SchemaError, match="schema version 99 is newer"):
         ensure_schema(db)
+
+
+def test_responses_with_exemptions_says_which_force_and_language(db):
+    response = make_response(
+        url="https://www.gwent.police.uk/foi-ai/gwent-police/disclosure2/2025/x/",
+        exemptions=(Exemption(40, "(2)", "Section 40(2)", "Personal information"),),
+        force="gwent-police",
+        language="en",
+    )
+    load_response(db, response, prov(response))
+    view = list(db["responses_with_exemptions"].rows)
+    assert [(r["force"], r["language"], r["exemption_sections"]) for r in view] == [
+        ("gwent-police", "en", "[40]")
+    ]
+    # appended: the original columns keep their positions for scripts reading by index
+    columns = [c.name for c in db["responses_with_exemptions"].columns]
+    assert columns[:2] == ["id", "reference"] and columns[-2:] == ["force", "language"]

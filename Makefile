@@ -6,7 +6,8 @@ FIXTURE_PORT ?= 8765
 PORT ?= 8001
 DB ?= data/foi.db
 PAGES ?= data/pages.db
-SITE ?= https://www.met.police.uk
+SITE ?=
+FORCE ?=
 
 .PHONY: help install demo lint test test-fast bench refresh serve soak clean
 
@@ -46,8 +47,9 @@ bench: install ## benchmarks: prints a Markdown table, writes bench/results.json
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run
 
-refresh: install ## the nightly job against SITE (default: the live site)
-	$(BIN)/foilog refresh --site "$(SITE)" --db "$(DB)" --pages-db "$(PAGES)"
+refresh: install ## the nightly job: every force's live site (or FORCE="mps ...", or one SITE=URL)
+	$(BIN)/foilog refresh $(if $(SITE),--site "$(SITE)") $(foreach f,$(FORCE),--force "$(f)") \
+		--db "$(DB)" --pages-db "$(PAGES)"
 
 serve: install ## serve the archive with Datasette on PORT
 	$(BIN)/foilog serve --db "$(DB)" --port "$(PORT)"

@@ -99,13 +99,28 @@ def _continues(group: QAGroup, answer_id: int | None, text: str | None) -> bool:
 
 async def _tables(db: Database, response_id: str) -> dict[int, list[TableView]]:
     """Tables inside answers, by answer id, in page order."""
+    found: dict[int, list[TableView]] = {}
+    for answer_id, view in await _table_views(db, response_id):
+        if answer_id is not None:
+            found.setdefault(answer_id, []).append(view)
+    return found
+
+
+async def body_blocks(db: Database, response_id: str, body_text: str) -> tuple[Block, ...]:
+    """The full text as text blocks and tables (every table of the page, in order)."""
+    views = [view for _answer_id, view in await _table_views(db, response_id)]
+    return split_blocks(body_text or "", views) if views else (Block(body_text or ""),)
+
+
+async def _table_views(db: Database, response_id: str) -> list[tuple[int | None, TableView]]:
+    """Every table of the response in page order, with the answer it sits in (or None)."""
     shapes = await db.execute(
         "SELECT position, answer_id, header_rows, column_count FROM response_tables "
-        "WHERE response_id = ? AND answer_id IS NOT NULL ORDER BY position",
+        "WHERE response_id = ? ORDER BY position",
         [response_id],
     )
     if not shapes.rows:
-        return {}
+        return []
     cells = await db.execute(
         "SELECT table_position, row, col, text FROM response_table_cells "
         "WHERE response_id = ? ORDER BY table_position, row, col",
@@ -114,13 +129,13 @@ async def _tables(db: Database, response_id: str) -> dict[int, list[TableView]]:
     rows: dict[int, dict[int, list[str]]] = {}
     for cell in cells.rows:
         rows.setdefault(cell["table_position"], {}).setdefault(cell["row"], []).append(cell["text"])
-    found: dict[int, list[TableView]] = {}
+    views = []
     for shape in shapes.rows:
         table_rows = [tuple(r) for _, r in sorted(rows.get(shape["position"], {}).items())]
         head = shape["header_rows"]
         view = TableView(tuple(table_rows[:head]), tuple(table_rows[head:]), shape["column_count"])
-        found.setdefault(shape["answer_id"], []).append(view)
-    return found
+        views.append((shape["answer_id"], view))
+    return views
 
 
 def split_blocks(text: str, tables: list[TableView]) -> tuple[Block, ...]:

@@ -10,7 +10,7 @@ import json
 
 from datasette.database import Database
 
-from plugins.answers_view import answer_groups
+from plugins.answers_view import answer_groups, body_blocks
 from plugins.chart import Chart, build_chart
 from plugins.decision_view import decision_for
 from plugins.force_chart import force_chart
@@ -88,6 +88,7 @@ async def response_context(db: Database, response_id: str) -> dict | None:
         "response": dict(row),
         "warnings": _json_list(row["warnings"]),
         "qa_groups": groups,
+        "body_blocks": await body_blocks(db, response_id, row["body_text"]),
         "decision": decision_for(dict(row), answered),
         "questions": [dict(r) for r in questions.rows],
         "exemptions": [dict(r) for r in exemptions.rows],

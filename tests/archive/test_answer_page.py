@@ -96,6 +96,27 @@ async def test_a_table_in_an_answer_is_an_html_table(ds):
     assert "Please see the table below." in section
 
 
+def full_text_section(page: str) -> str:
+    start = page.index('<section class="body">')
+    return page[start : page.index("</section>", start)]
+
+
+async def test_the_full_text_shows_tables_as_tables(ds):
+    body = full_text_section(await get(ds, STOPS_ID))
+    assert body.count('<table class="answer-table">') == 1
+    assert "<tr><td>Barnet</td><td>4,723</td><td>156</td><td>755</td></tr>" in body
+    assert "Borough | Total" not in body
+    before, after = body.split('<div class="table-wrap"')
+    assert "Please see the table below." in before  # the text around it, in place
+    assert 'aria-label="Table 1 in the full text"' in body
+
+
+async def test_the_full_text_without_tables_is_the_text(small):
+    page = await get(small, rid("shared-apart"))
+    body = full_text_section(page)
+    assert "<table" not in body and body.count('<div class="text">') == 1
+
+
 async def test_ncnd_reasons_are_open_with_their_headings(ds):
     page = await get(ds, IMSI_ID)
     decision = decision_section(page)

@@ -42,9 +42,9 @@ test: lint ## lint, then the whole suite (fixture server, Datasette and Chromium
 test-fast: lint ## lint, then the suite without the reliability, soak, browser and slow tests
 	$(BIN)/pytest -q -m "not browser and not slow" --ignore=tests/reliability
 
-bench: install ## benchmarks: prints a Markdown table, writes bench/results.json
+bench: install ## benchmarks (cold: ~30 min on 2 cores): the table with targets, bench/results.json
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 refresh: install ## the nightly job against SITE (default: the live site)
 	$(BIN)/foilog refresh --site "$(SITE)" --db "$(DB)" --pages-db "$(PAGES)"

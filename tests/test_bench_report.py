@@ -109,6 +109,7 @@ def test_a_run_meeting_every_target_passes_every_row():
         ({"scale_responses": 100_000}, "search_p95_ms"),  # fast on a smaller archive
         ({"bench_cache": "cached: national archive"}, "bench_total_s"),
         ({"parts": ["parse", "crawl"]}, "bench_total_s"),
+        ({"mode": "quick"}, "bench_total_s"),
         ({"bench_total_s": 2500.0}, "bench_total_s"),
     ],
 )

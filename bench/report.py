@@ -139,6 +139,9 @@ def normalise(results: dict) -> dict:
             old[after] = results[before]
     if "parse_full_length_real_pages" in old:  # then: the real whole pages x50, nothing else
         old["parse_full_length_n_pages"] = old["parse_full_length_real_pages"] * 50
+        old["parse_full_length_real_repeats"] = 50
+        old["parse_full_length_real_pages_per_s"] = old.get("parse_full_length_pages_per_s")
+        old["parse_full_length_real_ratio_vs_lexbor_floor"] = old.get("parse_ratio_vs_lexbor_floor")
     old["results_layout"] = LAYOUT
     return old
 
@@ -247,7 +250,7 @@ def run_line(results: dict) -> str:
     m = results.get("machine") or {}
     total = results.get("bench_total_s")
     return (
-        f"{results.get('mode', '?')} run of {results.get('started_at')} (commit "
+        f"{str(results.get('mode', '?')).capitalize()} run of {results.get('started_at')} (commit "
         f"{m.get('git_commit')}), {_format(total) if total is not None else '?'} s "
         f"({results.get('bench_cache') or 'cache not recorded'}), {m.get('cpus')} CPUs "
         f"({m.get('cpu_model')}), Python {m.get('python')}, SQLite {m.get('sqlite')}, selectolax "
@@ -258,17 +261,21 @@ def run_line(results: dict) -> str:
 def parse_note(results: dict) -> str:
     """Which pages the full-length parse figures are on."""
     r = normalise(results).get
+    real = (
+        f"the mirror's {r('parse_full_length_real_pages')} whole real pages (each "
+        f"x{r('parse_full_length_real_repeats')}: {r('parse_full_length_real_pages_per_s')} "
+        f"pages/s, {r('parse_full_length_real_ratio_vs_lexbor_floor')}x the floor)"
+    )
+    if not r("parse_full_length_synthetic_pages"):
+        return f"Parse full-length: {r('parse_full_length_n_pages')} pages, {real} only."
     return (
         f"Parse full-length: {r('parse_full_length_n_pages')} pages of "
-        f"~{r('parse_full_length_mean_text_chars')} characters of text on average, the "
-        f"mirror's {r('parse_full_length_real_pages')} whole real pages (each "
-        f"x{r('parse_full_length_real_repeats') or 50}) and "
-        f"{r('parse_full_length_synthetic_pages') or 0} synthetic ones (real pages, bodies "
-        f"extended with other real bodies' paragraphs to 5,000-15,000 characters); the issue's "
-        f"figures are on both together; apart: real {r('parse_full_length_real_pages_per_s')} "
-        f"pages/s ({r('parse_full_length_real_ratio_vs_lexbor_floor')}x the floor), synthetic "
-        f"{r('parse_full_length_synthetic_pages_per_s')} pages/s "
-        f"({r('parse_full_length_synthetic_ratio_vs_lexbor_floor')}x)."
+        f"~{r('parse_full_length_mean_text_chars'):,} characters of text on average: {real} and "
+        f"{r('parse_full_length_synthetic_pages')} synthetic ones (real pages, bodies extended "
+        f"with other real bodies' paragraphs to 5,000-15,000 characters: "
+        f"{r('parse_full_length_synthetic_pages_per_s')} pages/s, "
+        f"{r('parse_full_length_synthetic_ratio_vs_lexbor_floor')}x); the issue's figures are on "
+        f"both together."
     )
 
 

@@ -175,3 +175,21 @@ def test_replacing_the_block_keeps_the_rest_of_the_file():
     )
     with pytest.raises(ValueError):
         report.replace_block("no markers", "new")
+
+
+def test_a_part_that_fails_still_leaves_the_others_figures(tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the mirror did not start")
+
+    monkeypatch.setattr(run.parse_bench, "run", lambda *a, **k: {"parse_pages_per_s": 1234.5})
+    monkeypatch.setattr(run.crawl_bench, "run", broken)
+    out = tmp_path / "results.json"
+    code = run.main(["--only", "parse", "--only", "crawl", "--out", str(out)])
+    assert code == 1
+    results = json.loads(out.read_text())
+    assert results["parse_pages_per_s"] == 1234.5 and results["complete"]
+    assert results["errors"] == {"crawl": "RuntimeError: the mirror did not start"}
+    assert set(results["bench_parts_s"]) == {"parse", "crawl"}
+    captured = capsys.readouterr()
+    assert "part crawl failed: RuntimeError: the mirror did not start" in captured.err
+    assert "| parse |" in captured.out  # elapsed per part, printed

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="results file (default bench/results.json)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = ap.parse_args(argv)
+    global _STARTED
+    _STARTED = time.perf_counter()
     mode = "quick" if args.quick else "full"
     sizes = dict(SIZES[mode])
     sizes["scale"] = args.scale_n or sizes["scale"]
@@ -147,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         write(out, results, errors)
 
     results["bench_total_s"] = round(time.perf_counter() - _STARTED, 1)
+    results["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["complete"] = True
     write(out, results, errors)
 

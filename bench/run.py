@@ -171,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         f"details in {display(out)}"
     )
     print(summary_line(results))
+    if mode == "full" and results["bench_total_s"] > sum(BUDGET_S[p] for p in parts) + 120:
+        print(
+            f"bench: {results['bench_total_s'] / 60:.0f} minutes, over the budget of these "
+            f"parts ({results['bench_cache']}, load average {results['loadavg_at_end']})",
+            file=sys.stderr,
+        )
     return exit_code(results, errors, parts, args.strict)
 
 

@@ -209,3 +209,21 @@ def test_round_robins_are_their_own_part_measured_once(monkeypatch):
     assert calls == [1234]
     rows = [r for r in report.ROWS if r.key.startswith("round_robin_")]
     assert rows and {r.part for r in rows} == {"round_robins"}
+
+
+def test_figures_measured_before_a_step_failed_are_kept(tmp_path, monkeypatch):
+    from bench import crawl_bench
+
+    def noop_killed(*args, **kwargs):
+        raise crawl_bench.PartlyMeasured(
+            {"crawl_peak_rss_mb_small": 120.0, "crawl_peak_rss_mb_big": 125.0},
+            RuntimeError("foilog refresh killed after 2400 s (machine too busy?)"),
+        )
+
+    monkeypatch.setattr(crawl_bench, "run", noop_killed)
+    out = tmp_path / "results.json"
+    assert run.main(["--only", "crawl", "--out", str(out)]) == 1
+    results = json.loads(out.read_text())
+    assert results["crawl_peak_rss_mb_1k"] == 120.0 and results["crawl_peak_rss_mb_5k"] == 125.0
+    assert "killed after 2400 s" in results["errors"]["crawl"]
+    assert results["verdicts"]["crawl_peak_rss_mb_5k"] == "PASS"

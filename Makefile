@@ -43,9 +43,9 @@ test: lint ## lint, then the whole suite (fixture server, Datasette and Chromium
 test-fast: lint ## lint, then the suite without the reliability, soak, browser and slow tests
 	$(BIN)/pytest -q -m "not browser and not slow" --ignore=tests/reliability
 
-bench: install ## benchmarks: prints a Markdown table, writes bench/results.json
+bench: install ## benchmarks (cold: ~30 min on 2 cores): the table with targets, bench/results.json
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 refresh: install ## the nightly job: every force's live site (or FORCE="mps ...", or one SITE=URL)
 	$(BIN)/foilog refresh $(if $(SITE),--site "$(SITE)") $(foreach f,$(FORCE),--force "$(f)") \

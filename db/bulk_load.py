@@ -3,7 +3,8 @@
 For building large archives (the national benchmark, a first import): a response the
 archive does not hold yet is written with one `executemany` per table for the whole
 batch instead of ~15 statements each (no lookups of an old row, no deletes of child
-rows that cannot exist). Anything else (a response already archived, a second version
+rows that cannot exist). `prepare` makes a new response's rows (pure: it can run in
+worker processes) and `load_prepared` inserts them. Anything else (a response already archived, a second version
 of one in the same batch) goes through `load_response` itself, in batch order, so the
 result is the same as loading the records one by one (tests/archive/test_bulk_load.py
 compares the two).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -50,7 +51,9 @@ _INSERT_RESPONSE = (
     f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in RESPONSE_COLUMNS)})"
 )
-_STATEMENTS = {
+STATEMENTS = {
+    "responses": _INSERT_RESPONSE,
+    "language_versions": languages.INSERT_VERSION,
     "questions": "INSERT INTO questions (response_id, position, number, text, answer, answer_id) "
     "VALUES (?, ?, ?, ?, ?, ?)",
     "exemptions": "INSERT INTO exemptions (section, name) VALUES (?, ?) ON CONFLICT(section) DO "
@@ -73,34 +76,44 @@ _STATEMENTS = {
 }
 
 
-@dataclass
-class _Rows:
-    """The rows of a run of new responses, per table, in load order."""
+@dataclass(frozen=True)
+class Prepared:
+    """A new response's rows, per table (`TABLES` order), ready to insert.
 
-    responses: list[tuple] = field(default_factory=list)
-    versions: list[tuple] = field(default_factory=list)
-    children: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in _STATEMENTS})
+    Plain tuples, so it can be made in another process (`prepare` is pure) and sent to
+    the one writer cheaply.
+    """
 
-    def add(self, rid: str, response: Response, prov: Provenance, now: str, run_id) -> None:
-        url = prov.url or response.url
-        self.responses.append(_response_row(rid, url, response, prov, now))
-        self.versions.append(
+    key: str
+    rows: dict[str, list[tuple]]
+
+
+def prepare(
+    response: Response, prov: Provenance, *, now: str, run_id: int | None = None
+) -> Prepared:
+    """The rows `load_response(db, response, prov, now=now, run_id=run_id)` writes for a
+    response the archive does not hold yet."""
+    rid = response_key(prov.url or response.url)
+    url = prov.url or response.url
+    holder = {position: a.position for a in response.answers for position in a.tables}
+    rows = {
+        "responses": [_response_row(rid, url, response, prov, now)],
+        "language_versions": [
             languages.new_main_version(
                 rid, response, url, prov.content_sha256, prov.fetched_at, now
             )
-        )
-        rows = self.children
-        rows["questions"] += [
+        ],
+        "questions": [
             (rid, i, q.number, q.text, q.answer, q.answer_id)
             for i, q in enumerate(response.questions, 1)
-        ]
-        rows["exemptions"] += [(e.section, e.name or None) for e in response.exemptions]
-        rows["response_exemptions"] += [
+        ],
+        "exemptions": [(e.section, e.name or None) for e in response.exemptions],
+        "response_exemptions": [
             (rid, i, e.section, e.subsection, e.citation, int(e.ncnd))
             for i, e in enumerate(response.exemptions, 1)
-        ]
-        rows["links"] += [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)]
-        rows["answers"] += [
+        ],
+        "links": [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
+        "answers": [
             (
                 rid,
                 a.position,
@@ -110,9 +123,8 @@ class _Rows:
                 len(a.tables),
             )
             for a in response.answers
-        ]
-        holder = {position: a.position for a in response.answers for position in a.tables}
-        rows["response_tables"] += [
+        ],
+        "response_tables": [
             (
                 rid,
                 t.position,
@@ -123,29 +135,35 @@ class _Rows:
                 t.line,
             )
             for t in response.tables
-        ]
-        rows["response_table_cells"] += [
+        ],
+        "response_table_cells": [
             (rid, t.position, r, c, text, int(r <= t.header_rows))
             for t in response.tables
             for r, row in enumerate(t.rows, 1)
             for c, text in enumerate(row, 1)
-        ]
-        rows["attachments"] += [
+        ],
+        "attachments": [
             (rid, position, a.url, a.title, a.type, now, now)
             for position, a in enumerate(response.attachments, 1)
-        ]
-        rows["response_events"].append((rid, url, "new", now, run_id))
+        ],
+        "response_events": [(rid, url, "new", now, run_id)],
+    }
+    return Prepared(rid, rows)
 
-    def flush(self, db: sqlite_utils.Database) -> _Rows:
-        """Write the rows; returns an empty batch for the next run."""
-        conn = db.conn
-        # Parents before children (foreign keys), each table in load order, so rowids
-        # and ids come out as one-by-one loading numbers them.
-        conn.executemany(_INSERT_RESPONSE, self.responses)
-        conn.executemany(languages.INSERT_VERSION, self.versions)
-        for table, statement in _STATEMENTS.items():
-            conn.executemany(statement, self.children[table])
-        return _Rows()
+
+def load_prepared(db: sqlite_utils.Database, batch: Sequence[Prepared]) -> None:
+    """Insert prepared new responses, in order, one executemany per table.
+
+    Every response must be new to the archive and appear once: one already archived
+    fails its primary key (sqlite3.IntegrityError) and nothing of the batch is kept.
+    Parents are written before children (foreign keys), each table in batch order, so
+    rowids and ids come out as loading one by one numbers them.
+    """
+    with transaction(db):
+        for table, statement in STATEMENTS.items():
+            rows = [row for prepared in batch for row in prepared.rows[table]]
+            if rows:
+                db.conn.executemany(statement, rows)
 
 
 def _response_row(rid: str, url: str, response: Response, prov: Provenance, now: str) -> tuple:
@@ -190,16 +208,17 @@ def load_responses(
     statuses: list[str] = []
     with transaction(db):
         known = _archived(db, keys)
-        pending = _Rows()
+        fresh: list[Prepared] = []
         for key, (response, prov) in zip(keys, items):
             if key in known:  # an update, or a second version: the one-by-one path
-                pending = pending.flush(db)
+                load_prepared(db, fresh)
+                fresh = []
                 statuses.append(load_response(db, response, prov, now=now, run_id=run_id))
                 continue
             known.add(key)
-            pending.add(key, response, prov, now, run_id)
+            fresh.append(prepare(response, prov, now=now, run_id=run_id))
             statuses.append("new")
-        pending.flush(db)
+        load_prepared(db, fresh)
     return statuses
 
 

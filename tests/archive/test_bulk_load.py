@@ -10,7 +10,7 @@ import sqlite_utils
 
 from bench.archive_build import parsed_templates
 from bench.synth import load_sources
-from db.bulk_load import load_responses
+from db.bulk_load import load_prepared, load_responses, prepare
 from db.load import Provenance, load_response
 from db.schema import ensure_schema
 from parsers.record import Exemption
@@ -113,3 +113,14 @@ def test_bulk_load_inside_a_caller_transaction_and_twice(tmp_path, items):
     bulk.conn.execute("COMMIT")
     one.close(), bulk.close()
     assert dump(tmp_path / "bulk.db") == dump(tmp_path / "one.db")
+
+
+def test_load_prepared_refuses_a_response_already_archived(tmp_path, items):
+    db = archive(tmp_path / "foi.db")
+    (first, first_prov), (second, second_prov) = items[0], items[1]
+    load_response(db, first, first_prov, now=NOW)
+    batch = [prepare(second, second_prov, now=NOW), prepare(first, first_prov, now=NOW)]
+    with pytest.raises(sqlite3.IntegrityError):
+        load_prepared(db, batch)
+    assert db.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 1
+    assert db.conn.execute("SELECT count(*) FROM response_events").fetchone()[0] == 1

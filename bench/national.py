@@ -28,11 +28,19 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from bench.archive_build import _swapper, archive_stamp, parsed_templates
-from bench.synth import DEFAULT_SEED, MONTHS, SourcePage
+from bench.synth import (
+    DEFAULT_SEED,
+    DEFAULT_SITE_ROOT,
+    MONTHS,
+    SourcePage,
+    load_manifest,
+    new_reference,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026)
@@ -111,6 +119,49 @@ def body_length(rng: random.Random) -> int:
     return rng.randint(12_000, 15_000)
 
 
+# A force with its own pages in the mirror gets this share of its clones from them (its
+# reference notation, URL layout and wording); the rest from the shared templates.
+OWN_SHARE = 0.6
+
+
+def force_page_files(site_root: Path = DEFAULT_SITE_ROOT) -> list[tuple[str, str, Path]]:
+    """(force, live URL, file) of every English page of another force in the mirror:
+    the real and written pages of each force's own style (fixtures/site/manifest.json)."""
+    site_root = Path(site_root)
+    manifest = load_manifest(site_root)
+    found = []
+    for force, info in sorted(manifest.get("forces", {}).items()):
+        for entry in info.get("responses", []):
+            file = site_root / entry["served_path"].strip("/") / "index.html"
+            if entry.get("language", "en") == "en" and file.exists():
+                found.append((force, f"https://{info['host']}{entry['url_path']}", file))
+    for entry in manifest.get("other_forces", []):
+        file = site_root / entry["path"]
+        m = re.match(r"/foi-ai/([^/]+)/", entry["url_path"])  # English pages only
+        if m and file.exists():
+            host = getattr(_site(m[1]), "base_url", None) or _guessed_host(m[1])
+            found.append((m[1], host + entry["url_path"], file))
+    return found
+
+
+def force_templates(site_root: Path = DEFAULT_SITE_ROOT) -> dict[str, list]:
+    """{force: [Response]} from `force_page_files`, by the real parser, with a reference."""
+    from parsers import parse_response
+
+    out: dict[str, list] = {}
+    for force, url, file in force_page_files(site_root):
+        record = parse_response(file.read_bytes(), url)
+        if record.reference and record.body_text and record.language == "en":
+            out.setdefault(force, []).append(replace(record, force=force))
+    return out
+
+
+def _site(force: str):
+    from parsers.sites import SITES
+
+    return SITES.get(force)
+
+
 _STATE: dict = {}
 CHUNK = 500
 
@@ -120,6 +171,8 @@ def _prepare_generator(templates: list, seed: int) -> None:
     forces = force_slugs()
     _STATE.update(
         templates=templates,
+        own=force_templates(),
+        hosts={f: getattr(_site(f), "base_url", None) for f in forces},
         seed=seed,
         forces=forces,
         weights=force_weights(forces),
@@ -176,11 +229,50 @@ def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
         forces = state["forces"]
         # Every force has at least one response; then by publication volume.
         force = forces[i] if i < len(forces) else rng.choices(forces, state["weights"])[0]
-        out.append(_national_clone(record, i, rng, force, state["vocabulary"], state["paragraphs"]))
+        own = state["own"].get(force)
+        if own and rng.random() < OWN_SHARE:
+            record = own[i % len(own)]
+        host = state["hosts"].get(force) or _guessed_host(force)
+        out.append(
+            _national_clone(record, i, rng, force, host, state["vocabulary"], state["paragraphs"])
+        )
     return out
 
 
-def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
+def _guessed_host(force: str) -> str:
+    name = force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
+    return f"https://www.{name}.police.uk"
+
+
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _clone_reference(record, force: str, i: int, year: int, rng: random.Random) -> str:
+    """A new reference in the notation of the template's force (its last number made
+    unique), the MPS's own notation, or a common "NNNN/YY" for a force not sampled."""
+    if record.force == force and record.force != "metropolitan-police" and record.reference:
+        # the serial: the longest number that is not a year ("235/2024", "2022/25222")
+        runs = [m for m in re.finditer(r"\d+", record.reference) if not YEAR_RE.fullmatch(m[0])]
+        if runs:
+            serial = max(runs, key=lambda m: len(m[0]))
+            new = str(i + 1).zfill(len(serial[0]))
+            return record.reference[: serial.start()] + new + record.reference[serial.end() :]
+    if force == "metropolitan-police":
+        return new_reference(record.reference or "01.FOI.24.000000", i, year)
+    return f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}"
+
+
+def _clone_path(record, force: str, year: int, month: str, slug: str) -> str:
+    """The template's own URL layout when it is this force's page, else the platform's."""
+    if record.force == force and force != "metropolitan-police":
+        path = urlsplit(record.url).path.rstrip("/")
+        prefix = re.sub(r"\b20\d\d\b", str(year), path.rsplit("/", 1)[0])
+        prefix = re.sub("|".join(MONTHS), month, prefix)
+        return f"{prefix}/{slug}/"
+    return f"/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
+
+
+def _national_clone(record, i, rng, force, host, vocabulary, paragraphs) -> tuple:
     year, month_no = rng.choice(YEARS), rng.randrange(12)
     month = MONTHS[month_no]
     own = sorted(set(re.findall(r"[a-z]{5,}", (record.title or "").lower())) & set(vocabulary))
@@ -188,8 +280,7 @@ def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
     swap = _swapper(swaps)
     title = swap(record.title or "")
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + f"-{i}"
-    host = "www." + force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
-    url = f"https://{host}.police.uk/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
+    url = host + _clone_path(record, force, year, month, slug)
     body = swap(record.body_text)
     target = body_length(rng)
     extra, length = [], len(body)
@@ -202,7 +293,7 @@ def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
         record,
         url=url,
         force=force,
-        reference=f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}",
+        reference=_clone_reference(record, force, i, year, rng),
         title=title,
         month=f"{year:04d}-{month_no + 1:02d}",
         published=f"{year:04d}-{month_no + 1:02d}-{rng.randrange(1, 29):02d}",
@@ -302,9 +393,18 @@ def _drop_fts_insert_triggers(db: sqlite_utils.Database) -> list[tuple[str, str]
 
 
 def _restore_fts(db: sqlite_utils.Database, inserts: list[tuple[str, str]]) -> None:
+    """'rebuild' each FTS index, then put its insert trigger back.
+
+    No merges while it rebuilds ('automerge' 0, 'crisismerge' high): `_after_load`'s
+    'optimize' merges every segment once anyway (50,000 responses: 17.8 -> 14.4 CPU s
+    for rebuild + optimize); the settings are removed again in `_after_load`.
+    """
     with db.conn:
         for table, sql in inserts:
-            db.conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+            fts = f"{table}_fts"
+            db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")
+            db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('crisismerge', 2000)")
+            db.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
             db.conn.execute(sql)
 
 
@@ -314,6 +414,8 @@ def _after_load(db: sqlite_utils.Database) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_fts'"
     ).fetchall():
         db.conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+        # the defaults again, as an archive made by the nightly job has them
+        db.conn.execute(f"DELETE FROM {name}_config WHERE k IN ('automerge', 'crisismerge')")
     db.conn.execute("ANALYZE")
     db.conn.commit()
 
@@ -325,8 +427,10 @@ def national_stamp(n: int, seed: int, sources: list[SourcePage]) -> str:
     Not the parser or `db/load.py`: they change the rows a little, not what the
     benchmarks measure, and a rebuild takes minutes (delete the archive to force one).
     """
-    pages = hashlib.sha256(repr(sources).encode()).hexdigest()
-    return archive_stamp(n, seed, files=("bench/national.py",), extra=pages)
+    pages = hashlib.sha256(repr(sources).encode())
+    for force, url, file in force_page_files():
+        pages.update(f"{force}\0{url}\0".encode() + file.read_bytes())
+    return archive_stamp(n, seed, files=("bench/national.py",), extra=pages.hexdigest())
 
 
 def ensure_national(

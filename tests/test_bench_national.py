@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -58,3 +59,43 @@ def test_a_second_run_reuses_it_and_other_inputs_rebuild(built, sources):
     stamp = national.national_stamp(N, national.DEFAULT_SEED, sources)
     assert national.national_stamp(N, national.DEFAULT_SEED, sources[1:]) != stamp
     assert national.national_stamp(N + 1, national.DEFAULT_SEED, sources) != stamp
+
+
+def test_forces_with_pages_in_the_mirror_keep_their_notation_and_layout():
+    own = national.force_templates()
+    assert len(own) >= 8 and "metropolitan-police" not in own
+    gwent = next(r for r in own["gwent-police"] if r.reference == "2022/25222")
+    assert national._clone_reference(gwent, "gwent-police", 41, 2024, None) == "2022/00042"
+    assert national._clone_path(gwent, "gwent-police", 2024, "march", "x-41").startswith(
+        "/foi-ai/gwent-police/disclosure2/2024/"
+    )
+    # a force not sampled gets the platform's layout; the MPS its own notation
+    assert national._clone_path(gwent, "kent-police", 2024, "march", "x").startswith(
+        "/foi-ai/kent-police/disclosure-2024/march-2024/"
+    )
+    template = dataclasses.replace(gwent, reference="01.FOI.23.012345", force="metropolitan-police")
+    mps = national._clone_reference(template, "metropolitan-police", 41, 2024, None)
+    assert mps.startswith("01.FOI.24.")
+
+
+def test_the_archive_mixes_each_force_s_own_pages_in(built):
+    path, _ = built
+    conn = sqlite3.connect(path)
+    own = national.force_templates()
+    styled = conn.execute(
+        "SELECT count(*) FROM responses WHERE force = 'dyfed-powys-police' "
+        "AND url LIKE 'https://www.dyfed-powys.police.uk/%'"
+    ).fetchone()[0]
+    assert styled >= 1 and "dyfed-powys-police" in own
+    mps = conn.execute(
+        "SELECT reference FROM responses WHERE force = 'metropolitan-police' LIMIT 5"
+    ).fetchall()
+    assert all(r.startswith("01.FOI.") for (r,) in mps)
+
+
+def test_fts_settings_are_the_defaults_again(built):
+    path, _ = built
+    conn = sqlite3.connect(path)
+    for table in ("responses", "questions", "answers", "attachments"):
+        keys = {k for (k,) in conn.execute(f"SELECT k FROM {table}_fts_config")}
+        assert keys == {"version"}

@@ -11,6 +11,7 @@ as in production.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -25,7 +26,13 @@ from bench.synth import DEFAULT_SEED, MONTHS, YEARS, SourcePage, iter_pages, new
 
 BATCH = 2000
 REPO = Path(__file__).resolve().parent.parent
-WORD_RE_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    # Cached here: re's own cache (512) is too small for one pattern per template and
+    # word pair.
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.I)
 
 
 def parsed_templates(sources: list[SourcePage], k: int, seed: int = DEFAULT_SEED) -> list:
@@ -83,7 +90,7 @@ def _clone(record, i: int, rng: random.Random, vocabulary: list[str]) -> tuple[o
 def _swapper(swaps: dict[str, str]):
     if not swaps:
         return lambda text: text
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, swaps)) + r")\b", re.I)
+    pattern = _words_pattern(tuple(swaps))
     return lambda text: pattern.sub(lambda m: swaps.get(m.group(0).lower(), m.group(0)), text)
 
 

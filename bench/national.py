@@ -198,7 +198,9 @@ def iter_national(
     import multiprocessing
 
     _prepare_generator(templates, seed)
-    workers = workers or max(1, (os.cpu_count() or 2) - 1)
+    # One worker per core: a clone and its rows cost the worker ~2x what writing them
+    # costs this process, which mostly waits on them.
+    workers = workers or os.cpu_count() or 2
     chunks = [(start, min(n, start + CHUNK)) for start in range(0, n, CHUNK)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         pending: deque = deque()

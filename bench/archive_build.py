@@ -3,13 +3,15 @@
 Parsing 100,000 pages would take minutes, and what the search benchmark measures is the
 query, not the crawl. So: parse a few thousand synthetic pages with the real parser,
 then clone those records (new URL, reference, month, slug, and topic words swapped in
-title, request, body and questions, as the page generator does) up to N, and load every
-record with `db.load.load_response` inside large outer transactions (the loader nests
-as a savepoint). FTS is filled by the schema's own triggers, exactly as in production.
+title, request, body and questions, as the page generator does) up to N, and load them
+with `db.bulk_load.load_responses` in batches of 2,000 (the rows `load_response` writes,
+one executemany per table a batch). FTS is filled by the schema's own triggers, exactly
+as in production.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -24,7 +26,13 @@ from bench.synth import DEFAULT_SEED, MONTHS, YEARS, SourcePage, iter_pages, new
 
 BATCH = 2000
 REPO = Path(__file__).resolve().parent.parent
-WORD_RE_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    # Cached here: re's own cache (512) is too small for one pattern per template and
+    # word pair.
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.I)
 
 
 def parsed_templates(sources: list[SourcePage], k: int, seed: int = DEFAULT_SEED) -> list:
@@ -82,7 +90,7 @@ def _clone(record, i: int, rng: random.Random, vocabulary: list[str]) -> tuple[o
 def _swapper(swaps: dict[str, str]):
     if not swaps:
         return lambda text: text
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, swaps)) + r")\b", re.I)
+    pattern = _words_pattern(tuple(swaps))
     return lambda text: pattern.sub(lambda m: swaps.get(m.group(0).lower(), m.group(0)), text)
 
 
@@ -95,7 +103,8 @@ def build_archive(
     log=print,
 ) -> dict:
     """A fresh archive of n responses at `path`; returns timings."""
-    from db.load import Provenance, load_response
+    from db.bulk_load import load_responses
+    from db.load import Provenance
     from db.schema import ensure_schema
 
     path = Path(path)
@@ -114,17 +123,16 @@ def build_archive(
     fetched_at = "2025-01-01T00:00:00+00:00"
     loaded = 0
     batch_started = time.perf_counter()
-    db.conn.execute("BEGIN")
+    batch: list = []
     for record, sha in iter_records(templates, n, seed):
-        load_response(db, record, Provenance(record.url, fetched_at, sha), now=fetched_at)
-        loaded += 1
-        if loaded % BATCH == 0:
-            db.conn.execute("COMMIT")
+        batch.append((record, Provenance(record.url, fetched_at, sha)))
+        if len(batch) == BATCH:
+            loaded += len(load_responses(db, batch, now=fetched_at))
+            batch = []
             if loaded % (BATCH * 10) == 0:
                 rate = loaded / (time.perf_counter() - batch_started)
                 log(f"    archive: {loaded}/{n} loaded ({rate:.0f}/s)")
-            db.conn.execute("BEGIN")
-    db.conn.execute("COMMIT")
+    load_responses(db, batch, now=fetched_at)
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     count = db.conn.execute("SELECT count(*) FROM responses").fetchone()[0]
     db.conn.close()
@@ -137,9 +145,10 @@ def build_archive(
     }
 
 
-def archive_stamp(n: int, seed: int, files: tuple[str, ...] = ()) -> str:
+def archive_stamp(n: int, seed: int, files: tuple[str, ...] = (), extra: str = "") -> str:
     """Changes with the schema as created, the mirror, the generator and this builder
-    (and `files`, the builder that calls it when it is another one).
+    (and `files`, the builder that calls it when it is another one, and `extra`: a
+    digest of other inputs it names).
 
     The schema is compared as SQLite creates it (not db/schema.py's text), so an edit
     that does not change tables, indexes, FTS or triggers does not force a rebuild of
@@ -157,8 +166,8 @@ def archive_stamp(n: int, seed: int, files: tuple[str, ...] = ()) -> str:
             "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
         )
     )
-    digest = hashlib.sha256(f"{n}:{seed}\n{schema_sql}".encode())
-    for rel in (*files, "bench/archive_build.py", "bench/synth.py"):
+    digest = hashlib.sha256(f"{n}:{seed}:{extra}\n{schema_sql}".encode())
+    for rel in (*files, "bench/archive_build.py", "bench/synth.py", "db/bulk_load.py"):
         file = REPO / rel
         digest.update(file.read_bytes() if file.exists() else b"-")
     return digest.hexdigest()[:16]

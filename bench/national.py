@@ -11,8 +11,9 @@ records cloned, every clone loaded with the real `db.load.load_response`), but:
   characters (most 5,000-12,000), as the real pages' text runs;
 - years 2019-2026, the outcomes and exemptions of the template kept.
 
-Cached under bench/work/ by a stamp of the schema as created, this file and the
-generator, so a second `make bench` reuses it.
+Cached at bench/work/national-<n>/foi.db (stamp in foi.db.stamp beside it) by a content
+hash of the schema as created, this generator and builder, the bulk loader and the
+mirror pages used, so a second `make bench` reuses it (`national_stamp`).
 """
 
 from __future__ import annotations
@@ -21,15 +22,25 @@ import hashlib
 import os
 import random
 import re
+import resource
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from bench.archive_build import BATCH, _swapper, archive_stamp, parsed_templates
-from bench.synth import DEFAULT_SEED, MONTHS, SourcePage
+from bench.archive_build import _swapper, archive_stamp, parsed_templates
+from bench.synth import (
+    DEFAULT_SEED,
+    DEFAULT_SITE_ROOT,
+    MONTHS,
+    SourcePage,
+    load_manifest,
+    new_reference,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026)
@@ -108,20 +119,60 @@ def body_length(rng: random.Random) -> int:
     return rng.randint(12_000, 15_000)
 
 
+# A force with its own pages in the mirror gets this share of its clones from them (its
+# reference notation, URL layout and wording); the rest from the shared templates.
+OWN_SHARE = 0.6
+
+
+def force_page_files(site_root: Path = DEFAULT_SITE_ROOT) -> list[tuple[str, str, Path]]:
+    """(force, live URL, file) of every English page of another force in the mirror:
+    the real and written pages of each force's own style (fixtures/site/manifest.json)."""
+    site_root = Path(site_root)
+    manifest = load_manifest(site_root)
+    found = []
+    for force, info in sorted(manifest.get("forces", {}).items()):
+        for entry in info.get("responses", []):
+            file = site_root / entry["served_path"].strip("/") / "index.html"
+            if entry.get("language", "en") == "en" and file.exists():
+                found.append((force, f"https://{info['host']}{entry['url_path']}", file))
+    for entry in manifest.get("other_forces", []):
+        file = site_root / entry["path"]
+        m = re.match(r"/foi-ai/([^/]+)/", entry["url_path"])  # English pages only
+        if m and file.exists():
+            host = getattr(_site(m[1]), "base_url", None) or _guessed_host(m[1])
+            found.append((m[1], host + entry["url_path"], file))
+    return found
+
+
+def force_templates(site_root: Path = DEFAULT_SITE_ROOT) -> dict[str, list]:
+    """{force: [Response]} from `force_page_files`, by the real parser, with a reference."""
+    from parsers import parse_response
+
+    out: dict[str, list] = {}
+    for force, url, file in force_page_files(site_root):
+        record = parse_response(file.read_bytes(), url)
+        if record.reference and record.body_text and record.language == "en":
+            out.setdefault(force, []).append(replace(record, force=force))
+    return out
+
+
+def _site(force: str):
+    from parsers.sites import SITES
+
+    return SITES.get(force)
+
+
 _STATE: dict = {}
+CHUNK = 500
 
 
-def iter_national(templates: list, n: int, seed: int = DEFAULT_SEED) -> Iterator[tuple]:
-    """(Response, sha) for n responses spread over the forces, made on every core.
-
-    Clones are made in child processes (forked with the templates) in chunks, in order;
-    the caller loads them, so making and loading overlap on two cores.
-    """
-    import multiprocessing
-
+def _prepare_generator(templates: list, seed: int) -> None:
+    """What every clone is made from; set before the pool forks, so workers inherit it."""
     forces = force_slugs()
     _STATE.update(
         templates=templates,
+        own=force_templates(),
+        hosts={f: getattr(_site(f), "base_url", None) for f in forces},
         seed=seed,
         forces=forces,
         weights=force_weights(forces),
@@ -130,13 +181,45 @@ def iter_national(templates: list, n: int, seed: int = DEFAULT_SEED) -> Iterator
             {w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())}
         ),
     )
+
+
+FETCHED_AT = "2026-01-01T00:00:00+00:00"
+
+
+def iter_national(
+    templates: list, n: int, seed: int = DEFAULT_SEED, workers: int | None = None
+) -> Iterator[list]:
+    """Chunks of n responses over the forces, in order, as `db.bulk_load.Prepared` rows.
+
+    Made in forked child processes (the other cores: the clone and its rows) while the
+    caller writes; at most two chunks per worker are in flight, so a slow writer never
+    piles clones up in memory (500,000 full-length clones would take several GB).
+    """
+    import multiprocessing
+
+    _prepare_generator(templates, seed)
+    # One worker per core: a clone and its rows cost the worker ~2x what writing them
+    # costs this process, which mostly waits on them.
+    workers = workers or os.cpu_count() or 2
     chunks = [(start, min(n, start + CHUNK)) for start in range(0, n, CHUNK)]
-    with multiprocessing.get_context("fork").Pool(max(1, (os.cpu_count() or 2) - 1)) as pool:
-        for batch in pool.imap(_clone_chunk, chunks):
-            yield from batch
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        for bounds in chunks:
+            pending.append(pool.apply_async(_prepared_chunk, (bounds,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
-CHUNK = 500
+def _prepared_chunk(bounds: tuple[int, int]) -> list:
+    from db.bulk_load import prepare
+    from db.load import Provenance
+
+    return [
+        prepare(record, Provenance(record.url, FETCHED_AT, sha), now=FETCHED_AT)
+        for record, sha in _clone_chunk(bounds)
+    ]
 
 
 def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
@@ -148,11 +231,50 @@ def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
         forces = state["forces"]
         # Every force has at least one response; then by publication volume.
         force = forces[i] if i < len(forces) else rng.choices(forces, state["weights"])[0]
-        out.append(_national_clone(record, i, rng, force, state["vocabulary"], state["paragraphs"]))
+        own = state["own"].get(force)
+        if own and rng.random() < OWN_SHARE:
+            record = own[i % len(own)]
+        host = state["hosts"].get(force) or _guessed_host(force)
+        out.append(
+            _national_clone(record, i, rng, force, host, state["vocabulary"], state["paragraphs"])
+        )
     return out
 
 
-def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
+def _guessed_host(force: str) -> str:
+    name = force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
+    return f"https://www.{name}.police.uk"
+
+
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _clone_reference(record, force: str, i: int, year: int, rng: random.Random) -> str:
+    """A new reference in the notation of the template's force (its last number made
+    unique), the MPS's own notation, or a common "NNNN/YY" for a force not sampled."""
+    if record.force == force and record.force != "metropolitan-police" and record.reference:
+        # the serial: the longest number that is not a year ("235/2024", "2022/25222")
+        runs = [m for m in re.finditer(r"\d+", record.reference) if not YEAR_RE.fullmatch(m[0])]
+        if runs:
+            serial = max(runs, key=lambda m: len(m[0]))
+            new = str(i + 1).zfill(len(serial[0]))
+            return record.reference[: serial.start()] + new + record.reference[serial.end() :]
+    if force == "metropolitan-police":
+        return new_reference(record.reference or "01.FOI.24.000000", i, year)
+    return f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}"
+
+
+def _clone_path(record, force: str, year: int, month: str, slug: str) -> str:
+    """The template's own URL layout when it is this force's page, else the platform's."""
+    if record.force == force and force != "metropolitan-police":
+        path = urlsplit(record.url).path.rstrip("/")
+        prefix = re.sub(r"\b20\d\d\b", str(year), path.rsplit("/", 1)[0])
+        prefix = re.sub("|".join(MONTHS), month, prefix)
+        return f"{prefix}/{slug}/"
+    return f"/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
+
+
+def _national_clone(record, i, rng, force, host, vocabulary, paragraphs) -> tuple:
     year, month_no = rng.choice(YEARS), rng.randrange(12)
     month = MONTHS[month_no]
     own = sorted(set(re.findall(r"[a-z]{5,}", (record.title or "").lower())) & set(vocabulary))
@@ -160,8 +282,7 @@ def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
     swap = _swapper(swaps)
     title = swap(record.title or "")
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + f"-{i}"
-    host = "www." + force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
-    url = f"https://{host}.police.uk/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
+    url = host + _clone_path(record, force, year, month, slug)
     body = swap(record.body_text)
     target = body_length(rng)
     extra, length = [], len(body)
@@ -174,7 +295,7 @@ def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
         record,
         url=url,
         force=force,
-        reference=f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}",
+        reference=_clone_reference(record, force, i, year, rng),
         title=title,
         month=f"{year:04d}-{month_no + 1:02d}",
         published=f"{year:04d}-{month_no + 1:02d}-{rng.randrange(1, 29):02d}",
@@ -191,46 +312,73 @@ def _national_clone(record, i, rng, force, vocabulary, paragraphs) -> tuple:
 def build_national(
     path: Path, sources: list[SourcePage], n: int, k: int = 600, seed: int = DEFAULT_SEED, log=print
 ) -> dict:
-    """A fresh national archive of n responses at `path`; returns timings."""
-    from db.load import Provenance, load_response
+    """A fresh national archive of n responses at `path`; returns timings.
+
+    Clones and their rows are made on the other cores (`iter_national`, with
+    `db.bulk_load.prepare`: the rows `load_response` writes) and written by this
+    process, one executemany per table a chunk (`load_prepared`). FTS is filled once at the end by 'rebuild' (the same index the
+    insert triggers would make, in one sorted pass instead of 500,000 small merges),
+    then the triggers are put back. Build-time pragmas: no journal and no fsync (the
+    file is deleted and rebuilt if the build dies: the stamp is written after), a
+    1 GB page cache for the key indexes' random inserts; WAL again at the end.
+    """
+    from db.bulk_load import load_prepared
     from db.schema import ensure_schema
 
     path = Path(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     templates = parsed_templates(sources, min(k, n), seed)
     db = sqlite_utils.Database(path)
     ensure_schema(db)
-    db.conn.execute("PRAGMA synchronous = OFF")  # build only: thrown away if it dies
-    fetched_at = "2026-01-01T00:00:00+00:00"
-    loaded = 0
-    # FTS filled once at the end ('rebuild' reads the content tables: the same index the
-    # insert triggers would have made, in one sorted pass instead of 500,000 merges).
     inserts = _drop_fts_insert_triggers(db)
-    db.conn.execute("BEGIN")
-    for record, sha in iter_national(templates, n, seed):
-        load_response(db, record, Provenance(record.url, fetched_at, sha), now=fetched_at)
-        loaded += 1
-        if loaded % BATCH == 0:
-            db.conn.execute("COMMIT")
-            if loaded % (BATCH * 25) == 0:
-                rate = loaded / (time.perf_counter() - started)
-                log(f"    national: {loaded}/{n} loaded ({rate:.0f}/s)")
-            db.conn.execute("BEGIN")
-    db.conn.execute("COMMIT")
-    fts_started = time.perf_counter()
+    conn = db.conn
+    conn.execute("PRAGMA journal_mode = DELETE")  # leave WAL: the build is one writer
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -1000000")
+    timings = _phase("templates", started, cpu)
+    loaded, load_started, load_cpu = 0, time.perf_counter(), time.process_time()
+    conn.execute("BEGIN")
+    for chunk in iter_national(templates, n, seed):
+        load_prepared(db, chunk)  # every clone is new: a repeated key would fail
+        loaded += len(chunk)
+        if loaded % (CHUNK * 50) == 0:
+            conn.execute("COMMIT")
+            rate = loaded / (time.perf_counter() - load_started)
+            log(f"    national: {loaded}/{n} loaded ({rate:.0f}/s)")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+    timings |= _phase("load", load_started, load_cpu)
+    step, step_cpu = time.perf_counter(), time.process_time()
     _restore_fts(db, inserts)
-    log(f"    national: FTS rebuilt in {time.perf_counter() - fts_started:.0f} s")
+    timings |= _phase("fts_rebuild", step, step_cpu)
+    log(f"    national: FTS rebuilt in {timings['fts_rebuild_s']:.0f} s")
+    step, step_cpu = time.perf_counter(), time.process_time()
     _after_load(db)
-    counts = db.conn.execute("SELECT count(*), count(DISTINCT force) FROM responses").fetchone()
-    db.conn.close()
+    timings |= _phase("optimize_analyze", step, step_cpu)
+    conn.execute("PRAGMA journal_mode = WAL")
+    counts = conn.execute("SELECT count(*), count(DISTINCT force) FROM responses").fetchone()
+    conn.close()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "build_s": round(time.perf_counter() - started, 1),
+        "build_cpu_s": round(time.process_time() - cpu, 1),
+        "build_children_cpu_s": round(children.ru_utime + children.ru_stime, 1),
+        **timings,
         "responses": counts[0],
         "forces": counts[1],
         "db_mb": round(path.stat().st_size / 1e6, 1),
+    }
+
+
+def _phase(name: str, wall: float, cpu: float) -> dict:
+    """Wall and CPU seconds (this process) of one step of the build."""
+    return {
+        f"{name}_s": round(time.perf_counter() - wall, 1),
+        f"{name}_cpu_s": round(time.process_time() - cpu, 1),
     }
 
 
@@ -247,9 +395,18 @@ def _drop_fts_insert_triggers(db: sqlite_utils.Database) -> list[tuple[str, str]
 
 
 def _restore_fts(db: sqlite_utils.Database, inserts: list[tuple[str, str]]) -> None:
+    """'rebuild' each FTS index, then put its insert trigger back.
+
+    No merges while it rebuilds ('automerge' 0, 'crisismerge' high): `_after_load`'s
+    'optimize' merges every segment once anyway (50,000 responses: 17.8 -> 14.4 CPU s
+    for rebuild + optimize); the settings are removed again in `_after_load`.
+    """
     with db.conn:
         for table, sql in inserts:
-            db.conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+            fts = f"{table}_fts"
+            db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")
+            db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('crisismerge', 2000)")
+            db.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
             db.conn.execute(sql)
 
 
@@ -259,23 +416,39 @@ def _after_load(db: sqlite_utils.Database) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_fts'"
     ).fetchall():
         db.conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
+        # the defaults again, as an archive made by the nightly job has them
+        db.conn.execute(f"DELETE FROM {name}_config WHERE k IN ('automerge', 'crisismerge')")
     db.conn.execute("ANALYZE")
     db.conn.commit()
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def national_stamp(n: int, seed: int) -> str:
-    return archive_stamp(n, seed, files=("bench/national.py",))
+def national_stamp(n: int, seed: int, sources: list[SourcePage]) -> str:
+    """The cache key: the schema as SQLite creates it, this generator and builder (and
+    the bulk loader it writes with), and the mirror pages the templates are made from.
+
+    Not the parser or `db/load.py`: they change the rows a little, not what the
+    benchmarks measure, and a rebuild takes minutes (delete the archive to force one).
+    """
+    pages = hashlib.sha256(repr(sources).encode())
+    for force, url, file in force_page_files():
+        pages.update(f"{force}\0{url}\0".encode() + file.read_bytes())
+    return archive_stamp(n, seed, files=("bench/national.py",), extra=pages.hexdigest())
 
 
 def ensure_national(
     path: Path, sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED, log=print
 ) -> dict:
-    """Reuse a national archive built from identical code and inputs, else build it."""
+    """Reuse a national archive built from identical code and inputs, else build it.
+
+    The archive lives at `path` (bench/work/national-<n>/foi.db in `make bench`), its
+    stamp beside it (`foi.db.stamp`); a build deletes the old archive first and writes
+    the stamp only once it has finished, so a build that dies is redone.
+    """
     stamp_file = Path(f"{path}.stamp")
-    stamp = national_stamp(n, seed)
+    stamp = national_stamp(n, seed, sources)
     if Path(path).exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         return {"reused": True}
+    stamp_file.unlink(missing_ok=True)
     info = build_national(path, sources, n, seed=seed, log=log)
     stamp_file.write_text(stamp)
     return info

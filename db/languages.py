@@ -11,6 +11,13 @@ English version once there is one; before that, the first version loaded. Anothe
 language's page loaded later only updates its `response_languages` row: its title,
 text and history, never the response's own. Removing one version (a 404 on the Welsh
 page) marks that version removed, not the response.
+
+Storage (migration 11): the versions live in `language_versions`; the main version's
+text is not stored twice (`body_text` is NULL there: it is the `responses` row's), which
+halves a national archive's text. `response_languages` is a view with every version's
+own text, as the table of migration 8 had it, so readers and researchers see the same.
+A trigger keeps the main version's old text in its row before `responses` takes another
+text or language (an edit, an English twin taking over), so no text is ever lost.
 """
 
 from __future__ import annotations
@@ -41,6 +48,58 @@ SELECT id, language, url, title, body_text, content_sha256, fetched_at, first_se
 """
 
 
+# The version's text: its own, or the response's when it is the main version (NULL).
+VERSION_TEXT = (
+    "CASE WHEN l.body_text IS NULL AND l.language = r.language THEN r.body_text "
+    "ELSE l.body_text END"
+)
+
+MIGRATION_11 = f"""
+ALTER TABLE response_languages RENAME TO language_versions;
+UPDATE language_versions SET body_text = NULL WHERE body_text IS NOT NULL AND EXISTS (
+    SELECT 1 FROM responses r WHERE r.id = language_versions.response_id
+    AND r.language = language_versions.language AND r.body_text = language_versions.body_text);
+CREATE VIEW response_languages AS
+SELECT l.response_id, l.language, l.url, l.title, {VERSION_TEXT} AS body_text,
+    l.content_sha256, l.fetched_at, l.first_seen, l.last_seen, l.last_changed, l.removed_at
+FROM language_versions l JOIN responses r ON r.id = l.response_id;
+CREATE TRIGGER responses_keep_version_text BEFORE UPDATE OF body_text, language ON responses
+WHEN old.body_text IS NOT new.body_text OR old.language IS NOT new.language BEGIN
+    UPDATE language_versions SET body_text = old.body_text
+    WHERE response_id = old.id AND language = old.language AND body_text IS NULL; END
+"""
+
+INSERT_VERSION = (
+    "INSERT INTO language_versions (response_id, language, url, title, body_text,"
+    " content_sha256, fetched_at, first_seen, last_seen, last_changed, removed_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def new_main_version(
+    rid: str,
+    response: Response,
+    url: str,
+    content_sha256: str | None,
+    fetched_at: str | None,
+    now: str,
+) -> tuple:
+    """INSERT_VERSION's values for the first version of a new response (its main one)."""
+    return (
+        rid,
+        response.language,
+        url,
+        response.title,
+        None,
+        content_sha256,
+        fetched_at,
+        now,
+        now,
+        now,
+        None,
+    )
+
+
 def main_language(db: sqlite_utils.Database, rid: str) -> str | None:
     """The language of the version the `responses` row holds, or None if no row."""
     row = db.conn.execute("SELECT language FROM responses WHERE id = ?", (rid,)).fetchone()
@@ -68,21 +127,24 @@ def save_version(
     *,
     seen: bool = True,
 ) -> str:
-    """Upsert one language version's row; new / changed / unchanged for that version."""
+    """Upsert one language version's row; new / changed / unchanged for that version.
+
+    Called after the `responses` row is written (or for a secondary version): the main
+    version's text is left to that row, a secondary version's is stored.
+    """
     old = db.conn.execute(
-        "SELECT content_sha256, title, body_text, last_seen, removed_at FROM response_languages"
-        " WHERE response_id = ? AND language = ?",
+        f"SELECT l.content_sha256, l.title, {VERSION_TEXT}, l.last_seen, l.removed_at"
+        " FROM language_versions l JOIN responses r ON r.id = l.response_id"
+        " WHERE l.response_id = ? AND l.language = ?",
         (rid, response.language),
     ).fetchone()
     same = old is not None and (old[1], old[2]) == (response.title, response.body_text)
     status = "new" if old is None else ("unchanged" if same else "changed")
     last_seen = now if seen or old is None else old[3]
     removed_at = None if seen or old is None else old[4]
+    own_text = None if main_language(db, rid) == response.language else response.body_text
     db.conn.execute(
-        "INSERT INTO response_languages (response_id, language, url, title, body_text,"
-        " content_sha256, fetched_at, first_seen, last_seen, last_changed, removed_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(response_id, language) DO UPDATE SET url = excluded.url,"
+        INSERT_VERSION + " ON CONFLICT(response_id, language) DO UPDATE SET url = excluded.url,"
         " title = excluded.title, body_text = excluded.body_text,"
         " content_sha256 = excluded.content_sha256, fetched_at = excluded.fetched_at,"
         " last_seen = excluded.last_seen, removed_at = excluded.removed_at,"
@@ -92,7 +154,7 @@ def save_version(
             response.language,
             url,
             response.title,
-            response.body_text,
+            own_text,
             content_sha256,
             fetched_at,
             now,
@@ -108,7 +170,7 @@ def save_version(
 def version_of_url(db: sqlite_utils.Database, url: str) -> tuple[str, str] | None:
     """(response_id, language) of a secondary version's URL (not the response's own)."""
     row = db.conn.execute(
-        "SELECT l.response_id, l.language FROM response_languages l"
+        "SELECT l.response_id, l.language FROM language_versions l"
         " JOIN responses r ON r.id = l.response_id"
         " WHERE l.url = ? AND r.url != l.url",
         (url,),
@@ -120,12 +182,12 @@ def mark_version(db: sqlite_utils.Database, url: str, *, seen: str | None, remov
     """A secondary version seen again, or gone; the response itself is untouched."""
     if seen is not None:
         cursor = db.conn.execute(
-            "UPDATE response_languages SET last_seen = ?, removed_at = NULL WHERE url = ?",
+            "UPDATE language_versions SET last_seen = ?, removed_at = NULL WHERE url = ?",
             (seen, url),
         )
     else:
         cursor = db.conn.execute(
-            "UPDATE response_languages SET removed_at = ? WHERE url = ? AND removed_at IS NULL",
+            "UPDATE language_versions SET removed_at = ? WHERE url = ? AND removed_at IS NULL",
             (removed, url),
         )
     return cursor.rowcount > 0

@@ -354,6 +354,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: _script(languages.MIGRATION),
     5: _migrate_v5,  # round robins (db/round_robins.py)
     9: scale.migrate,  # FTS re-indexed only on a real text change (db/scale.py)
+    11: _script(languages.MIGRATION_11),  # a response's text stored once (db/languages.py)
     13: _script(views.MIGRATION),  # force and language in responses_with_exemptions
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -56,6 +56,7 @@ def test_schema_is_idempotent_wal_and_versioned(tmp_path):
         "outcome_counts_by_month",
         "attachment_table_rows",
         "response_table_rows",
+        "response_languages",  # migration 11: language_versions without a second main text
     }
     assert {"attachment_sheets", "attachment_rows", "attachment_state"} <= set(
         database.table_names()

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from db import languages, scale
+from db import languages, scale, search_indexes
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
@@ -354,6 +354,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: _script(languages.MIGRATION),
     5: _migrate_v5,  # round robins (db/round_robins.py)
     9: scale.migrate,  # FTS re-indexed only on a real text change (db/scale.py)
+    10: search_indexes.migrate,  # search at national scale (db/search_indexes.py)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -6,11 +6,15 @@
 - `(filter, month)` indexes to list one filter's responses newest first and stop after a
   page (migration 9's facet indexes put other columns between the filter and the month).
 - the responses citing a section, read from the index alone.
+- `facet_counts`, kept by triggers, for the table page's unfiltered facets
+  (db/facet_counts.py).
 """
 
 from __future__ import annotations
 
 import sqlite_utils
+
+from db import facet_counts
 
 INDEXES: dict[str, str] = {
     "idx_responses_year": "responses(substr(month, 1, 4))",
@@ -24,6 +28,7 @@ INDEXES: dict[str, str] = {
 def migrate(db: sqlite_utils.Database) -> None:
     for name, on in INDEXES.items():
         db.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+    facet_counts.create(db.conn)
     # An archive whose statistics were gathered (ANALYZE) gets them for the new indexes
     # too, or the query planner would judge them without; a new archive has none yet.
     if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():

@@ -4,7 +4,9 @@ Each filter is written twice. `on_row` tests a row of `responses r` while SQLite
 an index in month order (every filter column is in the index walked, or in one of
 migration 10's `(filter, month)` indexes, so the wide row carrying the text is read only
 for the page). `on_rowid` tests one rowid with a single seek into a narrow index (a
-`(column, rowid)` key), so a list of candidates is checked without reading their rows.
+`(column, rowid)` key, or `response_sections`), so a list of candidates is checked
+without reading their rows. `rows` lists each filter's rowids from its index alone, to
+count or collect what passes the filters.
 The two agree on every value (a year is the months from "YYYY" up to "YYYY+1", which
 are exactly those starting with "YYYY").
 """
@@ -32,8 +34,9 @@ class Plan:
         self.filters = filters
         self.fts = ":fts" if for_people else "fts_query(:q)"
         self.params: dict[str, object] = {}
-        self.on_row: list[str] = []
+        self.on_row: list[str] = []  # on `r`, for walking an index in order
         self.on_rowid: list[str] = []  # with {rid} for the rowid tested
+        self.rows: list[str] = []  # `SELECT rowid ...` of each filter, from its index alone
         if filters.q:
             self.params["ref"] = filters.q
             if for_people:
@@ -61,13 +64,13 @@ class Plan:
         if f.section is not None:
             self.params["section"] = f.section
             cites = (
-                "SELECT fe.response_id FROM response_exemptions fe "
-                "INDEXED BY idx_response_exemptions_section_response WHERE fe.section = :section"
+                "EXISTS (SELECT 1 FROM response_sections s WHERE s.section = :section "
+                "AND s.response_rowid = {rid})"
             )
-            self.on_row.append(f"r.id IN ({cites})")
-            self.on_rowid.append(
-                "EXISTS (SELECT 1 FROM responses f CROSS JOIN response_exemptions fe "
-                "ON fe.response_id = f.id WHERE f.rowid = {rid} AND fe.section = :section)"
+            self.on_row.append(cites.format(rid="r.rowid"))
+            self.on_rowid.append(cites)
+            self.rows.append(
+                "SELECT response_rowid AS rowid FROM response_sections WHERE section = :section"
             )
 
     def _seek(self, index: str, condition: str) -> None:
@@ -75,12 +78,19 @@ class Plan:
             f"EXISTS (SELECT 1 FROM responses f INDEXED BY {index} "
             f"WHERE {condition} AND f.rowid = {{rid}})"
         )
+        self.rows.append(f"SELECT f.rowid FROM responses f INDEXED BY {index} WHERE {condition}")
 
     def where_row(self) -> str:
         return "".join(f" AND {c}" for c in self.on_row)
 
-    def where_rowid(self, rid: str) -> str:
-        return "".join(f" AND {c.format(rid=rid)}" for c in self.on_rowid)
+    def where_rowid(self, rid: str, skip: int = 0) -> str:
+        return "".join(f" AND {c.format(rid=rid)}" for c in self.on_rowid[skip:])
+
+    def _filtered(self) -> str:
+        """Rowids passing every filter: the first filter's index, the others' seeks."""
+        if not self.rows:
+            return "SELECT rowid FROM responses"
+        return f"SELECT d.rowid FROM ({self.rows[0]}) AS d WHERE 1{self.where_rowid('d.rowid', 1)}"
 
     def _in_text(self, rid: str) -> str:
         return (
@@ -92,7 +102,7 @@ class Plan:
 
     def count_sql(self) -> str:
         """Responses passing the filters (no words)."""
-        return f"SELECT count(*) FROM responses r WHERE 1{self.where_row()}"
+        return f"SELECT count(*) FROM ({self._filtered()})"
 
     def text_sql(self) -> str:
         """Rowids matching the words, in index order, at most :cap."""
@@ -115,7 +125,7 @@ class Plan:
 
     def filtered_sql(self) -> str:
         """Rowids passing the filters, at most :cap."""
-        return f"SELECT r.rowid FROM responses r WHERE 1{self.where_row()} LIMIT :cap"
+        return f"{self._filtered()} LIMIT :cap"
 
     def in_text_sql(self) -> str:
         """Of the rowids in :ids, those matching the words."""

@@ -121,3 +121,29 @@ async def test_the_page_says_the_count_stopped(ds, monkeypatch):
         "more than",
     )
     assert data["next_url"] and data["order"] == "newest"
+
+
+def test_response_sections_follow_the_exemptions(archive_path, tmp_path):
+    copy = sqlite3.connect(tmp_path / "foi.db")
+    source = sqlite3.connect(archive_path)
+    source.backup(copy)
+    source.close()
+    copy.execute("PRAGMA foreign_keys = ON")
+    with copy:
+        copy.execute("UPDATE response_exemptions SET section = 21 WHERE rowid % 4 = 0")
+        copy.execute("DELETE FROM response_exemptions WHERE rowid % 3 = 0")
+        copy.execute("DELETE FROM responses WHERE rowid % 5 = 0")
+        first = copy.execute("SELECT id FROM responses LIMIT 1").fetchone()[0]
+        copy.execute(
+            "INSERT INTO response_exemptions (response_id, position, section) VALUES (?, 99, 43)",
+            (first,),
+        )
+    kept = set(copy.execute("SELECT section, response_rowid FROM response_sections"))
+    cited = set(
+        copy.execute(
+            "SELECT fe.section, r.rowid FROM response_exemptions fe "
+            "JOIN responses r ON r.id = fe.response_id"
+        )
+    )
+    copy.close()
+    assert kept == cited and 43 in {section for section, _ in kept}

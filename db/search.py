@@ -15,6 +15,7 @@ attachments match too (db/search_snippets.py). Parameters: db/search_filters.py.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class _Matches:
     bound: str = ""  # "" exact, else "more than" / "at least"
     rowids: list[int] | None = None  # every match, when known
     rankable: bool = False  # the words alone match few enough to rank them
+    scores: dict[int, float] | None = None  # bm25 of every match, when already scored
 
 
 def search(conn: sqlite3.Connection, filters: SearchFilters) -> SearchResults:
@@ -120,9 +122,18 @@ def _matches(conn: sqlite3.Connection, plan: Plan) -> _Matches:
     if not plan.filters.q:
         return _Matches(conn.execute(plan.count_sql(), plan.params).fetchone()[0])
     params = {**plan.params, "cap": COUNT_CAP + 1}
-    text = _rowids(conn, plan.text_sql(), params)
     references = _rowids(conn, plan.reference_sql(), plan.params)
-    if len(text) <= COUNT_CAP:
+    if _PHRASE.search(str(plan.params["fts"])) and not plan.on_rowid:
+        # A phrase's every match is a walk of its words' positions: score while counting
+        # (bm25 reads them once more for its statistics), rather than count, then rank.
+        top = conn.execute(plan.scored_sql(), {**plan.params, "cap": RANK_LIMIT + 1}).fetchall()
+        if len(top) <= RANK_LIMIT:
+            scores = {rowid: score for rowid, score in top}
+            rowids = sorted(set(scores) | set(references))
+            return _Matches(len(rowids), rowids=rowids, rankable=True, scores=scores)
+    counted = conn.execute(plan.text_count_sql(), params).fetchone()[0]
+    if counted <= COUNT_CAP:
+        text = _rowids(conn, plan.text_sql(), params) if counted else []
         if plan.on_rowid:
             text = _rowids(conn, plan.passing_sql(), {**plan.params, "ids": json.dumps(text)})
         rowids = sorted(set(text) | set(references))
@@ -152,8 +163,16 @@ def _page(
         return _rowids(conn, plan.sorted_sql(walk=len(found.rowids) > SORT_LIMIT), page)
     # A reference typed exactly comes first, then the best matches of the words.
     references = set(_rowids(conn, plan.reference_sql(), plan.params))
-    best = [rid for rid in _rowids(conn, plan.ranked_sql(), page) if rid not in references]
+    scores = found.scores
+    if scores is not None:
+        order = sorted(scores, key=lambda rowid: (scores[rowid], -rowid))
+    else:
+        order = _rowids(conn, plan.ranked_sql(), page)
+    best = [rid for rid in order if rid not in references]
     return (sorted(references) + best)[offset : offset + PAGE_SIZE]
+
+
+_PHRASE = re.compile(r'"[^"]* [^"]*"')
 
 
 def _rowids(conn: sqlite3.Connection, sql: str, params: dict) -> list[int]:

@@ -108,6 +108,17 @@ class Plan:
         """Rowids matching the words, in index order, at most :cap."""
         return f"SELECT rowid FROM responses_fts WHERE responses_fts MATCH {self.fts} LIMIT :cap"
 
+    def text_count_sql(self) -> str:
+        """How many match the words, counting up to :cap."""
+        return f"SELECT count(*) FROM ({self.text_sql()})"
+
+    def scored_sql(self) -> str:
+        """(rowid, bm25) of the matches of the words, at most :cap."""
+        return (
+            f"SELECT rowid, bm25(responses_fts, {WEIGHTS}) FROM responses_fts "
+            f"WHERE responses_fts MATCH {self.fts} LIMIT :cap"
+        )
+
     def reference_sql(self) -> str:
         """Rowids whose reference is the words typed exactly, passing the filters."""
         return (

@@ -147,3 +147,19 @@ def test_response_sections_follow_the_exemptions(archive_path, tmp_path):
     )
     copy.close()
     assert kept == cited and 43 in {section for section, _ in kept}
+
+
+def test_a_phrase_is_ranked_as_bm25_ranks_it(conn):
+    """Phrases are scored while counted (one pass fewer): the order is bm25's."""
+    title = conn.execute(
+        "SELECT title FROM responses WHERE title LIKE '% % %' ORDER BY rowid LIMIT 1"
+    ).fetchone()[0]
+    phrase = '"' + " ".join(title.split()[:2]) + '"'
+    found = search(conn, SearchFilters(q=phrase))
+    expected = conn.execute(
+        "SELECT rowid FROM responses_fts WHERE responses_fts MATCH ? "
+        "ORDER BY bm25(responses_fts, 10.0, 4.0, 1.0), rowid DESC LIMIT ?",
+        (phrase, PAGE_SIZE),
+    ).fetchall()
+    assert found.ranked and found.total >= 1
+    assert [hit.rowid for hit in found.hits] == [rowid for (rowid,) in expected]

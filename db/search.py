@@ -104,7 +104,7 @@ def search(conn: sqlite3.Connection, filters: SearchFilters) -> SearchResults:
         rowids = _page(conn, plan, found, ranked, offset)
         hits = [_hit(row) for row in conn.execute(plan.rows_sql(), {"ids": json.dumps(rowids)})]
         if filters.q:
-            hits = [explain(conn, str(plan.params["fts"]), filters.q, hit) for hit in hits]
+            hits = explain(conn, str(plan.params["fts"]), filters.q, hits)
     return SearchResults(
         filters=filters,
         total=found.total,
@@ -123,7 +123,8 @@ def _matches(conn: sqlite3.Connection, plan: Plan) -> _Matches:
         return _Matches(conn.execute(plan.count_sql(), plan.params).fetchone()[0])
     params = {**plan.params, "cap": COUNT_CAP + 1}
     references = _rowids(conn, plan.reference_sql(), plan.params)
-    if _PHRASE.search(str(plan.params["fts"])) and not plan.on_rowid:
+    phrase = _PHRASE.search(str(plan.params["fts"]))
+    if phrase and plan.filters.sort == "relevance":
         # A phrase's every match is a walk of its words' positions: score while counting
         # (bm25 reads them once more for its statistics), rather than count, then rank.
         top = conn.execute(plan.scored_sql(), {**plan.params, "cap": RANK_LIMIT + 1}).fetchall()
@@ -131,9 +132,13 @@ def _matches(conn: sqlite3.Connection, plan: Plan) -> _Matches:
             scores = {rowid: score for rowid, score in top}
             rowids = sorted(set(scores) | set(references))
             return _Matches(len(rowids), rowids=rowids, rankable=True, scores=scores)
-    counted = conn.execute(plan.text_count_sql(), params).fetchone()[0]
+    if phrase:
+        text = _rowids(conn, plan.text_sql(), params)  # one pass, not two (count, fetch)
+        counted = len(text)
+    else:
+        counted = conn.execute(plan.text_count_sql(), params).fetchone()[0]
+        text = _rowids(conn, plan.text_sql(), params) if 0 < counted <= COUNT_CAP else []
     if counted <= COUNT_CAP:
-        text = _rowids(conn, plan.text_sql(), params) if counted else []
         if plan.on_rowid:
             text = _rowids(conn, plan.passing_sql(), {**plan.params, "ids": json.dumps(text)})
         rowids = sorted(set(text) | set(references))
@@ -172,7 +177,8 @@ def _page(
     return (sorted(references) + best)[offset : offset + PAGE_SIZE]
 
 
-_PHRASE = re.compile(r'"[^"]* [^"]*"')
+# A quoted term of db.fts.fts_query's output with a space inside: a phrase.
+_PHRASE = re.compile(r'(?:^| )"(?:[^"]|"")* (?:[^"]|"")*"')
 
 
 def _rowids(conn: sqlite3.Connection, sql: str, params: dict) -> list[int]:

@@ -113,10 +113,11 @@ class Plan:
         return f"SELECT count(*) FROM ({self.text_sql()})"
 
     def scored_sql(self) -> str:
-        """(rowid, bm25) of the matches of the words, at most :cap."""
+        """(rowid, bm25) of the matches of the words passing the filters, at most :cap."""
         return (
             f"SELECT rowid, bm25(responses_fts, {WEIGHTS}) FROM responses_fts "
-            f"WHERE responses_fts MATCH {self.fts} LIMIT :cap"
+            f"WHERE responses_fts MATCH {self.fts}{self.where_rowid('responses_fts.rowid')} "
+            "LIMIT :cap"
         )
 
     def reference_sql(self) -> str:

@@ -35,7 +35,7 @@ RANK_LIMIT = 2_000
 # Words matching more than COUNT_CAP with filters: a filter letting this few through is
 # tested response by response against the words (an exact count); more, and the count
 # is a lower bound ("at least"), taken over the first COUNT_CAP matches of the words.
-PROBE_LIMIT = 1_500
+PROBE_LIMIT = 1_000
 # Known matches up to this many are sorted by month directly; more are read off the
 # month index (which stops after one page).
 SORT_LIMIT = 2_000
@@ -223,12 +223,14 @@ def _hit(row: tuple) -> SearchHit:
 
 
 def attachment_matches(conn: sqlite3.Connection, filters: SearchFilters) -> int:
-    """How many attached files match the words (shown with a link to search them)."""
+    """How many attached files match the words (shown with a link to search them);
+    counting stops past COUNT_CAP (the page then says "more than")."""
     if not filters.q:
         return 0
     row = conn.execute(
-        "SELECT count(*) FROM attachments_fts WHERE attachments_fts MATCH ?",
-        (fts_query(filters.q),),
+        "SELECT count(*) FROM (SELECT 1 FROM attachments_fts WHERE attachments_fts MATCH ? "
+        "LIMIT ?)",
+        (fts_query(filters.q), COUNT_CAP + 1),
     ).fetchone()
     return row[0]
 

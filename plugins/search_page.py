@@ -124,7 +124,8 @@ def _json(datasette, request, results: SearchResults) -> dict:
         "page_size": PAGE_SIZE,
         "order": "relevance" if results.ranked else "newest",
         "results": [_row(datasette, request, hit) for hit in results.hits],
-        "attachments_matching": results.attachments,
+        "attachments_matching": min(results.attachments, COUNT_CAP),
+        "attachments_matching_exact": results.attachments <= COUNT_CAP,
         "next_url": None,
         "took_ms": results.took_ms,
     }

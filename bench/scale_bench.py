@@ -9,7 +9,8 @@ forces in a full run). One keep-alive client sends, one after another:
 - table pages of `/foi/responses` with the force, outcome and month facets, unfiltered
   and filtered by force or outcome.
 
-Latency is measured at the client, on loopback; p50 and p95 of each kind.
+Latency is measured at the client, on loopback; p50 and p95 of each kind, and the
+server's own CPU per request (steadier than wall time on a shared machine).
 """
 
 from __future__ import annotations
@@ -91,6 +92,23 @@ def facet_paths(db_path: Path, n: int, seed: int) -> list[str]:
     return paths
 
 
+class ServerCpu:
+    """CPU time of the server process, all its threads (Datasette runs SQL in a pool),
+    from Linux's per-thread scheduler statistics (nanoseconds); 0 where there are none."""
+
+    def __init__(self, pid: int) -> None:
+        self.tasks = Path(f"/proc/{pid}/task")
+
+    def ms(self) -> float:
+        total = 0
+        for stat in self.tasks.glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a thread that ended between listing and reading
+        return total / 1e6
+
+
 def run(work: Path, sources: list[SourcePage], n: int, log=print, seed: int = DEFAULT_SEED) -> dict:
     db_path = work / f"national-{n}" / "foi.db"
     log(f"  national archive of {n} responses (cached when unchanged)")
@@ -105,21 +123,34 @@ def run(work: Path, sources: list[SourcePage], n: int, log=print, seed: int = DE
         DatasetteServer(db_path) as server,
         httpx.Client(base_url=server.base_url, timeout=120) as client,
     ):
+        assert server.child is not None
+        server_cpu = ServerCpu(server.child.process.pid)
         for key, paths in (
             ("search", search_paths(db_path, 200, seed)),
             ("response_page", response_paths(db_path, 100, seed)),
             ("facet", facet_paths(db_path, 60, seed)),
         ):
             time_gets(client, paths[:5])  # warm the page cache and the app
-            times, details = time_gets(client, paths)
+            times, details, cpu = [], [], []
+            for path in paths:
+                before = server_cpu.ms()
+                took, detail = time_gets(client, [path])
+                cpu.append(server_cpu.ms() - before)
+                detail[0]["server_cpu_ms"] = round(cpu[-1], 1)
+                times += took
+                details += detail
             failed = [d for d in details if d["status"] != 200]
             out[f"{key}_p50_ms"] = round(percentile(times, 50), 1)
             out[f"{key}_p95_ms"] = round(percentile(times, 95), 1)
+            # The server's own CPU per request: steadier than wall time on a shared machine.
+            out[f"{key}_server_cpu_p50_ms"] = round(percentile(cpu, 50), 1)
+            out[f"{key}_server_cpu_p95_ms"] = round(percentile(cpu, 95), 1)
             out[f"{key}_errors"] = len(failed)
             out[f"{key}_slowest"] = sorted(details, key=lambda d: -d["ms"])[:5]
             log(
-                f"    {key}: p50 {out[f'{key}_p50_ms']} ms, p95 {out[f'{key}_p95_ms']} ms, "
-                f"{len(failed)} errors"
+                f"    {key}: p50 {out[f'{key}_p50_ms']} ms, p95 {out[f'{key}_p95_ms']} ms "
+                f"(server CPU p50 {out[f'{key}_server_cpu_p50_ms']} ms, "
+                f"p95 {out[f'{key}_server_cpu_p95_ms']} ms), {len(failed)} errors"
             )
     out.update(round_robins(db_path, seed, log=log))
     return out

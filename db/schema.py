@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from db import languages, scale, views
+from db import languages, scale, search_indexes, views
 from db.load import transaction
 
 # Every version in order; a migration runs once, inside one transaction.
@@ -356,6 +356,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     9: scale.migrate,  # FTS re-indexed only on a real text change (db/scale.py)
     11: _script(languages.MIGRATION_11),  # a response's text stored once (db/languages.py)
     13: _script(views.MIGRATION),  # force and language in responses_with_exemptions
+    10: search_indexes.migrate,  # search at national scale (db/search_indexes.py)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

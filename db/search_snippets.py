@@ -1,6 +1,6 @@
 """Where a search matched each result, and a snippet around the match.
 
-Every FTS lookup here is pinned to rowids (one response, its questions' rowid range, its
+Every FTS lookup here is pinned to rowids (the page's responses, their questions, their
 attachments), so it costs the same for a word in every response as for a rare one.
 Snippets carry `MARK_START`/`MARK_END` around matched words: the page turns them into
 `<mark>` after escaping the text; CSV, JSON and feeds strip them (`plain`).
@@ -8,6 +8,7 @@ Snippets carry `MARK_START`/`MARK_END` around matched words: the page turns them
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 
@@ -17,64 +18,75 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 SNIPPET_TOKENS = 28
 
 
-def explain(conn: sqlite3.Connection, fts: str, q: str, hit):
-    """`hit` (a db.search.SearchHit) with `matched_in` and `snippet` filled in."""
-    if fts == MATCH_NOTHING:
-        return hit
+def explain(conn: sqlite3.Connection, fts: str, q: str, hits: list) -> list:
+    """`hits` (db.search.SearchHit) with `matched_in` and `snippet` filled in.
+
+    Four queries for the whole page (not four per result): each pins its full-text
+    lookups to the page's rowids, so a page costs the same whatever the word.
+    """
+    if fts == MATCH_NOTHING or not hits:
+        return hits
+    ids = json.dumps([hit.rowid for hit in hits])
+    keys = json.dumps([hit.id for hit in hits])
     mark = (MARK_START, MARK_END)
+    text = {
+        rowid: (in_title, in_request, snippet)
+        for rowid, in_title, in_request, snippet in conn.execute(
+            "SELECT rowid, instr(highlight(responses_fts, 0, ?, ?), ?) > 0, "
+            "instr(highlight(responses_fts, 1, ?, ?), ?) > 0, "
+            f"snippet(responses_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
+            "FROM responses_fts WHERE responses_fts MATCH ? "
+            "AND rowid IN (SELECT value FROM json_each(?))",
+            (*mark, MARK_START, *mark, MARK_START, *mark, fts, ids),
+        )
+    }
+    questions: dict[str, list[str]] = {}
+    for response_id, number in conn.execute(
+        "SELECT q.response_id, coalesce(q.number, q.position) FROM questions q "
+        "CROSS JOIN questions_fts ON questions_fts.rowid = q.rowid "
+        "WHERE q.response_id IN (SELECT value FROM json_each(?)) AND questions_fts MATCH ? "
+        "ORDER BY q.response_id, q.position",
+        (keys, fts),
+    ):
+        questions.setdefault(response_id, []).append(str(number))
+    attachments: dict[str, list[tuple[str, str]]] = {}
+    for response_id, title, snippet in conn.execute(
+        f"SELECT a.response_id, coalesce(a.title, a.url), "
+        f"snippet(attachments_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) FROM attachments a "
+        "CROSS JOIN attachments_fts ON attachments_fts.rowid = a.id "
+        "WHERE a.response_id IN (SELECT value FROM json_each(?)) AND attachments_fts MATCH ? "
+        "ORDER BY a.response_id, a.position",
+        (*mark, keys, fts),
+    ):
+        attachments.setdefault(response_id, []).append((title, snippet))
+    return [
+        _explained(
+            hit, q, text.get(hit.rowid), questions.get(hit.id, []), attachments.get(hit.id, [])
+        )
+        for hit in hits
+    ]
+
+
+def _explained(hit, q: str, text, numbers: list[str], attachments: list[tuple[str, str]]):
     matched: list[str] = []
     snippet = ""
     if hit.reference and hit.reference == q:
         matched.append("reference")
         snippet = f"{MARK_START}{hit.reference}{MARK_END}"
-    row = conn.execute(
-        "SELECT instr(highlight(responses_fts, 0, ?, ?), ?) > 0, "
-        "instr(highlight(responses_fts, 1, ?, ?), ?) > 0, "
-        f"snippet(responses_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-        "FROM responses_fts WHERE responses_fts MATCH ? AND rowid = ?",
-        (*mark, MARK_START, *mark, MARK_START, *mark, fts, hit.rowid),
-    ).fetchone()
-    if row:
-        in_title, in_request, text_snippet = row
+    if text:
+        in_title, in_request, text_snippet = text
         matched += [
             name for name, hit_in in (("title", in_title), ("request", in_request)) if hit_in
         ]
         snippet = snippet or text_snippet
-    numbers = _matching_questions(conn, fts, hit.id)
     if numbers:
         matched.append(f"question{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
-    if row and not matched:
+    if text and not matched:
         matched.append("full text")
-    for attachment_id, title in conn.execute(
-        "SELECT id, coalesce(title, url) FROM attachments WHERE response_id = ? ORDER BY position",
-        (hit.id,),
-    ).fetchall():
-        found = conn.execute(
-            f"SELECT snippet(attachments_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-            "FROM attachments_fts WHERE attachments_fts MATCH ? AND rowid = ?",
-            (*mark, fts, attachment_id),
-        ).fetchone()
-        if found:
-            matched.append(f"attachment “{title}”")
-            snippet = snippet or found[0]
+    for title, found in attachments:
+        matched.append(f"attachment “{title}”")
+        snippet = snippet or found
     return replace(hit, snippet=snippet or "", matched_in=tuple(matched))
-
-
-def _matching_questions(conn: sqlite3.Connection, fts: str, response_id: str) -> list[str]:
-    # A response's questions are written together, so their rowids form a short range.
-    low, high = conn.execute(
-        "SELECT min(rowid), max(rowid) FROM questions WHERE response_id = ?", (response_id,)
-    ).fetchone()
-    if low is None:
-        return []
-    rows = conn.execute(
-        "SELECT coalesce(q.number, q.position) FROM questions_fts "
-        "JOIN questions q ON q.rowid = questions_fts.rowid "
-        "WHERE questions_fts MATCH ? AND questions_fts.rowid BETWEEN ? AND ? "
-        "AND q.response_id = ? ORDER BY q.position",
-        (fts, low, high, response_id),
-    )
-    return [str(number) for (number,) in rows]
 
 
 def plain(snippet: str) -> str:

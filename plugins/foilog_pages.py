@@ -22,6 +22,7 @@ from jinja2 import FileSystemLoader
 
 from plugins import (
     browse_tables,
+    facet_counts,
     feeds,
     history_pages,
     quiet,
@@ -139,6 +140,7 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def register_facet_classes():
+    facet_counts.install()  # unfiltered facets from the kept counts (once per process)
     return [browse_tables.MonthFacet]
 
 

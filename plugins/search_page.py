@@ -18,9 +18,11 @@ import markupsafe
 from datasette.utils.asgi import BadRequest, Response
 
 from db.search import (
+    COUNT_CAP,
     MARK_END,
     MARK_START,
     PAGE_SIZE,
+    RANK_LIMIT,
     BadSearch,
     SearchFilters,
     SearchResults,
@@ -58,6 +60,8 @@ async def search_view(datasette, request):
         "choices": await _choices(db),
         "outcomes": OUTCOMES,
         "page_size": PAGE_SIZE,
+        "count_cap": COUNT_CAP,
+        "rank_limit": RANK_LIMIT,
         "hit_url": lambda hit: response_path(datasette, hit.id),
         "snippet_html": snippet_html,
         "search_url": lambda fmt="", **changes: search_url(datasette, filters, fmt, **changes),
@@ -111,12 +115,17 @@ def _json(datasette, request, results: SearchResults) -> dict:
     data = {
         "query": f.to_args(),
         "total": results.total,
+        # False when counting stopped early: `total` is then a lower bound, and
+        # `total_bound` says which ("more than" or "at least").
+        "total_exact": not results.bound,
+        "total_bound": results.bound or None,
         "page": f.page,
         "pages": results.pages,
         "page_size": PAGE_SIZE,
         "order": "relevance" if results.ranked else "newest",
         "results": [_row(datasette, request, hit) for hit in results.hits],
-        "attachments_matching": results.attachments,
+        "attachments_matching": min(results.attachments, COUNT_CAP),
+        "attachments_matching_exact": results.attachments <= COUNT_CAP,
         "next_url": None,
         "took_ms": results.took_ms,
     }
@@ -133,7 +142,9 @@ async def _csv(datasette, request, filters: SearchFilters) -> Response:
         first = search(conn, replace(filters, page=1))
         hits = list(first.hits)
         page = 2
-        while len(hits) < min(first.total, CSV_MAX_ROWS):
+        # A lower-bound count (words in very many responses) does not end the list.
+        wanted = CSV_MAX_ROWS if first.bound else min(first.total, CSV_MAX_ROWS)
+        while len(hits) < wanted:
             more = search(conn, replace(filters, page=page))
             if not more.hits:
                 break

@@ -336,6 +336,13 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def _migrate_v12(db: sqlite_utils.Database) -> None:
+    from db.round_robins import MIGRATION_12
+
+    for statement in _statements(MIGRATION_12):
+        db.conn.execute(statement)
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -354,6 +361,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: _script(languages.MIGRATION),
     5: _migrate_v5,  # round robins (db/round_robins.py)
     9: scale.migrate,  # FTS re-indexed only on a real text change (db/scale.py)
+    12: _migrate_v12,  # round robins: capped, dated buckets; regrouped (db/round_robins.py)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

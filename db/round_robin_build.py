@@ -17,6 +17,8 @@ is deterministic and a page added later (db/round_robins.py) finds the same grou
 from __future__ import annotations
 
 import os
+import resource
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -81,13 +83,39 @@ def sketch_chunk(rows: list[tuple[int, str]]) -> Sketches:
 def rebuild(db: sqlite_utils.Database, jobs: int | None = None) -> dict:
     """Forget every grouping and place every response again; returns
     {"indexed", "round_robins"}."""
+    clock = _Clock()
     meta, texts = _read(db)
     sketches = _sketch_all(texts, len(meta), jobs)
+    clock.lap("sketch")
     placed = _place_all(meta, sketches)
+    clock.lap("place")
     with transaction(db):
-        _write(db, meta, sketches, placed)
+        _write(db, meta, sketches, placed, clock)
     count = db.conn.execute("SELECT count(*) FROM round_robins").fetchone()[0]
-    return {"indexed": len(meta), "round_robins": count}
+    return {"indexed": len(meta), "round_robins": count, "cpu_s": clock.cpu, "wall_s": clock.wall}
+
+
+class _Clock:
+    """CPU (this process; the pool's workers under "sketch_workers") and wall seconds of
+    each step, for bench/round_robin_bench.py."""
+
+    def __init__(self):
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self._at = (time.process_time(), time.perf_counter(), _children_cpu())
+
+    def lap(self, step: str) -> None:
+        now = (time.process_time(), time.perf_counter(), _children_cpu())
+        self.cpu[step] = round(now[0] - self._at[0], 2)
+        self.wall[step] = round(now[1] - self._at[1], 2)
+        if now[2] > self._at[2]:
+            self.cpu[f"{step}_workers"] = round(now[2] - self._at[2], 2)
+        self._at = now
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -198,23 +226,22 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
 
         return same
 
+    rowids = np.array([a.rowid for a in answers], dtype=np.int64)
     for row, pos in enumerate(buckets.positions.tolist()):
         cands = buckets.before(row)
         if not len(cands):
             continue
         cands = cands[days[cands] >= days[pos] - SPAN_DAYS]
-        est = (sigs[cands] == sigs[pos]).mean(axis=1)
+        est = np.count_nonzero(sigs[cands] == sigs[pos], axis=1) / NUM_PERM
         keep = est >= THRESHOLD - MARGIN  # the others are surely not the same request
         if not keep.any():
             continue
-        ranked = sorted(
-            zip((-est[keep]).tolist(), cands[keep].tolist()),
-            key=lambda t: (t[0], answers[t[1]].rowid),
-        )
+        cands, est = cands[keep], est[keep]
+        best = np.lexsort((rowids[cands], -est))
+        cands, est = cands[best], est[best]
         joined = choose(
             answers[pos],
-            [(answers[c], -e) for e, c in ranked],
-            lambda a: state.root[pos_of[a.rowid]],
+            zip([answers[c] for c in cands.tolist()], est.tolist(), state.root[cands].tolist()),
             state.group,
             same_as(pos),
         )
@@ -253,7 +280,7 @@ class _Groups:
 
     def __init__(self, answers: list[Answer]):
         self.answers = answers
-        self.root = list(range(len(answers)))
+        self.root = np.arange(len(answers))
         self.members: dict[int, list[int]] = {}
         self.spans: dict[int, Group] = {}
 
@@ -271,8 +298,7 @@ class _Groups:
             span.absorb(self.group(k))
             self.members.pop(k, None)
             self.spans.pop(k, None)
-        for m in everyone:
-            self.root[m] = pos
+        self.root[everyone] = pos
         self.members[pos] = everyone
         self.spans[pos] = span
 
@@ -285,7 +311,9 @@ class _Groups:
         return grp, list(self.members.values())
 
 
-def _write(db: sqlite_utils.Database, meta: list[Meta], sk: Sketches, placed: Placed) -> None:
+def _write(
+    db: sqlite_utils.Database, meta: list[Meta], sk: Sketches, placed: Placed, clock: _Clock
+) -> None:
     from db.round_robins import materialise
 
     conn = db.conn
@@ -313,9 +341,12 @@ def _write(db: sqlite_utils.Database, meta: list[Meta], sk: Sketches, placed: Pl
     keys = placed.keys[positions].ravel()
     pos = np.repeat(positions, placed.keys.shape[1])
     by = np.lexsort((rowids[pos], days[pos], keys))  # the table's order: appended, not inserted
+    clock.lap("write_index")
     conn.executemany(
         "INSERT OR IGNORE INTO round_robin_bands (key, day, response_rowid) VALUES (?, ?, ?)",
         zip(keys[by].tolist(), days[pos][by].tolist(), rowids[pos][by].tolist()),
     )
+    clock.lap("write_bands")
     for everyone in placed.groups:
         materialise(db, min(int(rowids[p]) for p in everyone))
+    clock.lap("write_round_robins")

@@ -85,14 +85,14 @@ def translations(a: Answer, b: Answer) -> bool:
 
 def choose(
     doc: Answer,
-    candidates: Iterable[tuple[Answer, float]],
-    group_key: Callable[[Answer], int],
+    candidates: Iterable[tuple[Answer, float, int]],
     group: Callable[[int], Group],
     same: Callable[[Answer, float], bool],
 ) -> list[int]:
-    """The groups doc joins (keys from `group_key`), most similar first.
+    """The groups doc joins (their keys), most similar first.
 
-    `candidates` are (answer, estimated similarity), best first; `same` decides whether
+    `candidates` are (answer, estimated similarity, key of its group), best first (one
+    key per group, as the caller names them; `group(key)` describes it); `same` decides whether
     the request really is doc's. A group is joined when one of its answers is the same
     request and it fits with doc and the groups joined so far: doc can bring two groups
     together, but never breaks the rule.
@@ -100,11 +100,8 @@ def choose(
     mine = Group({doc.who}, doc.day, doc.day)
     decided: set[int] = set()  # joined, or ruled out for good (groups only grow)
     joined: list[int] = []
-    for answer, estimate in candidates:
-        if answer.rowid == doc.rowid or translations(doc, answer):
-            continue
-        key = group_key(answer)
-        if key in decided:
+    for answer, estimate, key in candidates:
+        if key in decided or answer.rowid == doc.rowid or translations(doc, answer):
             continue
         theirs = group(key)
         if not mine.fits(theirs):

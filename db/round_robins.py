@@ -326,8 +326,7 @@ def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
 
     joined = choose(
         doc.answer,
-        [(a, -e) for e, _, a in ranked],
-        lambda a: grp[a.rowid] if grp[a.rowid] is not None else -a.rowid,
+        [(a, -e, grp[r] if grp[r] is not None else -r) for e, r, a in ranked],
         group,
         same,
     )

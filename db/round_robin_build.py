@@ -21,6 +21,7 @@ import resource
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -81,11 +82,11 @@ def sketch_chunk(rows: list[tuple[int, str]]) -> Sketches:
 
 
 def rebuild(db: sqlite_utils.Database, jobs: int | None = None) -> dict:
-    """Forget every grouping and place every response again; returns
-    {"indexed", "round_robins"}."""
+    """Forget every grouping and place every response again; returns {"indexed",
+    "round_robins", "cpu_s", "wall_s"} (the last two by step, see `_Clock`)."""
     clock = _Clock()
-    meta, texts = _read(db)
-    sketches = _sketch_all(texts, len(meta), jobs)
+    meta = _read(db)
+    sketches = _sketch_all(db, [m.rowid for m in meta], jobs)
     clock.lap("sketch")
     placed = _place_all(meta, sketches)
     clock.lap("place")
@@ -128,13 +129,13 @@ class Meta:
     record_sha256: str | None
 
 
-def _read(db: sqlite_utils.Database) -> tuple[list[Meta], Iterator[list[tuple[int, str]]]]:
+def _read(db: sqlite_utils.Database) -> list[Meta]:
     rows = db.conn.execute(
         "SELECT rowid, id, force, language, published, month, first_seen, record_sha256 "
         "FROM responses ORDER BY rowid"
     ).fetchall()
     meta = [Meta(r[0], r[1], r[2], r[3] or "en", answer_day(r[4], r[5], r[6]), r[7]) for r in rows]
-    return meta, _texts(db, [m.rowid for m in meta])
+    return meta
 
 
 def _texts(db: sqlite_utils.Database, rowids: list[int]) -> Iterator[list[tuple[int, str]]]:
@@ -158,12 +159,18 @@ def _texts(db: sqlite_utils.Database, rowids: list[int]) -> Iterator[list[tuple[
         yield [(rowid, request_text(req, questions.get(rid, ()))) for rowid, rid, req in heads]
 
 
-def _sketch_all(chunks: Iterator[list[tuple[int, str]]], n: int, jobs: int | None) -> Sketches:
+def _sketch_all(db: sqlite_utils.Database, rowids: list[int], jobs: int | None) -> Sketches:
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or n < IN_PROCESS_BELOW:
-        done = [sketch_chunk(chunk) for chunk in chunks]
-    else:
-        done = list(_in_pool(chunks, jobs))
+    done = None
+    if jobs > 1 and len(rowids) >= IN_PROCESS_BELOW:
+        try:
+            done = list(_in_pool(_texts(db, rowids), jobs))
+        except BrokenProcessPool:
+            # A worker died (killed, or a script's __main__ a spawned child cannot
+            # import): the same sketches are made here, only slower.
+            done = None
+    if done is None:
+        done = [sketch_chunk(chunk) for chunk in _texts(db, rowids)]
     if not done:
         done = [sketch_chunk([])]
     offsets = np.cumsum([0] + [len(d.hashes) for d in done[:-1]])

@@ -29,7 +29,7 @@ import numpy as np
 import sqlite_utils
 
 from db.load import transaction
-from db.round_robin_rules import CAP, SPAN_DAYS, Answer, Group, answer_day, choose
+from db.round_robin_rules import CAP, SPAN_DAYS, Answer, Group, answer_day, choose, decisive
 from db.similarity import (
     MARGIN,
     NUM_PERM,
@@ -246,9 +246,12 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
         cands, est = cands[keep], est[keep]
         best = np.lexsort((rowids[cands], -est))
         cands, est = cands[best], est[best]
+        groups = state.root[cands]
+        needed = decisive(groups, est)
+        cands, est, groups = cands[needed], est[needed], groups[needed]
         joined = choose(
             answers[pos],
-            zip([answers[c] for c in cands.tolist()], est.tolist(), state.root[cands].tolist()),
+            zip([answers[c] for c in cands.tolist()], est.tolist(), groups.tolist()),
             state.group,
             same_as(pos),
         )
@@ -328,9 +331,10 @@ def _write(
         conn.execute(f"DELETE FROM {table}")
     ok = sk.ok[placed.order]
     sigs = sk.sigs[placed.order]
+    starts = sk.ends - np.diff(sk.ends, prepend=0)
     conn.executemany(
-        "INSERT INTO round_robin_index (response_id, record_sha256, grp, signature, day) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO round_robin_index (response_id, record_sha256, grp, signature, day, "
+        "response_rowid, force, language, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 m.id,
@@ -338,8 +342,12 @@ def _write(
                 placed.grp[pos],
                 sigs[pos].astype("<u4").tobytes() if ok[pos] else None,
                 m.day,
+                m.rowid,
+                m.force,
+                m.language,
+                sk.hashes[starts[i] : sk.ends[i]].astype("<u4").tobytes(),
             )
-            for pos, m in enumerate(meta[i] for i in placed.order)
+            for pos, (i, m) in enumerate((i, meta[i]) for i in placed.order)
         ),
     )
     positions = np.flatnonzero(ok)

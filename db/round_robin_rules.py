@@ -22,6 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
+from db.similarity import MARGIN, THRESHOLD
+
 SPAN_DAYS = 365  # first to last publication of one round robin's answers
 CAP = 32  # answers looked at per band bucket (and side)
 
@@ -112,3 +116,13 @@ def choose(
             decided.add(key)
             joined.append(key)
     return joined
+
+
+def decisive(groups: np.ndarray, est: np.ndarray) -> np.ndarray:
+    """Which candidates (best first) `choose` can need: a group whose best candidate is
+    surely the same request is settled by that one (joined, or ruled out by the rule),
+    so its others are dropped; in a near-copy crowd that is most of them."""
+    first = np.zeros(len(groups), dtype=bool)
+    first[np.unique(groups, return_index=True)[1]] = True
+    settled = groups[first & (est >= THRESHOLD + MARGIN)]
+    return first | ~np.isin(groups, settled)

@@ -28,7 +28,15 @@ import numpy as np
 import sqlite_utils
 
 from db.load import transaction
-from db.round_robin_rules import CAP, SPAN_DAYS, Answer, Group, answer_day, choose
+from db.round_robin_rules import (
+    CAP,
+    SPAN_DAYS,
+    Answer,
+    Group,
+    answer_day,
+    choose,
+    decisive,
+)
 from db.similarity import (
     MARGIN,
     THRESHOLD,
@@ -81,9 +89,11 @@ CREATE TABLE round_robin_bands (
 ) WITHOUT ROWID
 """
 
-# Migration 12: buckets keyed by day too (candidates nearest in date, capped), the day
-# in the index (the time-frame rule), and everything grouped again under the new rule
-# by the next update (an empty index is rebuilt at once, db/round_robin_build.py).
+# Migration 12: buckets keyed by day too (candidates nearest in date, capped); in the
+# index what the rule and the comparison need without reading `responses` (whose force
+# and language follow the long body text): day, rowid, force, language and the sorted
+# shingle hashes; everything grouped again under the new rule by the next update (an
+# empty index is rebuilt at once, db/round_robin_build.py).
 MIGRATION_12 = """
 DROP TABLE round_robin_bands;
 CREATE TABLE round_robin_bands (
@@ -93,6 +103,11 @@ CREATE TABLE round_robin_bands (
     PRIMARY KEY (key, day, response_rowid)
 ) WITHOUT ROWID;
 ALTER TABLE round_robin_index ADD COLUMN day INTEGER;
+ALTER TABLE round_robin_index ADD COLUMN response_rowid INTEGER;
+ALTER TABLE round_robin_index ADD COLUMN force TEXT;
+ALTER TABLE round_robin_index ADD COLUMN language TEXT;
+ALTER TABLE round_robin_index ADD COLUMN shingles BLOB;
+CREATE INDEX idx_round_robin_index_rowid ON round_robin_index(response_rowid);
 DELETE FROM round_robin_index
 """
 
@@ -204,9 +219,16 @@ def _sketch(text: str) -> tuple[np.ndarray, bytes | None]:
     return hashes, signature_of_hashes(hashes) if comparable(sh) else None
 
 
-def _hashes_of(db: sqlite_utils.Database, rid: str) -> np.ndarray:
-    row = db.conn.execute("SELECT request_text FROM responses WHERE id = ?", (rid,)).fetchone()
-    return _sketch(request_text(row[0] if row else None, _questions(db, rid)))[0]
+def _hashes_of(db: sqlite_utils.Database, rowid: int) -> np.ndarray:
+    """An indexed answer's shingle hashes, as stored (no text read or normalised)."""
+    row = db.conn.execute(
+        "SELECT shingles FROM round_robin_index WHERE response_rowid = ?", (rowid,)
+    ).fetchone()
+    return np.frombuffer(row[0] if row and row[0] else b"", dtype="<u4")
+
+
+def _blob(hashes: np.ndarray) -> bytes:
+    return hashes.astype("<u4").tobytes()
 
 
 def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
@@ -234,7 +256,7 @@ def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
                 r
                 for (r,) in conn.execute(
                     "SELECT response_id FROM round_robin_index WHERE grp = ? "
-                    "ORDER BY day, (SELECT rowid FROM responses WHERE id = response_id)",
+                    "ORDER BY day, response_rowid",
                     (old[0],),
                 )
             ]
@@ -243,10 +265,11 @@ def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
     if doc is None:
         return touched
     record = conn.execute("SELECT record_sha256 FROM responses WHERE id = ?", (rid,)).fetchone()
+    a = doc.answer
     conn.execute(
-        "INSERT INTO round_robin_index (response_id, record_sha256, signature, day) "
-        "VALUES (?, ?, ?, ?)",
-        (rid, record[0], doc.sig, doc.answer.day),
+        "INSERT INTO round_robin_index (response_id, record_sha256, signature, day, "
+        "response_rowid, force, language, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (rid, record[0], doc.sig, a.day, a.rowid, a.force, a.language, _blob(doc.hashes)),
     )
     touched |= _place(db, doc)
     if doc.sig is not None:
@@ -286,9 +309,8 @@ def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
         return set()
     marks = ", ".join("?" for _ in near)
     rows = conn.execute(
-        "SELECT r.rowid, r.id, r.force, r.language, i.day, i.signature, i.grp "
-        "FROM responses r JOIN round_robin_index i ON i.response_id = r.id "
-        f"WHERE r.rowid IN ({marks}) AND i.signature IS NOT NULL",
+        "SELECT response_rowid, response_id, force, language, day, signature, grp "
+        f"FROM round_robin_index WHERE response_rowid IN ({marks}) AND signature IS NOT NULL",
         list(near),
     ).fetchall()
     if not rows:
@@ -309,7 +331,7 @@ def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
         said = verdict(estimate)
         if said is not None:
             return said
-        return jaccard_hashes(doc.hashes, _hashes_of(db, answer.id)) >= THRESHOLD
+        return jaccard_hashes(doc.hashes, _hashes_of(db, answer.rowid)) >= THRESHOLD
 
     def group(key: int) -> Group:
         if key < 0:
@@ -318,15 +340,21 @@ def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
         return Group.of(
             Answer(0, force, language or "en", d, rid)
             for force, language, d, rid in conn.execute(
-                "SELECT r.force, r.language, i.day, r.id FROM round_robin_index i "
-                "JOIN responses r ON r.id = i.response_id WHERE i.grp = ?",
+                "SELECT force, language, day, response_id FROM round_robin_index WHERE grp = ?",
                 (key,),
             )
         )
 
+    keys = np.array([grp[r] if grp[r] is not None else -r for _, r, _ in ranked], dtype=np.int64)
+    estimates = np.array([-e for e, _, _ in ranked])
+    needed = decisive(keys, estimates).tolist()
     joined = choose(
         doc.answer,
-        [(a, -e, grp[r] if grp[r] is not None else -r) for e, r, a in ranked],
+        [
+            (a, e, k)
+            for (_, _, a), e, k, n in zip(ranked, estimates.tolist(), keys.tolist(), needed)
+            if n
+        ],
         group,
         same,
     )
@@ -353,8 +381,7 @@ def _join(db: sqlite_utils.Database, doc: Doc, joined: list[int]) -> set[int]:
     if alone:
         marks = ", ".join("?" for _ in alone)
         conn.execute(
-            "UPDATE round_robin_index SET grp = ? WHERE response_id IN "
-            f"(SELECT id FROM responses WHERE rowid IN ({marks}))",
+            f"UPDATE round_robin_index SET grp = ? WHERE response_rowid IN ({marks})",
             [target, *alone],
         )
     if groups - {target}:

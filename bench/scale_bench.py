@@ -152,47 +152,5 @@ def run(work: Path, sources: list[SourcePage], n: int, log=print, seed: int = DE
                 f"(server CPU p50 {out[f'{key}_server_cpu_p50_ms']} ms, "
                 f"p95 {out[f'{key}_server_cpu_p95_ms']} ms), {len(failed)} errors"
             )
-    out.update(round_robins(db_path, seed, log=log))
-    return out
-
-
-def round_robins(db_path: Path, seed: int, incremental: int = 50, log=print) -> dict:
-    """`rebuild_round_robins` over the whole archive (what `foilog reparse` ends with),
-    then the incremental cost: pages taken out of the index one at a time and put back
-    with `update_round_robins([id])`, as a refresh does for each page it loads."""
-    import time
-
-    import sqlite_utils
-
-    from db.round_robins import rebuild_round_robins, update_round_robins
-
-    db = sqlite_utils.Database(db_path)
-    log("  round robins: rebuilding over the whole archive")
-    wall, cpu = time.perf_counter(), time.process_time()
-    found = rebuild_round_robins(db)["round_robins"]
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    total = db.conn.execute("SELECT max(rowid) FROM responses").fetchone()[0]
-    rng = random.Random(f"{seed}:scale-rr")
-    times = []
-    for rowid in rng.sample(range(1, total + 1), min(incremental, total)):
-        row = db.conn.execute("SELECT id FROM responses WHERE rowid = ?", (rowid,)).fetchone()
-        if row is None:
-            continue
-        with db.conn:
-            db.conn.execute("DELETE FROM round_robin_index WHERE response_id = ?", row)
-        started = time.perf_counter()
-        update_round_robins(db, [row[0]])
-        times.append((time.perf_counter() - started) * 1000)
-    db.close()
-    out = {
-        "round_robin_build_s": round(wall, 1),
-        "round_robin_build_cpu_s": round(cpu, 1),
-        "round_robin_found": found,
-        "round_robin_incremental_ms_p50": round(percentile(times, 50), 1),
-        "round_robin_incremental_ms_p95": round(percentile(times, 95), 1),
-    }
-    log(
-        f"    round robins: {wall:.0f} s ({cpu:.0f} s CPU), {found} found; per page "
-        f"p50 {out['round_robin_incremental_ms_p50']} ms"
-    )
+    # Round robins over this archive: bench/round_robin_bench.py (its own step in run.py).
     return out

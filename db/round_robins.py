@@ -1,11 +1,14 @@
 """Round robins in the archive: one request text answered by several forces.
 
-Every response with enough request text gets a row in `round_robin_index` (its LSH band
-keys, see db/similarity.py, and the group it belongs to) and one row per band in
-`round_robin_bands`. A new or changed response looks up the responses sharing a band,
-keeps those whose shingle sets really reach `THRESHOLD`, and joins (or merges) their
-groups. A group answered by two or more forces is a round robin: a `round_robins` row
-(id = the group id) and its `round_robin_members`. Nothing here compares all pairs.
+Every response gets a row in `round_robin_index` (its MinHash signature, see
+db/similarity.py, its publication day and the group it belongs to) and, with enough
+request text, one row per LSH band in `round_robin_bands`. A new or changed response
+looks up the answers sharing a band (at most `CAP` a band and side, nearest in date),
+keeps those whose request really reaches `THRESHOLD`, and joins (or merges) their
+groups as far as db/round_robin_rules.py allows: one answer per force, one time frame.
+A group answered by two or more forces is a round robin: a `round_robins` row (id = the
+group id) and its `round_robin_members`. Nothing here compares all pairs, and the whole
+archive is grouped at once by db/round_robin_build.py (reparse, large imports).
 
 Two pages of one force in different languages (a Welsh page and its English twin) are
 translations: they are never linked, and a Welsh page is not counted as an answer when
@@ -25,15 +28,26 @@ import numpy as np
 import sqlite_utils
 
 from db.load import transaction
+from db.round_robin_rules import (
+    CAP,
+    SPAN_DAYS,
+    Answer,
+    Group,
+    answer_day,
+    choose,
+    decisive,
+)
 from db.similarity import (
+    MARGIN,
     THRESHOLD,
     band_keys,
     comparable,
-    jaccard,
+    jaccard_hashes,
     request_text,
+    shingle_hashes,
     shingles,
-    signature,
-    surely,
+    signature_of_hashes,
+    verdict,
 )
 
 SCHEMA = """
@@ -75,6 +89,28 @@ CREATE TABLE round_robin_bands (
 ) WITHOUT ROWID
 """
 
+# Migration 12: buckets keyed by day too (candidates nearest in date, capped); in the
+# index what the rule and the comparison need without reading `responses` (whose force
+# and language follow the long body text): day, rowid, force, language and the sorted
+# shingle hashes; everything grouped again under the new rule by the next update (an
+# empty index is rebuilt at once, db/round_robin_build.py).
+MIGRATION_12 = """
+DROP TABLE round_robin_bands;
+CREATE TABLE round_robin_bands (
+    key INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    response_rowid INTEGER NOT NULL,
+    PRIMARY KEY (key, day, response_rowid)
+) WITHOUT ROWID;
+ALTER TABLE round_robin_index ADD COLUMN day INTEGER;
+ALTER TABLE round_robin_index ADD COLUMN response_rowid INTEGER;
+ALTER TABLE round_robin_index ADD COLUMN force TEXT;
+ALTER TABLE round_robin_index ADD COLUMN language TEXT;
+ALTER TABLE round_robin_index ADD COLUMN shingles BLOB;
+CREATE INDEX idx_round_robin_index_rowid ON round_robin_index(response_rowid);
+DELETE FROM round_robin_index
+"""
+
 # What a force did with the request, for spotting the answers that differ.
 ANSWER_KINDS = {
     "full": "disclosed",
@@ -86,17 +122,16 @@ ANSWER_KINDS = {
     "not_held": "not held",
 }
 _INDEX_BATCH = 500
+# This many pending and at least half the archive (an upgrade, a first import): the
+# whole archive is grouped at once on every core (db/round_robin_build.py).
+_REBUILD_FROM = 2000
 
 
 @dataclass(frozen=True)
 class Doc:
-    rowid: int
-    id: str
-    force: str | None
-    language: str
-    first_seen: str
-    sh: frozenset[str]
-    sig: bytes | None = None
+    answer: Answer
+    hashes: np.ndarray  # its request's shingle hashes, sorted
+    sig: bytes | None  # None: too little text to compare
 
 
 def update_round_robins(
@@ -106,71 +141,94 @@ def update_round_robins(
 
     `response_ids=None` takes every response not indexed yet or changed since (so a
     resumed refresh or an import needs no list: one call at the end of the run); given
-    ids, only those of them that are new or changed are looked at.
+    ids, only those of them that are new or changed are looked at. Pages are placed in
+    date order, as the whole-archive build places them.
     """
-    ids = set(_pending(db, None if response_ids is None else list(response_ids)))
+    ids = _pending(db, None if response_ids is None else list(response_ids))
+    if response_ids is None and len(ids) >= _REBUILD_FROM:
+        total = db.conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+        if 2 * len(ids) >= total:
+            return rebuild_round_robins(db)
     touched: set[int] = set()
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _INDEX_BATCH):
+    for start in range(0, len(ids), _INDEX_BATCH):
         with transaction(db):
-            for rid in ordered[start : start + _INDEX_BATCH]:
+            for rid in ids[start : start + _INDEX_BATCH]:
                 touched |= _reindex(db, rid)
     with transaction(db):
         for grp in sorted(touched):
-            _materialise(db, grp)
+            materialise(db, grp)
     count = db.conn.execute("SELECT count(*) FROM round_robins").fetchone()[0]
     return {"indexed": len(ids), "round_robins": count}
 
 
-def rebuild_round_robins(db: sqlite_utils.Database) -> dict:
+def rebuild_round_robins(db: sqlite_utils.Database, jobs: int | None = None) -> dict:
     """Forget every grouping and build it again from the archive (`foilog reparse`)."""
-    with transaction(db):
-        for table in ("round_robin_members", "round_robins", "round_robin_bands"):
-            db.conn.execute(f"DELETE FROM {table}")
-        db.conn.execute("DELETE FROM round_robin_index")
-    return update_round_robins(db)
+    from db.round_robin_build import rebuild
+
+    return rebuild(db, jobs)
 
 
 def _pending(db: sqlite_utils.Database, among: list[str] | None) -> list[str]:
+    """New or changed responses, in date order (then rowid)."""
     sql = (
-        "SELECT r.id FROM responses r LEFT JOIN round_robin_index i ON i.response_id = r.id "
+        "SELECT r.id, r.rowid, r.published, r.month, r.first_seen FROM responses r "
+        "LEFT JOIN round_robin_index i ON i.response_id = r.id "
         "WHERE (i.response_id IS NULL OR i.record_sha256 IS NOT r.record_sha256)"
     )
     if among is None:
-        return [rid for (rid,) in db.conn.execute(sql)]
-    found = []
-    for start in range(0, len(among), 500):
-        chunk = among[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        found += [rid for (rid,) in db.conn.execute(f"{sql} AND r.id IN ({marks})", chunk)]
-    return found
+        found = db.conn.execute(sql).fetchall()
+    else:
+        found = []
+        for start in range(0, len(among), 500):
+            chunk = among[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found += db.conn.execute(f"{sql} AND r.id IN ({marks})", chunk).fetchall()
+    found.sort(key=lambda r: (answer_day(r[2], r[3], r[4]), r[1]))
+    return [r[0] for r in found]
 
 
-def _doc(db: sqlite_utils.Database, rid: str | None = None, rowid: int | None = None) -> Doc | None:
-    column, value = ("id", rid) if rid is not None else ("rowid", rowid)
+def _doc(db: sqlite_utils.Database, rid: str) -> Doc | None:
     row = db.conn.execute(
-        f"SELECT rowid, id, force, language, first_seen, request_text FROM responses "
-        f"WHERE {column} = ?",
-        (value,),
+        "SELECT rowid, id, force, language, published, month, first_seen, request_text "
+        "FROM responses WHERE id = ?",
+        (rid,),
     ).fetchone()
     if row is None:
         return None
-    questions = [
+    answer = Answer(row[0], row[2], row[3] or "en", answer_day(row[4], row[5], row[6]), row[1])
+    hashes, sig = _sketch(request_text(row[7], _questions(db, rid)))
+    return Doc(answer, hashes, sig)
+
+
+def _questions(db: sqlite_utils.Database, rid: str) -> list[str]:
+    return [
         q
         for (q,) in db.conn.execute(
-            "SELECT text FROM questions WHERE response_id = ? ORDER BY position", (row[1],)
+            "SELECT text FROM questions WHERE response_id = ? ORDER BY position", (rid,)
         )
     ]
-    sh = _shingles(request_text(row[5], questions))
-    return Doc(row[0], row[1], row[2], row[3] or "en", row[4], sh)
 
 
 @lru_cache(maxsize=2048)
-def _shingles(text: str) -> frozenset[str]:
-    """Shingles by text: a page near the threshold is compared again with each new page
-    that shares a band with it, and normalising the text (regexes) is most of a
-    rebuild's time (measured: 4.4 `_doc` calls per page on a 2,000-page import)."""
-    return shingles(text)
+def _sketch(text: str) -> tuple[np.ndarray, bytes | None]:
+    """Hashes and signature by text: a page near the threshold is compared again with
+    each new page that shares a band with it, and normalising the text (regexes) is
+    most of the cost."""
+    sh = shingles(text)
+    hashes = shingle_hashes(sh)
+    return hashes, signature_of_hashes(hashes) if comparable(sh) else None
+
+
+def _hashes_of(db: sqlite_utils.Database, rowid: int) -> np.ndarray:
+    """An indexed answer's shingle hashes, as stored (no text read or normalised)."""
+    row = db.conn.execute(
+        "SELECT shingles FROM round_robin_index WHERE response_rowid = ?", (rowid,)
+    ).fetchone()
+    return np.frombuffer(row[0] if row and row[0] else b"", dtype="<u4")
+
+
+def _blob(hashes: np.ndarray) -> bytes:
+    return hashes.astype("<u4").tobytes()
 
 
 def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
@@ -178,7 +236,7 @@ def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
     conn = db.conn
     touched: set[int] = set()
     old = conn.execute(
-        "SELECT i.grp, i.signature, r.rowid FROM round_robin_index i "
+        "SELECT i.grp, i.signature, r.rowid, i.day FROM round_robin_index i "
         "LEFT JOIN responses r ON r.id = i.response_id WHERE i.response_id = ?",
         (rid,),
     ).fetchone()
@@ -186,110 +244,146 @@ def _reindex(db: sqlite_utils.Database, rid: str) -> set[int]:
     if old is not None:
         if old[1] is not None and old[2] is not None:
             conn.executemany(
-                "DELETE FROM round_robin_bands WHERE key = ? AND response_rowid = ?",
-                [(key, old[2]) for key in band_keys(old[1])],
+                "DELETE FROM round_robin_bands WHERE key = ? AND day = ? AND response_rowid = ?",
+                [(key, old[3], old[2]) for key in band_keys(old[1])],
             )
         conn.execute("DELETE FROM round_robin_index WHERE response_id = ?", (rid,))
         if old[0] is not None:
             # Its text changed: the rest of its group may fall apart without it, so the
-            # others are placed again (each finds its own matches).
+            # others are placed again (each finds its own matches), in date order.
             touched.add(old[0])
             regroup = [
                 r
                 for (r,) in conn.execute(
-                    "SELECT response_id FROM round_robin_index WHERE grp = ?", (old[0],)
+                    "SELECT response_id FROM round_robin_index WHERE grp = ? "
+                    "ORDER BY day, response_rowid",
+                    (old[0],),
                 )
             ]
             conn.execute("UPDATE round_robin_index SET grp = NULL WHERE grp = ?", (old[0],))
     doc = _doc(db, rid)
     if doc is None:
         return touched
+    record = conn.execute("SELECT record_sha256 FROM responses WHERE id = ?", (rid,)).fetchone()
+    a = doc.answer
+    conn.execute(
+        "INSERT INTO round_robin_index (response_id, record_sha256, signature, day, "
+        "response_rowid, force, language, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (rid, record[0], doc.sig, a.day, a.rowid, a.force, a.language, _blob(doc.hashes)),
+    )
     touched |= _place(db, doc)
+    if doc.sig is not None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO round_robin_bands (key, day, response_rowid) VALUES (?, ?, ?)",
+            [(key, doc.answer.day, doc.answer.rowid) for key in band_keys(doc.sig)],
+        )
     for other in regroup:
         other_doc = _doc(db, other)
-        if other_doc is not None and comparable(other_doc.sh):
-            touched |= _join(db, other_doc, _matches(db, other_doc, signature(other_doc.sh)))
+        if other_doc is not None and other_doc.sig is not None:
+            touched |= _place(db, other_doc)
     return touched
 
 
+_BEFORE = (
+    "SELECT response_rowid FROM round_robin_bands WHERE key = ? AND day BETWEEN ? AND ? "
+    "ORDER BY day DESC, response_rowid DESC LIMIT ?"
+)
+_AFTER = (
+    "SELECT response_rowid FROM round_robin_bands WHERE key = ? AND day > ? AND day <= ? "
+    "ORDER BY day, response_rowid LIMIT ?"
+)
+
+
 def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
-    record = db.conn.execute(
-        "SELECT record_sha256 FROM responses WHERE id = ?", (doc.id,)
-    ).fetchone()[0]
-    if not comparable(doc.sh):
-        db.conn.execute(
-            "INSERT INTO round_robin_index (response_id, record_sha256) VALUES (?, ?)",
-            (doc.id, record),
-        )
-        return set()
-    sig = signature(doc.sh)
-    matches = _matches(db, doc, sig)
-    db.conn.execute(
-        "INSERT INTO round_robin_index (response_id, record_sha256, signature) VALUES (?, ?, ?)",
-        (doc.id, record, sig),
-    )
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO round_robin_bands (key, response_rowid) VALUES (?, ?)",
-        [(key, doc.rowid) for key in band_keys(sig)],
-    )
-    return _join(db, doc, matches)
-
-
-def _matches(db: sqlite_utils.Database, doc: Doc, sig: bytes) -> list[Doc]:
-    """Indexed responses sharing a band with doc whose text really is the same request.
-
-    The signatures decide when they are clearly alike or clearly not; only the pairs
-    near the threshold have their texts compared.
-    """
-    keys = band_keys(sig)
-    marks = ", ".join("?" for _ in keys)
-    candidates = db.conn.execute(
-        "SELECT r.rowid, r.id, r.force, r.language, r.first_seen, i.signature, i.grp "
-        "FROM responses r JOIN round_robin_index i ON i.response_id = r.id "
-        f"WHERE r.rowid IN (SELECT response_rowid FROM round_robin_bands WHERE key IN ({marks}))",
-        keys,
-    ).fetchall()
-    found = []
-    joined: set[int] = set()  # one match in a group is enough to join all of it
-    for rowid, rid, force, language, first_seen, other_sig, grp in candidates:
-        other = Doc(rowid, rid, force, language or "en", first_seen, frozenset(), other_sig)
-        if rowid == doc.rowid or other_sig is None or _translations(doc, other):
-            continue
-        if grp is not None and grp in joined:
-            continue
-        verdict = surely(sig, other_sig)
-        if verdict is None:
-            full = _doc(db, rid)
-            verdict = full is not None and jaccard(doc.sh, full.sh) >= THRESHOLD
-        if verdict:
-            found.append(other)
-            if grp is not None:
-                joined.add(grp)
-    return found
-
-
-def _translations(a: Doc, b: Doc) -> bool:
-    return a.force is not None and a.force == b.force and a.language != b.language
-
-
-def _join(db: sqlite_utils.Database, doc: Doc, matches: list[Doc]) -> set[int]:
-    """Put doc and its matches in one group (merging groups); returns the group ids."""
-    if not matches:
+    """Join doc to the groups the rule lets it join; returns the groups changed."""
+    if doc.sig is None:
         return set()
     conn = db.conn
-    ids = [doc.id] + [m.id for m in matches]
-    marks = ", ".join("?" for _ in ids)
-    groups = {
-        g
-        for (g,) in conn.execute(
-            f"SELECT grp FROM round_robin_index WHERE response_id IN ({marks}) AND grp IS NOT NULL",
-            ids,
-        )
-    }
-    target = min(groups | {doc.rowid} | {m.rowid for m in matches})
-    conn.execute(
-        f"UPDATE round_robin_index SET grp = ? WHERE response_id IN ({marks})", [target, *ids]
+    day = doc.answer.day
+    near: set[int] = set()
+    for key in band_keys(doc.sig):
+        near.update(r for (r,) in conn.execute(_BEFORE, (key, day - SPAN_DAYS, day, CAP)))
+        near.update(r for (r,) in conn.execute(_AFTER, (key, day, day + SPAN_DAYS, CAP)))
+    near.discard(doc.answer.rowid)
+    if not near:
+        return set()
+    marks = ", ".join("?" for _ in near)
+    rows = conn.execute(
+        "SELECT response_rowid, response_id, force, language, day, signature, grp "
+        f"FROM round_robin_index WHERE response_rowid IN ({marks}) AND signature IS NOT NULL",
+        list(near),
+    ).fetchall()
+    if not rows:
+        return set()
+    mine = np.frombuffer(doc.sig, dtype="<u4")
+    est = (np.stack([np.frombuffer(r[5], dtype="<u4") for r in rows]) == mine).mean(axis=1)
+    grp = {r[0]: r[6] for r in rows}
+    ranked = sorted(
+        (
+            (-e, r[0], Answer(r[0], r[2], r[3] or "en", r[4], r[1]))
+            for e, r in zip(est.tolist(), rows)
+            if e >= THRESHOLD - MARGIN  # the others are surely not the same request
+        ),
+        key=lambda t: (t[0], t[1]),
     )
+
+    def same(answer: Answer, estimate: float) -> bool:
+        said = verdict(estimate)
+        if said is not None:
+            return said
+        return jaccard_hashes(doc.hashes, _hashes_of(db, answer.rowid)) >= THRESHOLD
+
+    def group(key: int) -> Group:
+        if key < 0:
+            alone = next(a for _, r, a in ranked if r == -key)
+            return Group({alone.who}, alone.day, alone.day)
+        return Group.of(
+            Answer(0, force, language or "en", d, rid)
+            for force, language, d, rid in conn.execute(
+                "SELECT force, language, day, response_id FROM round_robin_index WHERE grp = ?",
+                (key,),
+            )
+        )
+
+    keys = np.array([grp[r] if grp[r] is not None else -r for _, r, _ in ranked], dtype=np.int64)
+    estimates = np.array([-e for e, _, _ in ranked])
+    needed = decisive(keys, estimates).tolist()
+    joined = choose(
+        doc.answer,
+        [
+            (a, e, k)
+            for (_, _, a), e, k, n in zip(ranked, estimates.tolist(), keys.tolist(), needed)
+            if n
+        ],
+        group,
+        same,
+    )
+    return _join(db, doc, joined)
+
+
+def _join(db: sqlite_utils.Database, doc: Doc, joined: list[int]) -> set[int]:
+    """Put doc and the joined groups (ids; -rowid for an answer alone) in one group,
+    whose id is the smallest rowid in it; returns the group ids concerned."""
+    if not joined:
+        return set()
+    conn = db.conn
+    groups = {k for k in joined if k > 0}
+    alone = [-k for k in joined if k < 0]
+    own = conn.execute(
+        "SELECT grp FROM round_robin_index WHERE response_id = ?", (doc.answer.id,)
+    ).fetchone()
+    if own is not None and own[0] is not None:
+        groups.add(own[0])
+    target = min(groups | set(alone) | {doc.answer.rowid})
+    conn.execute(
+        "UPDATE round_robin_index SET grp = ? WHERE response_id = ?", (target, doc.answer.id)
+    )
+    if alone:
+        marks = ", ".join("?" for _ in alone)
+        conn.execute(
+            f"UPDATE round_robin_index SET grp = ? WHERE response_rowid IN ({marks})",
+            [target, *alone],
+        )
     if groups - {target}:
         old = ", ".join("?" for _ in groups - {target})
         conn.execute(
@@ -299,7 +393,7 @@ def _join(db: sqlite_utils.Database, doc: Doc, matches: list[Doc]) -> set[int]:
     return groups | {target}
 
 
-def _materialise(db: sqlite_utils.Database, grp: int) -> None:
+def materialise(db: sqlite_utils.Database, grp: int) -> None:
     """Write (or remove) the round robin of one group from its members."""
     conn = db.conn
     conn.execute("DELETE FROM round_robin_members WHERE cluster_id = ?", (grp,))

@@ -336,6 +336,13 @@ def _migrate_v5(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def _migrate_v12(db: sqlite_utils.Database) -> None:
+    from db.round_robins import MIGRATION_12
+
+    for statement in _statements(MIGRATION_12):
+        db.conn.execute(statement)
+
+
 def _script(script: str) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in _statements(script):
@@ -357,6 +364,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     11: _script(languages.MIGRATION_11),  # a response's text stored once (db/languages.py)
     13: _script(views.MIGRATION),  # force and language in responses_with_exemptions
     10: search_indexes.migrate,  # search at national scale (db/search_indexes.py)
+    12: _migrate_v12,  # round robins: capped, dated buckets; regrouped (db/round_robins.py)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.hashfunc import sha1_hash32
 
 THRESHOLD = 0.4  # Jaccard of shingle sets; chosen on tests/round_robins/labelled_pairs.json
 SHINGLE_WORDS = 3
@@ -63,6 +64,7 @@ _STOPWORDS = frozenset(
     foi foia dear team thank thanks kindly like wish know following details under regards
     writing write make making made seek access note""".split()
 )
+_DROPPED = _STOPWORDS | frozenset(_MONTHS)  # one set lookup a word (the months were a list)
 
 
 def normalise(text: str) -> list[str]:
@@ -73,11 +75,7 @@ def normalise(text: str) -> list[str]:
     # Figures, dates and list markers ("Q1.", "b)") carry no request of their own and
     # vary from copy to copy: they are left out, as are months.
     text = _NUMBER.sub(" ", _QUESTION_NUMBER.sub(" ", text).lower())
-    return [
-        word
-        for word in _WORD.findall(text)
-        if len(word) > 1 and word not in _STOPWORDS and word not in _MONTHS
-    ]
+    return [word for word in _WORD.findall(text) if len(word) > 1 and word not in _DROPPED]
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
@@ -116,23 +114,49 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-def signature(sh: frozenset[str]) -> bytes:
-    """The MinHash signature of a shingle set, as stored in the archive (NUM_PERM x 4 bytes)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
-    minhash.update_batch([s.encode() for s in sorted(sh)])
+def shingle_hashes(sh: Iterable[str]) -> np.ndarray:
+    """The shingles' 32-bit hashes (the ones MinHash is made of), sorted and unique: what
+    the whole-archive build keeps in memory instead of the strings."""
+    return np.unique(np.fromiter((sha1_hash32(s.encode()) for s in sh), dtype=np.uint32))
+
+
+def signature_of_hashes(hashes: np.ndarray) -> bytes:
+    """The MinHash signature of hashed shingles, as stored in the archive (NUM_PERM x 4 bytes)."""
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME, hashfunc=int
+    )
+    minhash.update_batch(hashes.tolist())
     return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def signature(sh: frozenset[str]) -> bytes:
+    """The MinHash signature of a shingle set (datasketch's SHA-1 of each shingle)."""
+    return signature_of_hashes(shingle_hashes(sh))
+
+
+def jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard of two hashed shingle sets (the strings' own, barring a 32-bit collision)."""
+    if not len(a) or not len(b):
+        return 0.0
+    both = len(np.intersect1d(a, b, assume_unique=True))
+    return both / (len(a) + len(b) - both)
 
 
 def band_keys(sig: bytes) -> list[int]:
     """One signed 64-bit key per LSH band: equal keys = a candidate pair (same band,
     same rows). Each band's rows are mixed with fixed odd multipliers (vectorised)."""
-    values = np.frombuffer(sig, dtype="<u4").astype(np.uint64).reshape(BANDS, ROWS)
+    return band_key_matrix(np.frombuffer(sig, dtype="<u4").reshape(1, NUM_PERM))[0].tolist()
+
+
+def band_key_matrix(sigs: np.ndarray) -> np.ndarray:
+    """`band_keys` of many signatures at once: (n, NUM_PERM) uint32 -> (n, BANDS) int64."""
+    values = sigs.astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        keys = (values * _MIX).sum(axis=1, dtype=np.uint64) + _BAND_SALT
+        keys = (values * _MIX).sum(axis=2, dtype=np.uint64) + _BAND_SALT
         keys ^= keys >> np.uint64(29)
         keys *= np.uint64(0xBF58476D1CE4E5B9)
         keys ^= keys >> np.uint64(32)
-    return [int(k) for k in keys.view(np.int64)]
+    return keys.view(np.int64)
 
 
 def estimate(a: bytes, b: bytes) -> float:
@@ -143,9 +167,12 @@ def estimate(a: bytes, b: bytes) -> float:
 
 def surely(sig_a: bytes, sig_b: bytes) -> bool | None:
     """True/False when the estimate is far from THRESHOLD, None when the text must decide."""
-    value = estimate(sig_a, sig_b)
-    if value >= THRESHOLD + MARGIN:
+    return verdict(estimate(sig_a, sig_b))
+
+
+def verdict(estimated: float) -> bool | None:
+    if estimated >= THRESHOLD + MARGIN:
         return True
-    if value < THRESHOLD - MARGIN:
+    if estimated < THRESHOLD - MARGIN:
         return False
     return None

@@ -141,6 +141,7 @@ def load_response(
     now: str | None = None,
     seen: bool = True,
     run_id: int | None = None,
+    digest: str | None = None,
 ) -> str:
     """Upsert one parsed response and its child rows. Returns new / changed / unchanged.
 
@@ -148,10 +149,12 @@ def load_response(
     `last_seen` and `removed_at` keep their values (and no event is written).
     A visit writes its `new` / `changed` / `restored` event (db/events.py) in the same
     transaction; `changed` only when `last_changed` moves (the page itself changed).
+    `digest`: `record_digest(response)` when the caller has it already (a bulk job
+    computes it in its parser processes, off the single writer).
     """
     now = now or utc_now()
     rid = response_key(prov.url or response.url)
-    digest = record_digest(response)
+    digest = digest or record_digest(response)
     url = prov.url or response.url
     with transaction(db):
         if languages.is_secondary(db, rid, response.language):
@@ -173,7 +176,18 @@ def load_response(
                 )
             languages.save_version(*version, seen=seen)
             return status
-        _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
+        history = _history(old, status, prov, now, seen)
+        if status == "unchanged":
+            # A newer parser read the same record (most pages after a parser fix): its
+            # child rows are what the digest covers, so only the row's own bookkeeping
+            # is rewritten, not the questions, answers and their FTS entries.
+            _rewrite_unchanged(db, rid, response, prov, history)
+            languages.save_version(*version, seen=seen)
+            _upsert_attachments(db, rid, response, now)
+            if seen:
+                _record_visit_events(db, rid, url, old, status, prov, now, run_id)
+            return status
+        _upsert_row(db, rid, response, prov, digest, history)
         languages.save_version(*version, seen=seen)
         _replace_children(db, rid, response)
         _upsert_attachments(db, rid, response, now)
@@ -220,6 +234,34 @@ def _touch(db: sqlite_utils.Database, rid: str, prov: Provenance, now: str) -> N
         "UPDATE responses SET last_seen = ?, removed_at = NULL, fetched_at = ?, "
         "content_sha256 = ? WHERE id = ?",
         (now, prov.fetched_at, prov.content_sha256, rid),
+    )
+
+
+def _rewrite_unchanged(
+    db: sqlite_utils.Database,
+    rid: str,
+    response: Response,
+    prov: Provenance,
+    history: tuple[str, str, str, str | None],
+) -> None:
+    """What `_upsert_row` would change on a row whose record digest is the same."""
+    first_seen, last_seen, last_changed, removed_at = history
+    db.conn.execute(
+        "UPDATE responses SET url = ?, first_seen = ?, last_seen = ?, last_changed = ?, "
+        "removed_at = ?, content_sha256 = ?, fetched_at = ?, parser_version = ?, "
+        "warnings = ? WHERE id = ?",
+        (
+            prov.url or response.url,
+            first_seen,
+            last_seen,
+            last_changed,
+            removed_at,
+            prov.content_sha256,
+            prov.fetched_at,
+            response.parser_version,
+            json.dumps(list(response.warnings), ensure_ascii=False),
+            rid,
+        ),
     )
 
 

@@ -106,3 +106,33 @@ def test_reparse_command_without_a_page_store_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "no raw page store at" in result.output
     assert not (tmp_path / "missing.db").exists()
+
+
+def _dump(archive, table: str) -> list[tuple]:
+    return archive.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
+def test_pages_a_new_parser_reads_the_same_are_counted_not_rewritten(stores, tmp_path):
+    """After a parser fix most records are unchanged: their child rows stay as they are
+    (same rowids, FTS untouched), the row takes the new parser version, and the archive
+    ends the same as a fresh reparse into an empty archive."""
+    archive, pages, urls = stores
+    reparse(archive, pages)
+    archive.execute("UPDATE responses SET parser_version = 'old', warnings = '[\"stale\"]'")
+    archive.conn.commit()
+    questions = archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall()
+    assert questions
+
+    counts = reparse(archive, pages)
+    assert (counts["parsed"], counts["unchanged"], counts["changed"]) == (3, 3, 0)
+    assert archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall() == (
+        questions
+    )
+    assert {r["parser_version"] for r in archive["responses"].rows} != {"old"}
+    fresh = sqlite_utils.Database(tmp_path / "fresh.db")
+    ensure_schema(fresh)
+    reparse(fresh, pages)
+    for table in ("responses", "questions", "answers", "attachments", "response_languages"):
+        assert _dump(archive, table) == _dump(fresh, table), table
+    for table in ("responses", "questions"):
+        archive.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")

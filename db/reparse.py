@@ -18,7 +18,6 @@ import sqlite_utils
 from db.attachments import reextract_attachments
 from db.load import Provenance, load_response, record_digest, transaction
 from db.pages import decompress
-from db.round_robins import rebuild_round_robins
 from parsers import parse_response
 from parsers.record import Response
 from parsers.sites import site_for, site_for_url
@@ -113,6 +112,9 @@ def reparse(
                 _load_parsed(db, page, result, counts, errors)
     # Stored attachment copies are re-extracted too when the extractors changed.
     attachments = reextract_attachments(db, page_store, _now())
+    # imported here: parser processes import this module, and datasketch takes a second
+    from db.round_robins import rebuild_round_robins
+
     round_robins = rebuild_round_robins(db)["round_robins"]
     return {**counts, "attachments": attachments, "round_robins": round_robins, "errors": errors}
 

@@ -189,7 +189,7 @@ def load_response(
             return status
         _upsert_row(db, rid, response, prov, digest, history)
         languages.save_version(*version, seen=seen)
-        _replace_children(db, rid, response)
+        _replace_children(db, rid, response, fresh=old is None)
         _upsert_attachments(db, rid, response, now)
         if seen:
             _record_visit_events(db, rid, prov.url or response.url, old, status, prov, now, run_id)
@@ -311,17 +311,23 @@ def _upsert_row(
     )
 
 
-def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -> None:
+def _replace_children(
+    db: sqlite_utils.Database, rid: str, response: Response, *, fresh: bool = False
+) -> None:
+    """The response's questions, exemptions, links, answers and tables, as parsed.
+
+    A table whose rows are already these rows is left alone (not compared when
+    `fresh`: the response is new): a rewritten record often keeps its questions, and
+    rewriting them re-indexes their text for nothing.
+    """
     conn = db.conn
-    for table in ("questions", "response_exemptions", "links"):
-        conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
-    conn.executemany(
-        "INSERT INTO questions (response_id, position, number, text, answer, answer_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (rid, i, q.number, q.text, q.answer, q.answer_id)
-            for i, q in enumerate(response.questions, 1)
-        ],
+    _replace_rows(
+        conn,
+        "questions",
+        ("number", "text", "answer", "answer_id"),
+        rid,
+        [(q.number, q.text, q.answer, q.answer_id) for q in response.questions],
+        fresh,
     )
     # Seed names for sections the catalogue does not know (or before it is loaded).
     conn.executemany(
@@ -329,19 +335,42 @@ def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -
         "UPDATE SET name = excluded.name WHERE exemptions.name IS NULL",
         [(e.section, e.name or None) for e in response.exemptions],
     )
-    conn.executemany(
-        "INSERT INTO response_exemptions "
-        "(response_id, position, section, subsection, citation, ncnd) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (rid, i, e.section, e.subsection, e.citation, int(e.ncnd))
-            for i, e in enumerate(response.exemptions, 1)
-        ],
+    _replace_rows(
+        conn,
+        "response_exemptions",
+        ("section", "subsection", "citation", "ncnd"),
+        rid,
+        [(e.section, e.subsection, e.citation, int(e.ncnd)) for e in response.exemptions],
+        fresh,
     )
-    conn.executemany(
-        "INSERT INTO links (response_id, position, text, url) VALUES (?, ?, ?, ?)",
-        [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
+    _replace_rows(
+        conn,
+        "links",
+        ("text", "url"),
+        rid,
+        [(link.text, link.url) for link in response.links],
+        fresh,
     )
     replace_answers(db, rid, response)
+
+
+def _replace_rows(
+    conn, table: str, columns: tuple[str, ...], rid: str, rows: list[tuple], fresh: bool
+) -> None:
+    """`rows` (numbered from 1 in `position`) become the response's rows of `table`."""
+    names = ", ".join(columns)
+    if not fresh:
+        held = conn.execute(
+            f"SELECT {names} FROM {table} WHERE response_id = ? ORDER BY position", (rid,)
+        ).fetchall()
+        if held == rows:
+            return
+    conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
+    marks = ", ".join("?" for _ in columns)
+    conn.executemany(
+        f"INSERT INTO {table} (response_id, position, {names}) VALUES (?, ?, {marks})",
+        [(rid, position, *row) for position, row in enumerate(rows, 1)],
+    )
 
 
 def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response, now: str) -> None:

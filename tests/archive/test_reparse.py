@@ -136,3 +136,27 @@ def test_pages_a_new_parser_reads_the_same_are_counted_not_rewritten(stores, tmp
         assert _dump(archive, table) == _dump(fresh, table), table
     for table in ("responses", "questions"):
         archive.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")
+
+
+def test_a_changed_record_keeps_the_child_rows_it_did_not_change(stores):
+    archive, pages, urls = stores
+    reparse(archive, pages)
+    questions = archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall()
+    # another reading of the title only: the questions are the same rows
+    archive.execute("UPDATE responses SET record_sha256 = 'old', title = 'old title'")
+    archive.execute("UPDATE links SET text = 'old text' WHERE position = 1")
+    archive.conn.commit()
+    links = archive.conn.execute("SELECT count(*) FROM links").fetchone()
+
+    counts = reparse(archive, pages)
+    assert counts["changed"] == 3
+    assert archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall() == (
+        questions
+    )
+    assert "old title" not in {r["title"] for r in archive["responses"].rows}
+    assert archive.conn.execute(
+        "SELECT count(*) FROM links WHERE text = 'old text'"
+    ).fetchone() == (0,)
+    assert archive.conn.execute("SELECT count(*) FROM links").fetchone() == links
+    for table in ("responses", "questions"):
+        archive.execute(f"INSERT INTO {table}_fts({table}_fts, rank) VALUES ('integrity-check', 1)")

@@ -53,6 +53,9 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         if isinstance(exc, sqlite3.OperationalError):
             raise  # read-only, disk full, locked: the command's own message for those
         raise NotAnArchive(f"archive {path} cannot be used as an SQLite database ({exc})") from None
+    from db.bulk_fts import restore_deferred_fts
+
+    restore_deferred_fts(db)  # a bulk import that stopped before indexing its rows
     return db
 
 

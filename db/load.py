@@ -141,6 +141,7 @@ def load_response(
     now: str | None = None,
     seen: bool = True,
     run_id: int | None = None,
+    digest: str | None = None,
 ) -> str:
     """Upsert one parsed response and its child rows. Returns new / changed / unchanged.
 
@@ -148,10 +149,12 @@ def load_response(
     `last_seen` and `removed_at` keep their values (and no event is written).
     A visit writes its `new` / `changed` / `restored` event (db/events.py) in the same
     transaction; `changed` only when `last_changed` moves (the page itself changed).
+    `digest`: `record_digest(response)` when the caller has it already (a bulk job
+    computes it in its parser processes, off the single writer).
     """
     now = now or utc_now()
     rid = response_key(prov.url or response.url)
-    digest = record_digest(response)
+    digest = digest or record_digest(response)
     url = prov.url or response.url
     with transaction(db):
         if languages.is_secondary(db, rid, response.language):
@@ -173,9 +176,20 @@ def load_response(
                 )
             languages.save_version(*version, seen=seen)
             return status
-        _upsert_row(db, rid, response, prov, digest, _history(old, status, prov, now, seen))
+        history = _history(old, status, prov, now, seen)
+        if status == "unchanged":
+            # A newer parser read the same record (most pages after a parser fix): its
+            # child rows are what the digest covers, so only the row's own bookkeeping
+            # is rewritten, not the questions, answers and their FTS entries.
+            _rewrite_unchanged(db, rid, response, prov, history)
+            languages.save_version(*version, seen=seen)
+            _upsert_attachments(db, rid, response, now)
+            if seen:
+                _record_visit_events(db, rid, url, old, status, prov, now, run_id)
+            return status
+        _upsert_row(db, rid, response, prov, digest, history)
         languages.save_version(*version, seen=seen)
-        _replace_children(db, rid, response)
+        _replace_children(db, rid, response, fresh=old is None)
         _upsert_attachments(db, rid, response, now)
         if seen:
             _record_visit_events(db, rid, prov.url or response.url, old, status, prov, now, run_id)
@@ -220,6 +234,34 @@ def _touch(db: sqlite_utils.Database, rid: str, prov: Provenance, now: str) -> N
         "UPDATE responses SET last_seen = ?, removed_at = NULL, fetched_at = ?, "
         "content_sha256 = ? WHERE id = ?",
         (now, prov.fetched_at, prov.content_sha256, rid),
+    )
+
+
+def _rewrite_unchanged(
+    db: sqlite_utils.Database,
+    rid: str,
+    response: Response,
+    prov: Provenance,
+    history: tuple[str, str, str, str | None],
+) -> None:
+    """What `_upsert_row` would change on a row whose record digest is the same."""
+    first_seen, last_seen, last_changed, removed_at = history
+    db.conn.execute(
+        "UPDATE responses SET url = ?, first_seen = ?, last_seen = ?, last_changed = ?, "
+        "removed_at = ?, content_sha256 = ?, fetched_at = ?, parser_version = ?, "
+        "warnings = ? WHERE id = ?",
+        (
+            prov.url or response.url,
+            first_seen,
+            last_seen,
+            last_changed,
+            removed_at,
+            prov.content_sha256,
+            prov.fetched_at,
+            response.parser_version,
+            json.dumps(list(response.warnings), ensure_ascii=False),
+            rid,
+        ),
     )
 
 
@@ -269,17 +311,23 @@ def _upsert_row(
     )
 
 
-def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -> None:
+def _replace_children(
+    db: sqlite_utils.Database, rid: str, response: Response, *, fresh: bool = False
+) -> None:
+    """The response's questions, exemptions, links, answers and tables, as parsed.
+
+    A table whose rows are already these rows is left alone (not compared when
+    `fresh`: the response is new): a rewritten record often keeps its questions, and
+    rewriting them re-indexes their text for nothing.
+    """
     conn = db.conn
-    for table in ("questions", "response_exemptions", "links"):
-        conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
-    conn.executemany(
-        "INSERT INTO questions (response_id, position, number, text, answer, answer_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (rid, i, q.number, q.text, q.answer, q.answer_id)
-            for i, q in enumerate(response.questions, 1)
-        ],
+    _replace_rows(
+        conn,
+        "questions",
+        ("number", "text", "answer", "answer_id"),
+        rid,
+        [(q.number, q.text, q.answer, q.answer_id) for q in response.questions],
+        fresh,
     )
     # Seed names for sections the catalogue does not know (or before it is loaded).
     conn.executemany(
@@ -287,19 +335,42 @@ def _replace_children(db: sqlite_utils.Database, rid: str, response: Response) -
         "UPDATE SET name = excluded.name WHERE exemptions.name IS NULL",
         [(e.section, e.name or None) for e in response.exemptions],
     )
-    conn.executemany(
-        "INSERT INTO response_exemptions "
-        "(response_id, position, section, subsection, citation, ncnd) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (rid, i, e.section, e.subsection, e.citation, int(e.ncnd))
-            for i, e in enumerate(response.exemptions, 1)
-        ],
+    _replace_rows(
+        conn,
+        "response_exemptions",
+        ("section", "subsection", "citation", "ncnd"),
+        rid,
+        [(e.section, e.subsection, e.citation, int(e.ncnd)) for e in response.exemptions],
+        fresh,
     )
-    conn.executemany(
-        "INSERT INTO links (response_id, position, text, url) VALUES (?, ?, ?, ?)",
-        [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
+    _replace_rows(
+        conn,
+        "links",
+        ("text", "url"),
+        rid,
+        [(link.text, link.url) for link in response.links],
+        fresh,
     )
     replace_answers(db, rid, response)
+
+
+def _replace_rows(
+    conn, table: str, columns: tuple[str, ...], rid: str, rows: list[tuple], fresh: bool
+) -> None:
+    """`rows` (numbered from 1 in `position`) become the response's rows of `table`."""
+    names = ", ".join(columns)
+    if not fresh:
+        held = conn.execute(
+            f"SELECT {names} FROM {table} WHERE response_id = ? ORDER BY position", (rid,)
+        ).fetchall()
+        if held == rows:
+            return
+    conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
+    marks = ", ".join("?" for _ in columns)
+    conn.executemany(
+        f"INSERT INTO {table} (response_id, position, {names}) VALUES (?, ?, {marks})",
+        [(rid, position, *row) for position, row in enumerate(rows, 1)],
+    )
 
 
 def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response, now: str) -> None:

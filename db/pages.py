@@ -107,6 +107,28 @@ class StoredPage:
 
 
 @dataclass(frozen=True)
+class RawPage:
+    """A stored version as the store holds it: `data` is the body, compressed."""
+
+    url: str
+    fetched_at: str
+    status: int
+    sha256: str
+    compression: str
+    data: bytes
+
+    @property
+    def body(self) -> bytes:
+        return decompress(self.compression, self.data)
+
+
+def decompress(compression: str, data: bytes) -> bytes:
+    if compression != "zlib":  # the only one written; anything else is not ours
+        raise ValueError(f"unknown raw page compression {compression!r}")
+    return zlib.decompress(data)
+
+
+@dataclass(frozen=True)
 class KnownUrl:
     url: str
     kind: str
@@ -319,6 +341,18 @@ class PageStore(RunsAndFrontier):
         )
         for row in rows:
             yield _stored(row)
+
+    def iter_latest_raw(self, kind: str = "page") -> Iterator[RawPage]:
+        """`iter_latest`, bodies as stored (compressed): a bulk job decompresses them
+        in its parser processes, not in the one process that writes the archive."""
+        rows = self.conn.execute(
+            "SELECT p.url, p.fetched_at, p.status, p.sha256, p.compression, p.body FROM pages p"
+            " JOIN urls u ON u.url=p.url AND p.version=u.latest_version"
+            " WHERE p.kind=? ORDER BY p.url",
+            (kind,),
+        )
+        for url, fetched_at, status, sha256, compression, data in rows:
+            yield RawPage(url, fetched_at, status, sha256, compression, data)
 
     # -- crawl state --------------------------------------------------------------
 

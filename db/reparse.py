@@ -8,6 +8,7 @@ reported with its URL and the error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -15,8 +16,8 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from db.attachments import reextract_attachments
-from db.load import Provenance, load_response, transaction
-from db.round_robins import rebuild_round_robins
+from db.load import Provenance, load_response, record_digest, transaction
+from db.pages import decompress
 from parsers import parse_response
 from parsers.record import Response
 from parsers.sites import site_for, site_for_url
@@ -25,25 +26,48 @@ BATCH = 200  # pages per commit
 
 
 class StoredPageLike(Protocol):
+    """A stored page as the store holds it: `data` compressed by `compression`."""
+
     url: str
     fetched_at: str
     status: int | None
     sha256: str
-    body: bytes
+    compression: str
+    data: bytes
 
 
 class PageStoreLike(Protocol):
-    def iter_latest(self, kind: str = "page") -> Iterable[StoredPageLike]: ...
+    def iter_latest_raw(self, kind: str = "page") -> Iterable[StoredPageLike]: ...
+
+
+@dataclass(frozen=True)
+class Reparsed:
+    """What a parser process sends back: the record and its digest (made there, not
+    by the one writer)."""
+
+    response: Response
+    digest: str
 
 
 # Parses many pages: given the pages and a function that says what to parse for each
-# ((body, url), or None to pass the page through), yields (page, Response | Exception |
-# None) in input order. `foilog reparse --jobs N` passes a process pool
-# (scraper/parse_stream.py); the default parses here, one page after another.
+# ((compression, data, url) for `parse_stored`, or None to pass the page through),
+# yields (page, Reparsed | Exception | None) in input order. `foilog reparse --jobs N`
+# passes a process pool running `parse_stored` (scraper/parse_stream.py); the default
+# parses here, one page after another.
 ParseMany = Callable[
     [Iterable[StoredPageLike], Callable[[StoredPageLike], tuple | None]],
     Iterator[tuple[StoredPageLike, object]],
 ]
+
+
+def parse_stored(compression: str, data: bytes, url: str) -> Reparsed | Exception:
+    """Decompress, parse and digest one stored page: a parser process's whole job."""
+    try:
+        response = parse_response(decompress(compression, data), url)
+        return Reparsed(response, record_digest(response))
+    # A parser bug on one page must not stop the rest; it is counted and reported.
+    except Exception as error:  # noqa: BLE001
+        return error
 
 
 def parse_in_process(
@@ -51,21 +75,14 @@ def parse_in_process(
 ) -> Iterator[tuple[StoredPageLike, object]]:
     for page in pages:
         args = job(page)
-        if args is None:
-            yield page, None
-            continue
-        try:
-            yield page, parse_response(*args)
-        # A parser bug on one page must not stop the rest; it is counted and reported.
-        except Exception as error:  # noqa: BLE001
-            yield page, error
+        yield page, (None if args is None else parse_stored(*args))
 
 
 def _job(page: StoredPageLike) -> tuple | None:
-    """What to parse for a stored page: (body, url), or None when it is skipped."""
+    """What to parse for a stored page, or None when it is skipped."""
     if page.status not in (None, 200) or not is_response_page(page.url):
         return None
-    return page.body, page.url
+    return page.compression, page.data, page.url
 
 
 def is_response_page(url: str) -> bool:
@@ -87,7 +104,7 @@ def reparse(
     """
     counts = {"parsed": 0, "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "skipped": 0}
     errors: list[dict] = []
-    parsed = (parse_many or parse_in_process)(page_store.iter_latest(), _job)
+    parsed = (parse_many or parse_in_process)(page_store.iter_latest_raw(), _job)
     for chunk in _chunks(parsed, BATCH):
         # One commit per batch, not per page: each load nests as a savepoint.
         with transaction(db):
@@ -95,6 +112,9 @@ def reparse(
                 _load_parsed(db, page, result, counts, errors)
     # Stored attachment copies are re-extracted too when the extractors changed.
     attachments = reextract_attachments(db, page_store, _now())
+    # imported here: parser processes import this module, and datasketch takes a second
+    from db.round_robins import rebuild_round_robins
+
     round_robins = rebuild_round_robins(db)["round_robins"]
     return {**counts, "attachments": attachments, "round_robins": round_robins, "errors": errors}
 
@@ -117,10 +137,12 @@ def _load_parsed(
         counts["failed"] += 1
         errors.append({"url": page.url, "error": f"{type(response).__name__}: {response}"})
         return
-    assert isinstance(response, Response)
+    assert isinstance(response, Reparsed)
     counts["parsed"] += 1
     prov = Provenance(page.url, page.fetched_at, page.sha256)
-    status = load_response(db, response, prov, now=page.fetched_at, seen=False)
+    status = load_response(
+        db, response.response, prov, now=page.fetched_at, seen=False, digest=response.digest
+    )
     counts[status] += 1
 
 

@@ -54,6 +54,7 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
         foilog reparse --db data/foi.db --pages-db data/pages.db
     """
     from db.files import NotAnArchive, open_archive, open_page_store, page_store_paths
+    from db.reparse import parse_stored
     from db.reparse import reparse as reparse_pages
     from db.schema import SchemaError
     from foilog.settings import Settings
@@ -72,7 +73,7 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
             db = open_archive(settings.db_path)
             try:
                 summaries = []
-                with ParseStream(jobs or os.cpu_count() or 1) as stream:
+                with ParseStream(jobs or os.cpu_count() or 1, function=parse_stored) as stream:
                     for path in stores:
                         store = open_page_store(path)
                         try:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.load import Provenance, load_response, mark_removed, transaction
+from db.bulk_fts import fts_deferred_if_empty
+from db.load import Provenance, load_response, mark_removed, record_digest, transaction
 from db.page_history import HELD, OLDER, add_capture, body_by_sha256, held_version, removed_at
 from db.pages import PageStore, sha256_hex
 from db.web_archive import (
@@ -64,6 +65,7 @@ class Capture:
 class Prepared:
     parsed: object  # Response, the parser's exception, or None (not parsed)
     compressed: bytes  # the body as the raw store keeps it
+    digest: str | None = None  # record_digest of a parsed Response, made in the worker
 
 
 @dataclass
@@ -115,7 +117,8 @@ class WarcImport:
 
     def run(self, paths: list[Path], jobs: int) -> ImportSummary:
         started = time.monotonic()
-        with ParseStream(jobs, function=prepare) as stream:
+        # into an empty archive, the full-text indexes are built once at the end
+        with fts_deferred_if_empty(self.archive), ParseStream(jobs, function=prepare) as stream:
             self._write(stream.parse(self._captures(paths), _job))
             self._write(stream.parse(self._resolved_revisits(), _job))
         if self.attachment_urls:
@@ -241,6 +244,7 @@ class WarcImport:
     def _load(self, c: Capture, prepared, result, loaded_now: list) -> bool:
         """Archive one stored capture; True when its record was loaded."""
         parsed = prepared.parsed if isinstance(prepared, Prepared) else prepared
+        digest = prepared.digest if isinstance(prepared, Prepared) else None
         if c.kind != PAGE:  # extracted once every page is in (scraper/warc_attachments.py)
             if result.outcome == HELD:
                 self._skip("already held")
@@ -272,15 +276,18 @@ class WarcImport:
             return False
         # like a fetch: the row rests on the capture that first brought these bytes
         prov = Provenance(c.url, c.first_at, c.sha256)
-        status = load_response(self.archive, parsed, prov, now=c.first_at, seen=False)
-        if status == "new":
+        status = load_response(
+            self.archive, parsed, prov, now=c.first_at, seen=False, digest=digest
+        )
+        if status == "new":  # first seen at c.first_at already: nothing to backdate
             mark_from_web_archive(self.archive, c.url, c.first_at)
             gone = removed_at(self.store, c.url)
             if gone:  # the crawler already found it gone from the site
                 mark_removed(self.archive, c.url, gone)
-        elif status == "unchanged":
-            set_archived_copy(self.archive, c.url, c.first_at, c.sha256)
-        backdate_first_seen(self.archive, c.url, c.first_at)
+        else:
+            if status == "unchanged":
+                set_archived_copy(self.archive, c.url, c.first_at, c.sha256)
+            backdate_first_seen(self.archive, c.url, c.first_at)
         self.summary.outcomes[status] += 1
         return True
 
@@ -290,8 +297,10 @@ def _job(capture: Capture) -> tuple[bytes, str, bool]:
 
 
 def prepare(body: bytes, url: str, parse: bool) -> Prepared:
-    """In a worker process: the CPU-heavy part of one capture (parse, compress)."""
-    return Prepared(parse_job(body, url) if parse else None, zlib.compress(body, 6))
+    """In a worker process: the CPU-heavy part of one capture (parse, digest, compress)."""
+    parsed = parse_job(body, url) if parse else None
+    digest = record_digest(parsed) if isinstance(parsed, Response) else None
+    return Prepared(parsed, zlib.compress(body, 6), digest)
 
 
 def summary_line(s: ImportSummary) -> str:

@@ -106,3 +106,57 @@ def test_reparse_command_without_a_page_store_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "no raw page store at" in result.output
     assert not (tmp_path / "missing.db").exists()
+
+
+def _dump(archive, table: str) -> list[tuple]:
+    return archive.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
+def test_pages_a_new_parser_reads_the_same_are_counted_not_rewritten(stores, tmp_path):
+    """After a parser fix most records are unchanged: their child rows stay as they are
+    (same rowids, FTS untouched), the row takes the new parser version, and the archive
+    ends the same as a fresh reparse into an empty archive."""
+    archive, pages, urls = stores
+    reparse(archive, pages)
+    archive.execute("UPDATE responses SET parser_version = 'old', warnings = '[\"stale\"]'")
+    archive.conn.commit()
+    questions = archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall()
+    assert questions
+
+    counts = reparse(archive, pages)
+    assert (counts["parsed"], counts["unchanged"], counts["changed"]) == (3, 3, 0)
+    assert archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall() == (
+        questions
+    )
+    assert {r["parser_version"] for r in archive["responses"].rows} != {"old"}
+    fresh = sqlite_utils.Database(tmp_path / "fresh.db")
+    ensure_schema(fresh)
+    reparse(fresh, pages)
+    for table in ("responses", "questions", "answers", "attachments", "response_languages"):
+        assert _dump(archive, table) == _dump(fresh, table), table
+    for table in ("responses", "questions"):
+        archive.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('integrity-check')")
+
+
+def test_a_changed_record_keeps_the_child_rows_it_did_not_change(stores):
+    archive, pages, urls = stores
+    reparse(archive, pages)
+    questions = archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall()
+    # another reading of the title only: the questions are the same rows
+    archive.execute("UPDATE responses SET record_sha256 = 'old', title = 'old title'")
+    archive.execute("UPDATE links SET text = 'old text' WHERE position = 1")
+    archive.conn.commit()
+    links = archive.conn.execute("SELECT count(*) FROM links").fetchone()
+
+    counts = reparse(archive, pages)
+    assert counts["changed"] == 3
+    assert archive.conn.execute("SELECT rowid, * FROM questions ORDER BY rowid").fetchall() == (
+        questions
+    )
+    assert "old title" not in {r["title"] for r in archive["responses"].rows}
+    assert archive.conn.execute(
+        "SELECT count(*) FROM links WHERE text = 'old text'"
+    ).fetchone() == (0,)
+    assert archive.conn.execute("SELECT count(*) FROM links").fetchone() == links
+    for table in ("responses", "questions"):
+        archive.execute(f"INSERT INTO {table}_fts({table}_fts, rank) VALUES ('integrity-check', 1)")

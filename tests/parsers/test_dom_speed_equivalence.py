@@ -1,0 +1,93 @@
+"""The DOM side's speed shortcuts give exactly what the plain ways gave.
+
+- `clean_line` collapses whitespace with string scans, relying on two Unicode facts
+  checked here, and equals the word-list way on generated strings;
+- `_not_html` counts control characters with a regex, as the character loop did;
+- the tables' rows collected during the text walk equal the rows read from each table
+  again (`parsers.tables._rows`), on every page of the mirror and the samples;
+- the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers import content
+from parsers.html_text import _INVISIBLE, clean_line, text_lines
+from parsers.response import _not_html
+from parsers.tables import RowCollector, read_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "fixtures" / "site").rglob("*.html")) + sorted(
+    (ROOT / "tests" / "parsers" / "samples").rglob("*.html")
+)
+
+
+def test_whitespace_and_invisible_characters_are_unprintable() -> None:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), hex(code)
+    assert not any(char.isprintable() for char in _INVISIBLE.pattern.strip("[]+"))
+
+
+def _plain_clean_line(text: str) -> str:
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
+
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\n", "\t", "\r", "\xa0", "\u2009", "\u3000", "\x85", "\x1c", "\x0b", "\x0c"]
+    + ["\u2028", "\u200b", "\u00ad", "\ufeff", "\u200e", "a", "B", "\u00e9", "|", "x y", "\u2019"]
+)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=14).map("".join))
+def test_clean_line_is_the_plain_way(text: str) -> None:
+    assert clean_line(text) == _plain_clean_line(text)
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x10000), max_size=300))
+def test_not_html_counts_controls_as_before(text: str) -> None:
+    head = "<p>" + text
+    controls = sum(1 for c in head if c < " " and c not in "\t\n\r\f") + head.count("\ufffd")
+    assert _not_html(head) == (controls > len(head) // 20)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
+def test_walked_table_rows_are_the_tables_rows(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    content.remove_junk(tree)
+    root, _ = content.choose_root(tree)
+    content.remove_chrome(tree, root, scope=root)
+    walked = RowCollector()
+    lines = text_lines(root, walked)
+    assert read_tables(root, lines, walked) == read_tables(root, lines)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>|<br>2</td><td>x</td></tr></table>",
+        "<table><tr><td><ol><li>one</li><li>two</li></ol></td><td>x</td></tr></table>",
+        "<table><thead><tr><td>h</td><td>i</td></tr></thead><tr><td> </td><td></td></tr>"
+        "<tr><td>a\u200bb</td><td><pre>p\nq</pre></td></tr></table>",
+        "<ol><li><table><tr><td>a</td><td>b</td></tr></table></li></ol>",
+        "<object><table><tr><td>a</td><td>b</td></tr></table></object>"
+        "<table><tr><td>a</td><td>b</td></tr></table>",
+    ],
+)
+def test_walked_rows_on_awkward_cells(html: str) -> None:
+    body = LexborHTMLParser(html).body
+    walked = RowCollector()
+    lines = text_lines(body, walked)
+    assert read_tables(body, lines, walked) == read_tables(body, lines)

@@ -5,6 +5,7 @@
 - `_not_html` counts control characters with a regex, as the character loop did;
 - the tables' rows collected during the text walk equal the rows read from each table
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
+- the chrome groups found in one pass are the elements the CSS selector groups match;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
 """
 
@@ -18,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers import content
+from parsers import chrome, content
+from parsers.chrome_match import ChromeCandidates, find_chrome
 from parsers.html_text import _INVISIBLE, clean_line, text_lines
 from parsers.response import _not_html
 from parsers.tables import RowCollector, read_tables
@@ -91,3 +93,51 @@ def test_walked_rows_on_awkward_cells(html: str) -> None:
     walked = RowCollector()
     lines = text_lines(body, walked)
     assert read_tables(body, lines, walked) == read_tables(body, lines)
+
+
+def _query_groups(scope) -> list[list[int]]:
+    from parsers.content import _GUARDED, _LANDMARKS
+
+    selectors = (_LANDMARKS, _GUARDED, chrome.HIDDEN_SELECTOR, chrome.NAVISH_SELECTOR)
+    # (lexbor lists an element once per selector of the group it matches)
+    return [list(dict.fromkeys(node.mem_id for node in scope.css(s))) for s in selectors]
+
+
+def _found_groups(found: ChromeCandidates) -> list[list[int]]:
+    groups = (found.landmarks, found.guarded, found.hidden, found.navish)
+    return [[node.mem_id for node in group] for group in groups]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
+def test_chrome_groups_are_the_selectors_matches(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    content.remove_junk(tree)
+    found = find_chrome(tree.body)
+    assert found is not None
+    assert _found_groups(found) == _query_groups(tree.body)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div class="x\tsr-only y">a</div><div class="sr-only\xa0x">b</div><nav>n</nav>',
+        '<div ROLE="Navigation">a</div><div role=" navigation">b</div><div aria-modal=TRUE>c</div>',
+        '<div class="Cookie-Banner">a</div><div id="FEEDBACK">b</div><p aria-label="Share it">c</p>',
+        '<div id="coo\u212aie">k</div><div class="cookie\u212a">k</div><div style="DISPLAY: None">d</div>',
+        '<div hidden>h</div><div aria-hidden="True">h</div><div class="main-menu">m</div>',
+        '<div id="ccc">c</div><div class="cc-window">c</div><form>f</form><dialog>d</dialog>',
+        '<math><nav>m</nav></math><div class="">e</div><div id>e</div><div class>e</div>',
+    ],
+)
+@pytest.mark.parametrize("doctype", ["<!doctype html>", ""])
+def test_chrome_groups_on_awkward_markup(html: str, doctype: str) -> None:
+    body = LexborHTMLParser(doctype + html).body
+    found = find_chrome(body)
+    assert found is not None
+    assert _found_groups(found) == _query_groups(body)
+
+
+@pytest.mark.parametrize("doctype", ["<!doctype html>", ""])
+def test_chrome_groups_give_way_to_the_selectors_when_case_decides(doctype: str) -> None:
+    body = LexborHTMLParser(doctype + '<div class="SR-ONLY">a</div><p id="CCC">b</p>').body
+    assert find_chrome(body) is None

@@ -337,18 +337,17 @@ def strip_chrome_text(line: str) -> str:
     Chrome glued to the front of content (a flattened banner followed by the reference
     line) is cut off; chrome in the middle of a sentence is left alone.
     """
-    # The first and last words only (most lines are content and end here): splitting
-    # a long line into all its words cost more than the rest of this function.
-    first = line.split(None, 1)
-    if not first:
-        return ""
-    if _fold(first[0]) not in _FIRST_WORDS and _fold(line.rsplit(None, 1)[-1]) not in _LAST_WORDS:
-        return line
+    if not _may_hold_chrome(line):
+        return line if line and not line.isspace() else ""
     norm = " ".join(line.split()).translate(_QUOTES).lower()
     if norm in _WHOLE_LINES:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
         return ""
+    # Cutting starts at either end: a line that neither starts nor ends with a chrome
+    # sentence keeps everything (one C scan, not a search of the line per sentence).
+    if not norm.startswith(_SENTENCES) and not norm.endswith(_SENTENCES):
+        return line
     # Only sentences the line holds can be cut from it (most lines hold none).
     held = [sentence for sentence in _SENTENCES if sentence in norm]
     if not held:
@@ -373,6 +372,22 @@ def strip_chrome_text(line: str) -> str:
     # Map back to the original line: normalisation only collapses spaces and swaps
     # quote characters one for one, so count words to find the cut points.
     return _slice_words(line, norm, start, end)
+
+
+def _may_hold_chrome(line: str) -> bool:
+    """Whether the line starts or ends with a word some chrome text starts or ends with.
+
+    Only the first and last words are cut out (most lines are content and end here):
+    splitting a long line into all its words cost more than the rest of the work.
+    """
+    first = line.split(None, 1)
+    if not first:
+        return False
+    word = first[0].lower()
+    if (word if word.isascii() else word.translate(_QUOTES)) in _FIRST_WORDS:
+        return True
+    word = line.rsplit(None, 1)[-1].lower()
+    return (word if word.isascii() else word.translate(_QUOTES)) in _LAST_WORDS
 
 
 def _fold(word: str) -> str:
@@ -467,7 +482,7 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
             and _BREADCRUMB_TEXT.match(normalise_for_match(line))
         ):
             continue
-        kept = strip_chrome_text(line)
+        kept = strip_chrome_text(line) if _may_hold_chrome(line) else line
         if kept:
             out.append(kept)
             # A banner glued to the front of the line ends the banners too.

@@ -98,7 +98,7 @@ def _sort(node, found: ChromeCandidates) -> None:
     if (
         tag in _GUARDED_TAGS
         or by_names & _GUARDED
-        or (rare and _ARIA_LABEL_WORDS.search(_lower(attrs.get("aria-label") or "")))
+        or (rare and _ARIA_LABEL_WORDS.search(ascii_lower(attrs.get("aria-label") or "")))
     ):
         found.guarded.append(node)
     if rare and _is_hidden(attrs):
@@ -126,7 +126,7 @@ def _groups_by_names(classes: str, ident: str) -> int:
 
 
 def _sort_by_names(classes: str, ident: str) -> int:
-    low_id, low_classes = _lower(ident), _lower(classes)
+    low_id, low_classes = ascii_lower(ident), ascii_lower(classes)
     names = low_classes + "\0" + low_id  # no word holds the NUL between them
     try:
         groups = 0
@@ -152,25 +152,26 @@ _CLASS_HINTS = _words(_NAMED_CLASSES)
 
 def _is_landmark_by_role(attrs) -> bool:
     return (
-        _lower(attrs.get("role") or "") in _ROLES or _lower(attrs.get("aria-modal") or "") == "true"
+        ascii_lower(attrs.get("role") or "") in _ROLES
+        or ascii_lower(attrs.get("aria-modal") or "") == "true"
     )
 
 
 def _is_hidden(attrs) -> bool:
     return (
         "hidden" in attrs
-        or _lower(attrs.get("aria-hidden") or "") == "true"
-        or _HIDDEN_STYLES.search(_lower(attrs.get("style") or "")) is not None
+        or ascii_lower(attrs.get("aria-hidden") or "") == "true"
+        or _HIDDEN_STYLES.search(ascii_lower(attrs.get("style") or "")) is not None
     )
 
 
 def _has_named_class(classes: str) -> bool:
     return any(
-        _is_one_of(name, _lower(name), _NAMED_CLASSES) for name in _CLASS_SPACE.split(classes)
+        _is_one_of(name, ascii_lower(name), _NAMED_CLASSES) for name in _CLASS_SPACE.split(classes)
     )
 
 
-def _lower(value: str) -> str:
+def ascii_lower(value: str) -> str:
     """ASCII lower case, as CSS's `i` flag compares (a Kelvin sign stays itself)."""
     return value.lower() if value.isascii() else value.translate(_ASCII_LOWER)
 

@@ -34,6 +34,7 @@ from parsers import content, semantic
 from parsers.answer_groups import collect_answers
 from parsers.body_dates import printed_dates
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
+from parsers.chrome_match import ascii_lower
 from parsers.dates import (
     is_updated_line,
     month_from_url,
@@ -52,16 +53,18 @@ from parsers.tables import RowCollector, read_tables
 
 # When the content root holds less than this share of the page's text, check the body.
 _ROOT_MIN_SHARE = 0.25
+# `<meta>`s that give the publication date, by preference: (attribute, value), as the
+# CSS `meta[attribute="value" i]` (ASCII case ignored).
 _PUBLISHED_META = (
-    'meta[property="article:published_time" i]',
-    'meta[name="article:published_time" i]',
-    'meta[itemprop="datePublished" i]',
-    'meta[name="dcterms.issued" i]',
-    'meta[name="DC.date.issued" i]',
-    'meta[name="dc.date" i]',
-    'meta[name="date" i]',
-    'meta[name="publish-date" i]',
-    'meta[name="publication_date" i]',
+    ("property", "article:published_time"),
+    ("name", "article:published_time"),
+    ("itemprop", "datepublished"),
+    ("name", "dcterms.issued"),
+    ("name", "dc.date.issued"),
+    ("name", "dc.date"),
+    ("name", "date"),
+    ("name", "publish-date"),
+    ("name", "publication_date"),
 )
 _SNIFF_CHARS = 4096
 _TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
@@ -314,12 +317,16 @@ def _meta_published(tree) -> str | None:
     scope = _head(tree)
     if scope is None:
         return None
-    for selector in _PUBLISHED_META:
-        node = scope.css_first(selector)
-        if node is not None:
-            found = parse_date(node.attributes.get("content") or "")
-            if found:
-                return found
+    # One query and the metas' attributes read once, not a CSS query per kind of meta.
+    metas = [meta.attributes for meta in scope.css("meta")]
+    for attribute, value in _PUBLISHED_META:
+        for attrs in metas:
+            if ascii_lower(attrs.get(attribute) or "") == value:
+                # Only the first such meta counts, as `css_first` gave it.
+                found = parse_date(attrs.get("content") or "")
+                if found:
+                    return found
+                break
     return None
 
 

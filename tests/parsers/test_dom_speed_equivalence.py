@@ -6,6 +6,7 @@
 - the tables' rows collected during the text walk equal the rows read from each table
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
+- the publication `<meta>` read in one pass is the one the CSS queries found;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
 """
 
@@ -21,8 +22,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from parsers import chrome, content
 from parsers.chrome_match import ChromeCandidates, find_chrome
+from parsers.dates import parse_date
 from parsers.html_text import _INVISIBLE, clean_line, text_lines
-from parsers.response import _not_html
+from parsers.response import _PUBLISHED_META, _meta_published, _not_html
 from parsers.tables import RowCollector, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +143,36 @@ def test_chrome_groups_on_awkward_markup(html: str, doctype: str) -> None:
 def test_chrome_groups_give_way_to_the_selectors_when_case_decides(doctype: str) -> None:
     body = LexborHTMLParser(doctype + '<div class="SR-ONLY">a</div><p id="CCC">b</p>').body
     assert find_chrome(body) is None
+
+
+def _meta_published_by_css(tree) -> str | None:
+    scope = tree.head or tree.root
+    for attribute, value in _PUBLISHED_META:
+        node = scope.css_first(f'meta[{attribute}="{value}" i]')
+        if node is not None:
+            found = parse_date(node.attributes.get("content") or "")
+            if found:
+                return found
+    return None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<meta name="DATE" content="bad"><meta name=date content="2024-01-02">'
+        '<meta itemprop=datePublished content="2023-05-06">'
+        '<meta property="ARTICLE:published_time" content="">',
+        '<meta name="dc.date" content="2021-03-04"><meta name="DC.date.issued" content="x">'
+        '<meta name="d\u212a" content="2020-01-01"><meta name="date">',
+        '<meta name="publication_date" content="5 May 2022"><meta name="date" content="2019-02-03">',
+    ],
+)
+def test_meta_published_is_the_css_way(html: str) -> None:
+    tree = LexborHTMLParser("<html><head>" + html + "</head><body>x</body></html>")
+    assert _meta_published(tree) == _meta_published_by_css(tree)
+
+
+@pytest.mark.parametrize("path", PAGES[::7], ids=[p.name for p in PAGES[::7]])
+def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    assert _meta_published(tree) == _meta_published_by_css(tree)

@@ -201,101 +201,132 @@ def text_lines(root, rows=None) -> list[str]:
     `rows`, if given (a `parsers.tables.RowCollector`), is told each data table's rows
     and cells as the walk passes them, so the tables need no second walk.
     """
-    out = _LineBuilder()
+    walk = _Walk(rows)
+    out = walk.out
     buf = out.buf
-    lists: list[list] = []  # [ordered, type, next number]
-    tables: list[bool] = []  # True for a data table, False for a layout table
-    cells: list[int] = []  # cells seen in the current row of each data table
-    pre = 0
     if rows is not None and root.tag == "table":
         rows.complete = False  # the root's own rows are not walked as a table's
     # A stack of child iterators instead of recursion: iteration stays in selectolax's
-    # C code, and 10,000 nested divs cost a list, not the Python stack.
+    # C code, and 10,000 nested divs cost a list, not the Python stack. Siblings are
+    # read in a plain `for` loop; an element with children puts its parent's iterator
+    # back under its own. Text, inline elements and plain blocks (nearly every node)
+    # are handled here; the rest in `_Walk`.
     stack: list[tuple[str | None, int, object]] = [(None, 0, root.iter(include_text=True))]
     while stack:
-        parent_tag, parent_kind, children = stack[-1]
-        node = next(children, None)
-        if node is None:
-            stack.pop()
-            if parent_kind == _BLOCK or parent_kind == _ITEM:
-                # The common case, inlined: a block's end ends the line.
+        parent_tag, parent_kind, children = stack.pop()
+        for node in children:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if walk.pre:
+                    if text:
+                        _add_pre(out, text)
+                elif text and (buf or not text.isspace()):
+                    # (Whitespace opening a line is dropped by `clean_line` anyway.)
+                    buf.append(text)
+                continue
+            kind = _KINDS.get(tag)
+            if kind is None:
+                if not tag or tag[0] in "-!":  # a comment, doctype or the like
+                    continue
+                kind = 0  # an inline element
+            elif kind == _BLOCK or kind == _BREAK:
                 if out.in_cell:
                     buf.append(" ")
                 elif buf:
                     out.end_line()
-            elif parent_kind:
-                if rows is not None and tables and tables[-1]:
-                    _leave_data_table_part(out, parent_kind, rows)
-                _leave(out, parent_kind, lists, tables, cells)
-                if parent_kind == _PRE:
-                    pre -= 1
-            continue
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
-            if pre:
-                if text:
-                    _add_pre(out, text)
-            elif text and (buf or not text.isspace()):
-                # (Whitespace opening a line is dropped by `clean_line` anyway.)
-                buf.append(text)
-            continue
-        kind = _KINDS.get(tag)
-        if kind is None:
-            if tag and tag[0] not in "-!":  # an inline element
-                stack.append((tag, 0, node.iter(include_text=True)))
-            continue
-        if kind == _SKIP:
-            if rows is not None and _may_hide_table(node):
-                rows.complete = False
-            continue
-        if kind == _CELL:
-            if tables and tables[-1]:
+                if kind == _BREAK:
+                    continue
+            elif kind == _SKIP:
+                walk.skip(node)
+                continue
+            elif kind == _CELL and walk.tables and walk.tables[-1]:
+                # A data table's cell (hundreds on a table page): joins the row's line.
+                cells = walk.cells
                 if cells[-1]:
                     buf.append(TABLE_CELL_SEPARATOR)
                 cells[-1] += 1
                 out.in_cell += 1
-                if rows is not None:
-                    rows.start_cell(node, tag, len(buf))
+                if walk.rows is not None:
+                    walk.rows.start_cell(node, tag, len(buf))
             else:
-                out.newline()
-        else:
-            if out.in_cell:
-                buf.append(" ")
-            elif buf:
-                out.end_line()
-            if kind == _BREAK:
-                continue
-            if kind == _ITEM:
-                _start_item(out, node, lists)
-                if rows is not None and out.in_cell:
-                    rows.cell_has_list_item()
-            elif kind == _LIST:
-                lists.append(_list_context(node, tag))
-            elif kind == _TABLE:
-                tables.append(is_data_table(node))
-                cells.append(0)
-                if rows is not None and tables[-1]:
-                    rows.start_table()
-            elif kind == _ROW:
-                if cells:
-                    cells[-1] = 0
-                if rows is not None and tables and tables[-1]:
-                    rows.start_row(parent_tag == "thead")
-            elif kind == _PRE:
-                pre += 1
-        stack.append((tag, kind, node.iter(include_text=True)))
+                walk.enter(node, tag, kind, parent_tag)
+            stack.append((parent_tag, parent_kind, children))
+            stack.append((tag, kind, node.iter(include_text=True)))
+            break
+        else:  # the parent's children are done: it ends
+            if parent_kind == _BLOCK or parent_kind == _ITEM:
+                if out.in_cell:
+                    buf.append(" ")
+                elif buf:
+                    out.end_line()
+            elif parent_kind == _CELL and walk.tables and walk.tables[-1]:
+                if walk.rows is not None:
+                    walk.rows.end_cell(buf)
+                if out.in_cell:
+                    out.in_cell -= 1
+            elif parent_kind:
+                walk.leave(parent_kind)
     out.end_line()
     return out.lines
 
 
-def _leave_data_table_part(out: _LineBuilder, kind: int, rows) -> None:
-    """Tell `rows` that a data table's cell, row or the table itself ended."""
-    if kind == _CELL:
-        # The cell's text is what the walk buffered since it started (its breaks are
-        # spaces: a row is one line).
-        rows.end_cell(out.buf)
-    elif kind == _ROW:
+class _Walk:
+    """The walk's state for lists, tables and `pre` (the elements that need more than
+    a line break)."""
+
+    def __init__(self, rows) -> None:
+        self.out = _LineBuilder()
+        self.rows = rows
+        self.lists: list[list] = []  # [ordered, type, next number]
+        self.tables: list[bool] = []  # True for a data table, False for a layout table
+        self.cells: list[int] = []  # cells seen in the current row of each data table
+        self.pre = 0
+
+    def skip(self, node) -> None:
+        if self.rows is not None and _may_hide_table(node):
+            self.rows.complete = False
+
+    def enter(self, node, tag: str, kind: int, parent_tag: str | None) -> None:
+        out, rows, tables, cells = self.out, self.rows, self.tables, self.cells
+        # (A data table's cells are handled in `text_lines`: a layout cell is a block.)
+        out.newline()
+        if kind == _ITEM:
+            _start_item(out, node, self.lists)
+            if rows is not None and out.in_cell:
+                rows.cell_has_list_item()
+        elif kind == _LIST:
+            self.lists.append(_list_context(node, tag))
+        elif kind == _TABLE:
+            tables.append(is_data_table(node))
+            cells.append(0)
+            if rows is not None and tables[-1]:
+                rows.start_table()
+        elif kind == _ROW:
+            if cells:
+                cells[-1] = 0
+            if rows is not None and tables and tables[-1]:
+                rows.start_row(parent_tag == "thead")
+        elif kind == _PRE:
+            self.pre += 1
+
+    def leave(self, kind: int) -> None:
+        out, tables = self.out, self.tables
+        if self.rows is not None and tables and tables[-1]:
+            _leave_data_table_part(kind, self.rows)
+        if kind == _LIST and self.lists:
+            self.lists.pop()
+        elif kind == _TABLE and tables:
+            tables.pop()
+            self.cells.pop()
+        elif kind == _PRE:
+            self.pre -= 1
+        out.newline()
+
+
+def _leave_data_table_part(kind: int, rows) -> None:
+    """Tell `rows` that a data table's row or the table itself ended."""
+    if kind == _ROW:
         rows.end_row()
     elif kind == _TABLE:
         rows.end_table()
@@ -308,21 +339,6 @@ _VOID_TAGS = frozenset(("img", "input", "source", "track", "area", "link", "meta
 
 def _may_hide_table(node) -> bool:
     return node.tag not in _VOID_TAGS and node.css_first("table") is not None
-
-
-def _leave(out: _LineBuilder, kind: int, lists: list, tables: list, cells: list) -> None:
-    if kind == _CELL:
-        if tables and tables[-1]:
-            out.in_cell = max(0, out.in_cell - 1)
-        else:
-            out.newline()
-        return
-    if kind == _LIST and lists:
-        lists.pop()
-    elif kind == _TABLE and tables:
-        tables.pop()
-        cells.pop()
-    out.newline()
 
 
 def _add_pre(out: _LineBuilder, text: str) -> None:
@@ -434,5 +450,8 @@ def is_data_table(table) -> bool:
     ):
         return False
     if len(cells) <= _MAX_CELLS_CHECKED:
+        # No cell holds more text than the whole table: one C call settles most tables.
+        if len(table.text()) < _LAYOUT_CELL_CHARS:
+            return True
         return all(len(cell.text()) < _LAYOUT_CELL_CHARS for cell in cells)
     return True

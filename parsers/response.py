@@ -361,6 +361,8 @@ def _visible_text(node) -> str:
     """Text without screen-reader-only parts ("<span class=visually-hidden>Page title:</span>")."""
     # The h1's own text lines, joined: a `<br>` in a heading is a space, not nothing.
     text = " ".join(text_lines(node))
+    if next(node.iter(), None) is None:
+        return text  # no child elements, so nothing inside is hidden (and no query)
     for hidden in node.css(_INVISIBLE):
         if hidden.mem_id != node.mem_id:
             text = text.replace(clean_line(hidden.text(deep=True)), " ", 1)

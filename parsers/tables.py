@@ -84,6 +84,8 @@ class RowCollector:
         self._cell_has_item = True
 
     def end_cell(self, buf: list[str]) -> None:
+        # The cell's text is what the walk buffered since it started (its breaks are
+        # spaces: a row is one line).
         raw = "".join(buf[self._cell_start :])
         if self._cell_has_item or "|" in raw:
             text = clean_line(" ".join(text_lines(self._cell)))

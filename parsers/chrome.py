@@ -38,19 +38,14 @@ JUNK_SELECTOR = ",".join(
 )
 # Interactive regions: chrome unless they hold much of the page (a `<form>`
 # wrapping a whole ASP.NET page).
-GUARDED_SELECTOR = "form,dialog"
+GUARDED_TAGS = ("form", "dialog")
+GUARDED_SELECTOR = ",".join(GUARDED_TAGS)
 # Hidden regions: the seeds show hidden cookie confirmations and error messages in
 # the page text, so hidden means chrome, except a collapsed panel of real content
 # (an accordion, `hidden="until-found"`): see `HIDDEN_CONTENT_*`.
+HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
 HIDDEN_SELECTOR = ",".join(
-    (
-        "[hidden]",
-        '[aria-hidden="true" i]',
-        '[style*="display:none" i]',
-        '[style*="display: none" i]',
-        '[style*="visibility:hidden" i]',
-        '[style*="visibility: hidden" i]',
-    )
+    ("[hidden]", '[aria-hidden="true" i]', *(f'[style*="{style}" i]' for style in HIDDEN_STYLES))
 )
 HIDDEN_CONTENT_MIN_CHARS = 300
 HIDDEN_CONTENT_BLOCKS = "p, li, tr, h2, h3, h4, h5, h6"
@@ -67,84 +62,91 @@ PLATFORM_CHROME_IDS = (
 
 # Chrome by role or landmark. `header`/`footer` are handled separately: inside an
 # article or main they are the article's own header (often holding the h1).
+LANDMARK_TAGS = ("nav", "aside")
+LANDMARK_ROLES = (
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+)
 LANDMARK_SELECTOR = ",".join(
     (
-        "nav",
-        "aside",
-        '[role="navigation" i]',
-        '[role="banner" i]',
-        '[role="contentinfo" i]',
-        '[role="complementary" i]',
-        '[role="search" i]',
-        '[role="dialog" i]',
-        '[role="alertdialog" i]',
+        *LANDMARK_TAGS,
+        *(f'[role="{role}" i]' for role in LANDMARK_ROLES),
         '[aria-modal="true" i]',
         # The platform's consent banner and cookie manager by id (../shared/platform.md):
         # 2026 and the older 2023 markup. Chrome whatever their size or place.
         *PLATFORM_CHROME_IDS,
     )
 )
-PAGE_HEADER_FOOTER = "header,footer"
+HEADER_FOOTER_TAGS = ("header", "footer")
+PAGE_HEADER_FOOTER = ",".join(HEADER_FOOTER_TAGS)
 
 # Chrome recognised by class/id words. Only removed when the element is small
 # compared with the page (a `<body class="cookie-pending">` must not take the page).
+NAMED_WORDS = (
+    "cookie",
+    "consent",
+    "gdpr",
+    "onetrust",
+    "cookiebot",
+    "crumb",
+    "skip-link",
+    "skiplink",
+    "skip-to",
+    "quick-exit",
+    "quickexit",
+    "exit-site",
+    "leave-site",
+    "hide-page",
+    "safety-exit",
+    "beta-banner",
+    "phase-banner",
+    "site-banner",
+    "feedback",
+    "page-helpful",
+    "helpful",
+    "share-",
+    "-share",
+    "sharing",
+    "sharethis",
+    "addthis",
+    "social-",
+    "print-page",
+    "back-to-top",
+    "backtotop",
+)
+NAMED_ARIA_LABEL_WORDS = ("breadcrumb", "cookie", "share")
+# Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
+NAMED_IDS = ("ccc", "ccc-overlay")
+NAMED_CLASSES = ("cc-window", "cc-banner")
 NAMED_SELECTOR = ",".join(
-    f'[{attr}*="{word}" i]'
-    for word in (
-        "cookie",
-        "consent",
-        "gdpr",
-        "onetrust",
-        "cookiebot",
-        "crumb",
-        "skip-link",
-        "skiplink",
-        "skip-to",
-        "quick-exit",
-        "quickexit",
-        "exit-site",
-        "leave-site",
-        "hide-page",
-        "safety-exit",
-        "beta-banner",
-        "phase-banner",
-        "site-banner",
-        "feedback",
-        "page-helpful",
-        "helpful",
-        "share-",
-        "-share",
-        "sharing",
-        "sharethis",
-        "addthis",
-        "social-",
-        "print-page",
-        "back-to-top",
-        "backtotop",
+    (
+        *(f'[{attr}*="{word}" i]' for word in NAMED_WORDS for attr in ("class", "id")),
+        *(f'[aria-label*="{word}" i]' for word in NAMED_ARIA_LABEL_WORDS),
+        *("#" + name for name in NAMED_IDS),
+        *("." + name for name in NAMED_CLASSES),
     )
-    for attr in ("class", "id")
-) + (
-    ',[aria-label*="breadcrumb" i],[aria-label*="cookie" i],[aria-label*="share" i]'
-    # Cookie-consent tools with neutral names (Civic Cookie Control, Cookie Consent).
-    ",#ccc,#ccc-overlay,.cc-window,.cc-banner"
 )
 # Words that usually mean navigation but also turn up on content wrappers
 # ("accordion-menu", "related-questions"): removed only when mostly links.
+NAVISH_WORDS = (
+    "sidebar",
+    "navbar",
+    "nav-",
+    "-nav",
+    "menu",
+    "masthead",
+    "site-header",
+    "site-footer",
+    "page-footer",
+    "related",
+)
 NAVISH_SELECTOR = ",".join(
-    f'[{attr}*="{word}" i]'
-    for word in (
-        "sidebar",
-        "navbar",
-        "nav-",
-        "-nav",
-        "menu",
-        "masthead",
-        "site-header",
-        "site-footer",
-        "page-footer",
-        "related",
-    )
-    for attr in ("class", "id")
+    f'[{attr}*="{word}" i]' for word in NAVISH_WORDS for attr in ("class", "id")
 )
 NAVISH_LINK_SHARE = 0.5
 # Classes that hide content visually; their text is never part of the response.
@@ -335,16 +337,17 @@ def strip_chrome_text(line: str) -> str:
     Chrome glued to the front of content (a flattened banner followed by the reference
     line) is cut off; chrome in the middle of a sentence is left alone.
     """
-    words = line.split()
-    if not words:
-        return ""
-    if _fold(words[0]) not in _FIRST_WORDS and _fold(words[-1]) not in _LAST_WORDS:
-        return line
-    norm = " ".join(words).translate(_QUOTES).lower()
+    if not _may_hold_chrome(line):
+        return line if line and not line.isspace() else ""
+    norm = " ".join(line.split()).translate(_QUOTES).lower()
     if norm in _WHOLE_LINES:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
         return ""
+    # Cutting starts at either end: a line that neither starts nor ends with a chrome
+    # sentence keeps everything (one C scan, not a search of the line per sentence).
+    if not norm.startswith(_SENTENCES) and not norm.endswith(_SENTENCES):
+        return line
     # Only sentences the line holds can be cut from it (most lines hold none).
     held = [sentence for sentence in _SENTENCES if sentence in norm]
     if not held:
@@ -369,6 +372,22 @@ def strip_chrome_text(line: str) -> str:
     # Map back to the original line: normalisation only collapses spaces and swaps
     # quote characters one for one, so count words to find the cut points.
     return _slice_words(line, norm, start, end)
+
+
+def _may_hold_chrome(line: str) -> bool:
+    """Whether the line starts or ends with a word some chrome text starts or ends with.
+
+    Only the first and last words are cut out (most lines are content and end here):
+    splitting a long line into all its words cost more than the rest of the work.
+    """
+    first = line.split(None, 1)
+    if not first:
+        return False
+    word = first[0].lower()
+    if (word if word.isascii() else word.translate(_QUOTES)) in _FIRST_WORDS:
+        return True
+    word = line.rsplit(None, 1)[-1].lower()
+    return (word if word.isascii() else word.translate(_QUOTES)) in _LAST_WORDS
 
 
 def _fold(word: str) -> str:
@@ -463,7 +482,7 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
             and _BREADCRUMB_TEXT.match(normalise_for_match(line))
         ):
             continue
-        kept = strip_chrome_text(line)
+        kept = strip_chrome_text(line) if _may_hold_chrome(line) else line
         if kept:
             out.append(kept)
             # A banner glued to the front of the line ends the banners too.

@@ -11,6 +11,7 @@ holding a large share of the page's text is kept.
 from __future__ import annotations
 
 from parsers import chrome
+from parsers.chrome_match import ChromeCandidates, find_chrome
 
 ROOT_SELECTORS = (
     'main, [role="main" i]',
@@ -52,21 +53,90 @@ def remove_chrome(tree, root, scope=None) -> None:
     if body is None or scope is None:
         return
     total = len(body.text(deep=True)) or 1
-    for node in scope.css(_LANDMARKS):
+    found = find_chrome(scope)
+    if found is None:
+        groups = _ChromeQueries(scope)
+    else:
+        groups = _ChromeFound(found, scope)
+    for node in groups.landmarks():
         if not _removable(node, keep):
             continue
         if node.tag in ("header", "footer") and _inside_article(node) and not _site_region(node):
             continue
-        _detach(node)
-    for node in scope.css(_GUARDED):
+        groups.detach(node)
+    for node in groups.guarded():
         if _removable(node, keep) and len(node.text(deep=True)) <= chrome.NAMED_MAX_SHARE * total:
-            _detach(node)
-    for node in scope.css(chrome.HIDDEN_SELECTOR):
+            groups.detach(node)
+    for node in groups.hidden():
         if _removable(node, keep) and not _collapsed_content(node):
-            _detach(node)
-    for node in scope.css(chrome.NAVISH_SELECTOR):
+            groups.detach(node)
+    for node in groups.navish():
         if _removable(node, keep) and _link_share(node) >= chrome.NAVISH_LINK_SHARE:
-            _detach(node)
+            groups.detach(node)
+
+
+class _ChromeQueries:
+    """Each group by its CSS selectors, queried when its turn comes (after the earlier
+    groups' removals)."""
+
+    def __init__(self, scope) -> None:
+        self.scope = scope
+
+    def landmarks(self):
+        return self.scope.css(_LANDMARKS)
+
+    def guarded(self):
+        return self.scope.css(_GUARDED)
+
+    def hidden(self):
+        return self.scope.css(chrome.HIDDEN_SELECTOR)
+
+    def navish(self):
+        return self.scope.css(chrome.NAVISH_SELECTOR)
+
+    def detach(self, node) -> None:
+        _detach(node)
+
+
+class _ChromeFound:
+    """The groups as `find_chrome` found them before any removal: an element inside one
+    removed since is skipped, as a query made after the removal would not list it."""
+
+    def __init__(self, found: ChromeCandidates, scope) -> None:
+        self.found = found
+        self.scope_id = scope.mem_id
+        self.removed: set[int] = set()
+
+    def landmarks(self):
+        return self._live(self.found.landmarks)
+
+    def guarded(self):
+        return self._live(self.found.guarded)
+
+    def hidden(self):
+        return self._live(self.found.hidden)
+
+    def navish(self):
+        return self._live(self.found.navish)
+
+    def detach(self, node) -> None:
+        _detach(node)
+        self.removed.add(node.mem_id)
+
+    def _live(self, nodes):
+        for node in nodes:
+            if not self.removed or self._attached(node):
+                yield node
+
+    def _attached(self, node) -> bool:
+        while node is not None:
+            node_id = node.mem_id
+            if node_id in self.removed:
+                return False
+            if node_id == self.scope_id:
+                return True
+            node = node.parent
+        return False
 
 
 def _link_share(node) -> float:

@@ -121,16 +121,36 @@ _MAX_CELLS_CHECKED = 400
 
 
 def clean_line(text: str) -> str:
-    """Collapse whitespace (including NBSP) and drop invisible characters."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return " ".join(text.split())
+    """Collapse whitespace (including NBSP) and drop invisible characters.
+
+    The same as `" ".join(text.split())` after dropping `_INVISIBLE`, done with C string
+    scans instead of a word list and a regex: it runs on every line of every page, and
+    response lines run to thousands of characters. It rests on two facts (checked in
+    tests/parsers/test_dom_speed_equivalence.py): every whitespace character but " " and
+    every invisible character is unprintable (`str.isprintable`).
+    """
+    if not text.isprintable():
+        for space in _COMMON_SPACES:
+            if space in text:
+                text = text.replace(space, " ")
+        if not text.isprintable():  # rarer whitespace, or invisible characters
+            if not text.isascii():
+                text = _INVISIBLE.sub("", text)
+            return " ".join(text.split())
+    # Only printable characters and plain spaces are left.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+# Whitespace that HTML source and editors put in text: replaced one for one above.
+_COMMON_SPACES = ("\n", "\t", "\r", "\xa0")
 
 
 class _LineBuilder:
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.buf: list[str] = []
+        self.buf: list[str] = []  # emptied in place: the walk keeps a reference
         self.prefix: str | None = None
         self.in_cell = 0
 
@@ -140,14 +160,14 @@ class _LineBuilder:
     def newline(self) -> None:
         if self.in_cell:
             self.buf.append(" ")
-            return
-        self.end_line()
+        elif self.buf:
+            self.end_line()
 
     def end_line(self) -> None:
         if not self.buf:
             return
         line = clean_line("".join(self.buf))
-        self.buf = []
+        self.buf.clear()
         if not line.strip("| "):  # an empty table row is " |  | "
             return
         if self.prefix is not None:
@@ -157,85 +177,168 @@ class _LineBuilder:
         self.lines.append(line)
 
 
-def text_lines(root) -> list[str]:
-    """The text lines of `root` (a selectolax node), reading order, empties dropped."""
-    out = _LineBuilder()
-    lists: list[list] = []  # [ordered, type, next number]
-    tables: list[bool] = []  # True for a data table, False for a layout table
-    cells: list[int] = []  # cells seen in the current row of each data table
-    pre = 0
+# What the walk does at an element, by tag; any other element is inline (its text
+# joins the line). One dict lookup per element instead of a chain of set tests.
+_BLOCK, _ITEM, _LIST, _TABLE, _ROW, _PRE, _CELL, _BREAK, _SKIP = range(1, 10)
+_LIST_TAGS = frozenset(("ol", "ul", "menu", "dir"))
+_CELL_TAGS = frozenset(("td", "th"))
+_KINDS = {
+    **{tag: _BLOCK for tag in BLOCK_TAGS},
+    **{tag: _LIST for tag in _LIST_TAGS},
+    **{tag: _CELL for tag in _CELL_TAGS},
+    "li": _ITEM,
+    "table": _TABLE,
+    "tr": _ROW,
+    "pre": _PRE,
+    "br": _BREAK,
+    **{tag: _SKIP for tag in SKIP_TAGS},
+}
+
+
+def text_lines(root, rows=None) -> list[str]:
+    """The text lines of `root` (a selectolax node), reading order, empties dropped.
+
+    `rows`, if given (a `parsers.tables.RowCollector`), is told each data table's rows
+    and cells as the walk passes them, so the tables need no second walk.
+    """
+    walk = _Walk(rows)
+    out = walk.out
+    buf = out.buf
+    if rows is not None and root.tag == "table":
+        rows.complete = False  # the root's own rows are not walked as a table's
     # A stack of child iterators instead of recursion: iteration stays in selectolax's
-    # C code, and 10,000 nested divs cost a list, not the Python stack.
-    stack: list[tuple[str | None, object]] = [(None, root.iter(include_text=True))]
+    # C code, and 10,000 nested divs cost a list, not the Python stack. Siblings are
+    # read in a plain `for` loop; an element with children puts its parent's iterator
+    # back under its own. Text, inline elements and plain blocks (nearly every node)
+    # are handled here; the rest in `_Walk`.
+    stack: list[tuple[str | None, int, object]] = [(None, 0, root.iter(include_text=True))]
     while stack:
-        parent_tag, children = stack[-1]
-        node = next(children, None)
-        if node is None:
-            stack.pop()
-            if parent_tag is not None:
-                _leave(out, parent_tag, lists, tables, cells)
-                if parent_tag == "pre":
-                    pre -= 1
-            continue
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
-            if text:
-                if pre:
-                    _add_pre(out, text)
-                else:
-                    out.buf.append(text)
-            continue
-        if not tag or tag[0] in "-!" or tag in SKIP_TAGS:
-            continue
-        if tag == "br":
-            out.newline()
-            continue
-        if tag in BLOCK_TAGS:
-            out.newline()
-            if tag == "li":
-                _start_item(out, node, lists)
-            elif tag in _LIST_TAGS:
-                lists.append(_list_context(node, tag))
-            elif tag == "table":
-                tables.append(is_data_table(node))
-                cells.append(0)
-            elif tag == "tr":
-                if cells:
-                    cells[-1] = 0
-            elif tag == "pre":
-                pre += 1
-        elif tag in _CELL_TAGS:
-            if tables and tables[-1]:
+        parent_tag, parent_kind, children = stack.pop()
+        for node in children:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if walk.pre:
+                    if text:
+                        _add_pre(out, text)
+                elif text and (buf or not text.isspace()):
+                    # (Whitespace opening a line is dropped by `clean_line` anyway.)
+                    buf.append(text)
+                continue
+            kind = _KINDS.get(tag)
+            if kind is None:
+                if not tag or tag[0] in "-!":  # a comment, doctype or the like
+                    continue
+                kind = 0  # an inline element
+            elif kind == _BLOCK or kind == _BREAK:
+                if out.in_cell:
+                    buf.append(" ")
+                elif buf:
+                    out.end_line()
+                if kind == _BREAK:
+                    continue
+            elif kind == _SKIP:
+                walk.skip(node)
+                continue
+            elif kind == _CELL and walk.tables and walk.tables[-1]:
+                # A data table's cell (hundreds on a table page): joins the row's line.
+                cells = walk.cells
                 if cells[-1]:
-                    out.buf.append(TABLE_CELL_SEPARATOR)
+                    buf.append(TABLE_CELL_SEPARATOR)
                 cells[-1] += 1
                 out.in_cell += 1
+                if walk.rows is not None:
+                    walk.rows.start_cell(node, tag, len(buf))
             else:
-                out.newline()
-        stack.append((tag, node.iter(include_text=True)))
+                walk.enter(node, tag, kind, parent_tag)
+            stack.append((parent_tag, parent_kind, children))
+            stack.append((tag, kind, node.iter(include_text=True)))
+            break
+        else:  # the parent's children are done: it ends
+            if parent_kind == _BLOCK or parent_kind == _ITEM:
+                if out.in_cell:
+                    buf.append(" ")
+                elif buf:
+                    out.end_line()
+            elif parent_kind == _CELL and walk.tables and walk.tables[-1]:
+                if walk.rows is not None:
+                    walk.rows.end_cell(buf)
+                if out.in_cell:
+                    out.in_cell -= 1
+            elif parent_kind:
+                walk.leave(parent_kind)
     out.end_line()
     return out.lines
 
 
-_LIST_TAGS = frozenset(("ol", "ul", "menu", "dir"))
-_CELL_TAGS = frozenset(("td", "th"))
+class _Walk:
+    """The walk's state for lists, tables and `pre` (the elements that need more than
+    a line break)."""
 
+    def __init__(self, rows) -> None:
+        self.out = _LineBuilder()
+        self.rows = rows
+        self.lists: list[list] = []  # [ordered, type, next number]
+        self.tables: list[bool] = []  # True for a data table, False for a layout table
+        self.cells: list[int] = []  # cells seen in the current row of each data table
+        self.pre = 0
 
-def _leave(out: _LineBuilder, tag: str, lists: list, tables: list, cells: list) -> None:
-    if tag in _CELL_TAGS:
-        if tables and tables[-1]:
-            out.in_cell = max(0, out.in_cell - 1)
-        else:
-            out.newline()
-        return
-    if tag in BLOCK_TAGS:
-        if tag in _LIST_TAGS and lists:
-            lists.pop()
-        elif tag == "table" and tables:
-            tables.pop()
-            cells.pop()
+    def skip(self, node) -> None:
+        if self.rows is not None and _may_hide_table(node):
+            self.rows.complete = False
+
+    def enter(self, node, tag: str, kind: int, parent_tag: str | None) -> None:
+        out, rows, tables, cells = self.out, self.rows, self.tables, self.cells
+        # (A data table's cells are handled in `text_lines`: a layout cell is a block.)
         out.newline()
+        if kind == _ITEM:
+            _start_item(out, node, self.lists)
+            if rows is not None and out.in_cell:
+                rows.cell_has_list_item()
+        elif kind == _LIST:
+            self.lists.append(_list_context(node, tag))
+        elif kind == _TABLE:
+            tables.append(is_data_table(node))
+            cells.append(0)
+            if rows is not None and tables[-1]:
+                rows.start_table()
+        elif kind == _ROW:
+            if cells:
+                cells[-1] = 0
+            if rows is not None and tables and tables[-1]:
+                rows.start_row(parent_tag == "thead")
+        elif kind == _PRE:
+            self.pre += 1
+
+    def leave(self, kind: int) -> None:
+        out, tables = self.out, self.tables
+        if self.rows is not None and tables and tables[-1]:
+            _leave_data_table_part(kind, self.rows)
+        if kind == _LIST and self.lists:
+            self.lists.pop()
+        elif kind == _TABLE and tables:
+            tables.pop()
+            self.cells.pop()
+        elif kind == _PRE:
+            self.pre -= 1
+        out.newline()
+
+
+def _leave_data_table_part(kind: int, rows) -> None:
+    """Tell `rows` that a data table's row or the table itself ended."""
+    if kind == _ROW:
+        rows.end_row()
+    elif kind == _TABLE:
+        rows.end_table()
+
+
+# Elements whose content the walk skips that can hold a table: a table there is
+# not walked, so the tables must be looked up in the tree instead.
+_VOID_TAGS = frozenset(("img", "input", "source", "track", "area", "link", "meta", "embed"))
+
+
+def _may_hide_table(node) -> bool:
+    return node.tag not in _VOID_TAGS and node.css_first("table") is not None
 
 
 def _add_pre(out: _LineBuilder, text: str) -> None:
@@ -347,5 +450,8 @@ def is_data_table(table) -> bool:
     ):
         return False
     if len(cells) <= _MAX_CELLS_CHECKED:
+        # No cell holds more text than the whole table: one C call settles most tables.
+        if len(table.text()) < _LAYOUT_CELL_CHARS:
+            return True
         return all(len(cell.text()) < _LAYOUT_CELL_CHARS for cell in cells)
     return True

@@ -54,7 +54,7 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
     for anchor in node.css("a[href]"):
         attrs = anchor.attributes
         url = resolve(attrs.get("href") or "", base_url)
-        if url is None or _strip_fragment(url) == page and "#" in url:
+        if url is None or "#" in url and _strip_fragment(url) == page:
             continue
         text = clean_line(anchor.text(deep=True)) or clean_line(
             attrs.get("aria-label") or attrs.get("title") or _image_alt(anchor)

@@ -34,6 +34,7 @@ from parsers import content, semantic
 from parsers.answer_groups import collect_answers
 from parsers.body_dates import printed_dates
 from parsers.chrome import HIDDEN_CLASSES, HIDDEN_SELECTOR, drop_chrome_lines, strip_chrome_text
+from parsers.chrome_match import ascii_lower
 from parsers.dates import (
     is_updated_line,
     month_from_url,
@@ -48,20 +49,22 @@ from parsers.nesting import MAX_DEPTH, limit_nesting
 from parsers.record import Response
 from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
-from parsers.tables import read_tables
+from parsers.tables import RowCollector, read_tables
 
 # When the content root holds less than this share of the page's text, check the body.
 _ROOT_MIN_SHARE = 0.25
+# `<meta>`s that give the publication date, by preference: (attribute, value), as the
+# CSS `meta[attribute="value" i]` (ASCII case ignored).
 _PUBLISHED_META = (
-    'meta[property="article:published_time" i]',
-    'meta[name="article:published_time" i]',
-    'meta[itemprop="datePublished" i]',
-    'meta[name="dcterms.issued" i]',
-    'meta[name="DC.date.issued" i]',
-    'meta[name="dc.date" i]',
-    'meta[name="date" i]',
-    'meta[name="publish-date" i]',
-    'meta[name="publication_date" i]',
+    ("property", "article:published_time"),
+    ("name", "article:published_time"),
+    ("itemprop", "datepublished"),
+    ("name", "dcterms.issued"),
+    ("name", "dc.date.issued"),
+    ("name", "dc.date"),
+    ("name", "date"),
+    ("name", "publish-date"),
+    ("name", "publication_date"),
 )
 _SNIFF_CHARS = 4096
 _TITLE_SEPARATORS = (" | ", " \u2013 ", " \u2014 ", " - ", " :: ")
@@ -130,7 +133,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     found_meaning = _semantic_fields(lines)
     warnings.extend(found_meaning.warnings)
     links, attachments = _links(tree, found.root, base)
-    tables = read_tables(found.root, lines)
+    tables = read_tables(found.root, lines, found.rows)
     return Response(
         url=url,
         reference=reference.value if reference else None,
@@ -161,6 +164,9 @@ class _Content:
     lines: list[str]
     h1: str | None
     time_published: str | None
+    # The data tables' rows from the walk that made `lines`; None when the tree
+    # changed after that walk (then the tables are read from the tree again).
+    rows: RowCollector | None
 
 
 def _read_content(tree, warnings: list[str]) -> _Content:
@@ -174,7 +180,8 @@ def _read_content(tree, warnings: list[str]) -> _Content:
     h1 = _h1_title(tree, root)  # after: an h1 in a cookie banner inside `main` is not the title
     if fallback and root is not None:
         content.remove_link_lists(root)
-    lines = _clean_lines(text_lines(root)) if root is not None else []
+    rows: RowCollector | None = RowCollector()
+    lines = _clean_lines(text_lines(root, rows)) if root is not None else []
     body = tree.body
     root_chars = _chars(lines, h1)
     if (
@@ -185,12 +192,15 @@ def _read_content(tree, warnings: list[str]) -> _Content:
         # An empty `main`, or one holding only the title: read the whole body instead.
         content.remove_chrome(tree, root, scope=body)
         content.remove_link_lists(body, keep=root)
-        body_lines = _clean_lines(text_lines(body))
+        body_rows = RowCollector()
+        body_lines = _clean_lines(text_lines(body, body_rows))
         body_chars = _chars(body_lines, h1)
         if body_chars > 2 * root_chars or (root_chars == 0 and body_chars > 0):
-            lines, root = body_lines, body
+            lines, root, rows = body_lines, body, body_rows
             warnings.append("content root had little text; used body")
-    return _Content(root=root, lines=lines, h1=h1, time_published=time_published)
+        else:
+            rows = None  # the body's chrome removal may have changed the root
+    return _Content(root=root, lines=lines, h1=h1, time_published=time_published, rows=rows)
 
 
 def _links(tree, root, base: str) -> tuple[tuple, tuple]:
@@ -218,6 +228,8 @@ def _as_text(html) -> tuple[str, tuple[str, ...]]:
 
 
 _TAG = re.compile(r"<[A-Za-z!?/]")
+# Control characters other than tab, newline, carriage return and form feed; and U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _BINARY_STARTS = ("%PDF", "PK\x03\x04", "\x89PNG", "GIF8", "\x1f\x8b", "\xd0\xcf\x11\xe0")
 
 
@@ -225,8 +237,10 @@ def _not_html(head: str) -> bool:
     """No tag at all, a known binary format, or bytes that are mostly not text."""
     if head.lstrip().startswith(_BINARY_STARTS) or not _TAG.search(head):
         return True
-    controls = sum(1 for c in head if c < " " and c not in "\t\n\r\f") + head.count("\ufffd")
-    return controls > len(head) // 20
+    # A regex count, not a Python loop over every character: this runs on every page.
+    if _CONTROL.search(head) is None:
+        return False
+    return len(_CONTROL.findall(head)) > len(head) // 20
 
 
 def _empty(url: str, warnings: tuple[str, ...]) -> Response:
@@ -303,12 +317,16 @@ def _meta_published(tree) -> str | None:
     scope = _head(tree)
     if scope is None:
         return None
-    for selector in _PUBLISHED_META:
-        node = scope.css_first(selector)
-        if node is not None:
-            found = parse_date(node.attributes.get("content") or "")
-            if found:
-                return found
+    # One query and the metas' attributes read once, not a CSS query per kind of meta.
+    metas = [meta.attributes for meta in scope.css("meta")]
+    for attribute, value in _PUBLISHED_META:
+        for attrs in metas:
+            if ascii_lower(attrs.get(attribute) or "") == value:
+                # Only the first such meta counts, as `css_first` gave it.
+                found = parse_date(attrs.get("content") or "")
+                if found:
+                    return found
+                break
     return None
 
 
@@ -343,6 +361,8 @@ def _visible_text(node) -> str:
     """Text without screen-reader-only parts ("<span class=visually-hidden>Page title:</span>")."""
     # The h1's own text lines, joined: a `<br>` in a heading is a space, not nothing.
     text = " ".join(text_lines(node))
+    if next(node.iter(), None) is None:
+        return text  # no child elements, so nothing inside is hidden (and no query)
     for hidden in node.css(_INVISIBLE):
         if hidden.mem_id != node.mem_id:
             text = text.replace(clean_line(hidden.text(deep=True)), " ", 1)

@@ -22,16 +22,21 @@ def row_line(cells: tuple[str, ...] | list[str]) -> str:
     return clean_line(TABLE_CELL_SEPARATOR.join(cells))
 
 
-def read_tables(root, lines: list[str]) -> tuple[Table, ...]:
-    """The data tables under `root` (a selectolax node), in page order, anchored in `lines`."""
+def read_tables(root, lines: list[str], walked: RowCollector | None = None) -> tuple[Table, ...]:
+    """The data tables under `root` (a selectolax node), in page order, anchored in `lines`.
+
+    `walked`: the rows the walk that made `lines` collected (see `RowCollector`); when
+    it saw every table of `root`, they are used instead of reading each table again.
+    """
     if root is None:
         return ()
+    if walked is not None and walked.complete:
+        candidates = iter(walked.tables)
+    else:
+        candidates = (_rows(node) for node in root.css("table") if is_data_table(node))
     found: list[Table] = []
     start = 0
-    for node in root.css("table"):
-        if not is_data_table(node):
-            continue
-        rows, header_rows = _rows(node)
+    for rows, header_rows in candidates:
         if not rows:
             continue
         at = _locate(rows, lines, start)
@@ -40,6 +45,67 @@ def read_tables(root, lines: list[str]) -> tuple[Table, ...]:
         found.append(Table(len(found) + 1, rows, header_rows, at))
         start = at + len(rows)
     return tuple(found)
+
+
+class RowCollector:
+    """The data tables' rows, collected by `html_text.text_lines` as it walks the page.
+
+    Gives what `_rows` would read from each table, in page order: a cell's text is what
+    the walk buffered for it, cleaned, except where `text_lines(cell)` would differ
+    (numbered list items, lines of only "|"), which are read as `_rows` reads them.
+    `complete` is False when the walk may have passed a table by (one inside skipped
+    markup), and then the tables are read from the tree.
+    """
+
+    def __init__(self) -> None:
+        self.tables: list[tuple[tuple[tuple[str, ...], ...], int]] = []
+        self.complete = True
+        self._rows: list[tuple[str, ...]] = []
+        self._header_rows = 0
+        self._headings_over = False
+        self._texts: list[str] = []
+        self._row_in_thead = False
+        self._all_th = True
+        self._cell = None
+        self._cell_start = 0
+        self._cell_has_item = False
+
+    def start_table(self) -> None:
+        self._rows, self._header_rows, self._headings_over = [], 0, False
+
+    def start_row(self, in_thead: bool) -> None:
+        self._texts, self._row_in_thead, self._all_th = [], in_thead, True
+
+    def start_cell(self, node, tag: str, buffered: int) -> None:
+        self._cell, self._cell_start, self._cell_has_item = node, buffered, False
+        self._all_th = self._all_th and tag == "th"
+
+    def cell_has_list_item(self) -> None:
+        self._cell_has_item = True
+
+    def end_cell(self, buf: list[str]) -> None:
+        # The cell's text is what the walk buffered since it started (its breaks are
+        # spaces: a row is one line).
+        raw = "".join(buf[self._cell_start :])
+        if self._cell_has_item or "|" in raw:
+            text = clean_line(" ".join(text_lines(self._cell)))
+        else:
+            text = clean_line(raw)
+        self._texts.append(text)
+
+    def end_row(self) -> None:
+        texts = tuple(self._texts)
+        self._texts = []
+        if not any(texts):
+            return  # the text has no line for an empty row either
+        if (self._row_in_thead or self._all_th) and not self._headings_over:
+            self._header_rows += 1
+        else:
+            self._headings_over = True
+        self._rows.append(texts)
+
+    def end_table(self) -> None:
+        self.tables.append((tuple(self._rows), self._header_rows))
 
 
 def _rows(table) -> tuple[tuple[tuple[str, ...], ...], int]:

@@ -1,0 +1,178 @@
+"""The DOM side's speed shortcuts give exactly what the plain ways gave.
+
+- `clean_line` collapses whitespace with string scans, relying on two Unicode facts
+  checked here, and equals the word-list way on generated strings;
+- `_not_html` counts control characters with a regex, as the character loop did;
+- the tables' rows collected during the text walk equal the rows read from each table
+  again (`parsers.tables._rows`), on every page of the mirror and the samples;
+- the chrome groups found in one pass are the elements the CSS selector groups match;
+- the publication `<meta>` read in one pass is the one the CSS queries found;
+- the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers import chrome, content
+from parsers.chrome_match import ChromeCandidates, find_chrome
+from parsers.dates import parse_date
+from parsers.html_text import _INVISIBLE, clean_line, text_lines
+from parsers.response import _PUBLISHED_META, _meta_published, _not_html
+from parsers.tables import RowCollector, read_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "fixtures" / "site").rglob("*.html")) + sorted(
+    (ROOT / "tests" / "parsers" / "samples").rglob("*.html")
+)
+
+
+def test_whitespace_and_invisible_characters_are_unprintable() -> None:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), hex(code)
+    assert not any(char.isprintable() for char in _INVISIBLE.pattern.strip("[]+"))
+
+
+def _plain_clean_line(text: str) -> str:
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
+
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\n", "\t", "\r", "\xa0", "\u2009", "\u3000", "\x85", "\x1c", "\x0b", "\x0c"]
+    + ["\u2028", "\u200b", "\u00ad", "\ufeff", "\u200e", "a", "B", "\u00e9", "|", "x y", "\u2019"]
+)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=14).map("".join))
+def test_clean_line_is_the_plain_way(text: str) -> None:
+    assert clean_line(text) == _plain_clean_line(text)
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x10000), max_size=300))
+def test_not_html_counts_controls_as_before(text: str) -> None:
+    head = "<p>" + text
+    controls = sum(1 for c in head if c < " " and c not in "\t\n\r\f") + head.count("\ufffd")
+    assert _not_html(head) == (controls > len(head) // 20)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
+def test_walked_table_rows_are_the_tables_rows(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    content.remove_junk(tree)
+    root, _ = content.choose_root(tree)
+    content.remove_chrome(tree, root, scope=root)
+    walked = RowCollector()
+    lines = text_lines(root, walked)
+    assert read_tables(root, lines, walked) == read_tables(root, lines)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>|<br>2</td><td>x</td></tr></table>",
+        "<table><tr><td><ol><li>one</li><li>two</li></ol></td><td>x</td></tr></table>",
+        "<table><thead><tr><td>h</td><td>i</td></tr></thead><tr><td> </td><td></td></tr>"
+        "<tr><td>a\u200bb</td><td><pre>p\nq</pre></td></tr></table>",
+        "<ol><li><table><tr><td>a</td><td>b</td></tr></table></li></ol>",
+        "<object><table><tr><td>a</td><td>b</td></tr></table></object>"
+        "<table><tr><td>a</td><td>b</td></tr></table>",
+    ],
+)
+def test_walked_rows_on_awkward_cells(html: str) -> None:
+    body = LexborHTMLParser(html).body
+    walked = RowCollector()
+    lines = text_lines(body, walked)
+    assert read_tables(body, lines, walked) == read_tables(body, lines)
+
+
+def _query_groups(scope) -> list[list[int]]:
+    from parsers.content import _GUARDED, _LANDMARKS
+
+    selectors = (_LANDMARKS, _GUARDED, chrome.HIDDEN_SELECTOR, chrome.NAVISH_SELECTOR)
+    # (lexbor lists an element once per selector of the group it matches)
+    return [list(dict.fromkeys(node.mem_id for node in scope.css(s))) for s in selectors]
+
+
+def _found_groups(found: ChromeCandidates) -> list[list[int]]:
+    groups = (found.landmarks, found.guarded, found.hidden, found.navish)
+    return [[node.mem_id for node in group] for group in groups]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGES])
+def test_chrome_groups_are_the_selectors_matches(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    content.remove_junk(tree)
+    found = find_chrome(tree.body)
+    assert found is not None
+    assert _found_groups(found) == _query_groups(tree.body)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div class="x\tsr-only y">a</div><div class="sr-only\xa0x">b</div><nav>n</nav>',
+        '<div ROLE="Navigation">a</div><div role=" navigation">b</div><div aria-modal=TRUE>c</div>',
+        '<div class="Cookie-Banner">a</div><div id="FEEDBACK">b</div><p aria-label="Share it">c</p>',
+        '<div id="coo\u212aie">k</div><div class="cookie\u212a">k</div><div style="DISPLAY: None">d</div>',
+        '<div hidden>h</div><div aria-hidden="True">h</div><div class="main-menu">m</div>',
+        '<div id="ccc">c</div><div class="cc-window">c</div><form>f</form><dialog>d</dialog>',
+        '<math><nav>m</nav></math><div class="">e</div><div id>e</div><div class>e</div>',
+    ],
+)
+@pytest.mark.parametrize("doctype", ["<!doctype html>", ""])
+def test_chrome_groups_on_awkward_markup(html: str, doctype: str) -> None:
+    body = LexborHTMLParser(doctype + html).body
+    found = find_chrome(body)
+    assert found is not None
+    assert _found_groups(found) == _query_groups(body)
+
+
+@pytest.mark.parametrize("doctype", ["<!doctype html>", ""])
+def test_chrome_groups_give_way_to_the_selectors_when_case_decides(doctype: str) -> None:
+    body = LexborHTMLParser(doctype + '<div class="SR-ONLY">a</div><p id="CCC">b</p>').body
+    assert find_chrome(body) is None
+
+
+def _meta_published_by_css(tree) -> str | None:
+    scope = tree.head or tree.root
+    for attribute, value in _PUBLISHED_META:
+        node = scope.css_first(f'meta[{attribute}="{value}" i]')
+        if node is not None:
+            found = parse_date(node.attributes.get("content") or "")
+            if found:
+                return found
+    return None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<meta name="DATE" content="bad"><meta name=date content="2024-01-02">'
+        '<meta itemprop=datePublished content="2023-05-06">'
+        '<meta property="ARTICLE:published_time" content="">',
+        '<meta name="dc.date" content="2021-03-04"><meta name="DC.date.issued" content="x">'
+        '<meta name="d\u212a" content="2020-01-01"><meta name="date">',
+        '<meta name="publication_date" content="5 May 2022"><meta name="date" content="2019-02-03">',
+    ],
+)
+def test_meta_published_is_the_css_way(html: str) -> None:
+    tree = LexborHTMLParser("<html><head>" + html + "</head><body>x</body></html>")
+    assert _meta_published(tree) == _meta_published_by_css(tree)
+
+
+@pytest.mark.parametrize("path", PAGES[::7], ids=[p.name for p in PAGES[::7]])
+def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    assert _meta_published(tree) == _meta_published_by_css(tree)

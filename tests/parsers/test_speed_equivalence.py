@@ -204,3 +204,12 @@ def test_answer_words_cut_at_punctuation_and_non_ascii() -> None:
     from parsers.answers import _words
 
     assert _words("Don’t, K9-units!") == [b"don", b"t", b"k9", b"units"]
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aA. !?\t\n.Z’")), max_size=60))
+def test_sentence_boundaries_are_the_look_behind_ones(text: str) -> None:
+    from parsers.exemptions import _SENTENCE_END, _STOP_THEN_SPACE
+
+    expected = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    assert [(m.start() + 1, m.end()) for m in _STOP_THEN_SPACE.finditer(text)] == expected

@@ -18,6 +18,7 @@ gets that number, so an answer shared by several questions is kept once.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -54,6 +55,8 @@ RANGE_HEADING = re.compile(
 _WORDS = re.compile(r"[a-z0-9]+")
 # What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
 _NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
+# For `_words`: a-z and 0-9 kept, every other byte a space.
+_WORD_BYTES = bytes(c if c in b"abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 TABLE_SPLIT = " | "
 
 
@@ -88,6 +91,7 @@ def read_answers(
     start, end = parts.answers_start, parts.answers_end
     if start < 0 or start >= end:
         return {}, [], {}
+    _asked_words.cache_clear()  # the cache serves one page's questions, not the next page's
     if single:
         from_reply, reply_ids = _questions_in_reply(lines, start, end)
         if len(from_reply) >= (2 if questions else 1):
@@ -372,14 +376,34 @@ def _flush(group: _Group, answers: dict[str, str | None], ids: AnswerIds) -> Non
 
 
 def _restates(text: str, question_lines: list[str]) -> bool:
-    said = _WORDS.findall(text.lower())[:10]
-    asked = _WORDS.findall(" ".join(question_lines).lower())
-    if not said or not asked:
+    said = _words(text)[:10]
+    asked_count, asked_set = _asked_words(" ".join(question_lines))
+    if not said or not asked_count:
         return False
-    if len(said) < min(4, len(asked)):
+    if len(said) < min(4, asked_count):
         return False
-    asked_set = set(asked[:40])
     return sum(1 for w in said if w in asked_set) >= 0.7 * len(said)
+
+
+@functools.lru_cache(maxsize=256)
+def _asked_words(asked: str) -> tuple[int, frozenset[bytes]]:
+    """How many words a question has, and its first 40 as a set.
+
+    Cached for one page (`read_answers` clears it): a question is compared with several
+    reply lines (its restatement, lines ending "?").
+    """
+    words = _words(asked)
+    return len(words), frozenset(words[:40])
+
+
+def _words(text: str) -> list[bytes]:
+    """`_WORDS.findall(text.lower())`, ASCII-encoded, 2-3 times faster (a test checks).
+
+    Non-ASCII characters become "?" and every byte but a-z and 0-9 a space, so `split`
+    cuts the words where the regex would: taken of every restated question and reply
+    line ending "?", it was ~8% of the semantic parse on full-length pages.
+    """
+    return text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()
 
 
 def _key(text: str) -> str:

@@ -30,7 +30,9 @@ _FOLD_ODDITIES = ("\u017f", "\u0131", "\u0130")
 
 def lowered(text: str) -> str | None:
     """`text.lower()`, or None when a substring test on it could miss a regex match."""
-    if not text.isascii() and any(odd in text for odd in _FOLD_ODDITIES):
+    if not text.isascii() and (
+        _FOLD_ODDITIES[0] in text or _FOLD_ODDITIES[1] in text or _FOLD_ODDITIES[2] in text
+    ):  # spelled out: a generator here cost more than the tests (most lines are not ASCII)
         return None
     return text.lower()
 
@@ -52,11 +54,12 @@ class Prefiltered:
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match anywhere in `text`."""
         low = lowered(text)
-        return low is None or self._holds_needle(low)
+        return low is None or self._holds_needle(low, 0, len(low))
 
-    def _holds_needle(self, low: str) -> bool:
+    def _holds_needle(self, low: str, pos: int, endpos: int) -> bool:
+        # A match inside [pos, endpos) holds its needle there too.
         for needle in self.needles:
-            if needle in low:
+            if low.find(needle, pos, endpos) >= 0:
                 return True
         return False
 
@@ -66,17 +69,22 @@ class Prefiltered:
         An anchored pattern is tried only where a needle starts, leftmost first: the
         first place it matches is the match `pattern.search` finds.
         """
-        if not self.anchored:
-            return self.pattern.search(text, *span) if self.may_match(text) else None
-        low = lowered(text)
+        return self.search_lowered(text, lowered(text), *span)
+
+    def search_lowered(
+        self, text: str, low: str | None, pos: int = 0, endpos: int | None = None
+    ) -> re.Match | None:
+        """`search`, given `low = lowered(text)`: several patterns run over the same
+        sentence share one lowering (it was most of their cost on a reply's lines)."""
+        end = len(text) if endpos is None else endpos
         if low is None:
-            return self.pattern.search(text, *span)
-        if not self._holds_needle(low):  # the common case, before any positions are gathered
+            return self.pattern.search(text, pos, end)
+        if not self._holds_needle(low, pos, end):  # the common case
             return None
-        pos = span[0] if span else 0
-        endpos = span[1] if len(span) > 1 else len(text)
-        for at in self._needle_starts(low, pos, endpos):
-            match = self.pattern.match(text, at, endpos)
+        if not self.anchored:
+            return self.pattern.search(text, pos, end)
+        for at in self._needle_starts(low, pos, end):
+            match = self.pattern.match(text, at, end)
             if match is not None:
                 return match
         return None

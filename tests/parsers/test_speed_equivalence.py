@@ -5,7 +5,7 @@ Each shortcut skips work only when the skipped work could not have found anythin
   string the regex matches must contain a needle (checked on strings generated from each
   pattern itself, and on the letters `re.IGNORECASE` folds oddly: ſ, ı, İ, K); an
   anchored one is tried only where a needle starts, so its matches must start there;
-- `answers._key` without a regex is the regex key;
+- `answers._key` and `answers._words` without a regex are the regex key and words;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output on every page.
 """
 
@@ -190,3 +190,26 @@ def test_answer_key_is_the_regex_key(text: str) -> None:
     from parsers.answers import _WORDS, _key
 
     assert _key(text) == "".join(_WORDS.findall(text.lower()))[:60]
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(_ODD_TEXT)
+def test_answer_words_are_the_regex_words(text: str) -> None:
+    from parsers.answers import _WORDS, _words
+
+    assert _words(text) == [w.encode("ascii") for w in _WORDS.findall(text.lower())]
+
+
+def test_answer_words_cut_at_punctuation_and_non_ascii() -> None:
+    from parsers.answers import _words
+
+    assert _words("Don’t, K9-units!") == [b"don", b"t", b"k9", b"units"]
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aA. !?\t\n.Z’")), max_size=60))
+def test_sentence_boundaries_are_the_look_behind_ones(text: str) -> None:
+    from parsers.exemptions import _SENTENCE_END, _STOP_THEN_SPACE
+
+    expected = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    assert [(m.start() + 1, m.end()) for m in _STOP_THEN_SPACE.finditer(text)] == expected

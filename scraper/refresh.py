@@ -20,7 +20,6 @@ from db.crawl_queries import pages_with_attachment_trouble, removed_response_url
 from db.files import check_sqlite_file, open_archive, open_page_store
 from db.load import record_crawl_run, utc_now
 from db.pages import STORED, FrontierItem, PageStore, Run
-from db.round_robins import update_round_robins
 from scraper.config import CrawlSettings
 from scraper.discover import (
     Discovery,
@@ -124,7 +123,7 @@ async def _run(settings, fetcher, store, archive, progress, started, clock, list
         pool.close()
     if withheld:
         discovery.warnings.append(withheld)
-    update_round_robins(archive)  # every response loaded or changed and not yet grouped
+    _group_round_robins(archive)
     summary = summarise(settings, store, fetcher, run, discovery, started, clock, shape_error)
     record_crawl_run(archive, summary)
     store.finish_run(run.id, summary["finished_at"], summary_json(summary))
@@ -277,3 +276,15 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
     }
     summary["exit_code"] = exit_code_for(summary)
     return summary
+
+
+def _group_round_robins(archive) -> None:
+    """Every response loaded or changed and not yet grouped, once the parser child is gone.
+
+    Imported here, not at the top: round robins need datasketch, whose import loads numpy
+    and scipy (~55 MB). Loaded after the fetch and the parser process have finished, it
+    does not add to the crawl's peak memory (the bench's crawl_peak_rss figures).
+    """
+    from db.round_robins import update_round_robins
+
+    update_round_robins(archive)

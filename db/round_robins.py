@@ -93,7 +93,7 @@ CREATE TABLE round_robin_bands (
 # index what the rule and the comparison need without reading `responses` (whose force
 # and language follow the long body text): day, rowid, force, language and the sorted
 # shingle hashes; everything grouped again under the new rule by the next update (an
-# empty index is rebuilt at once, db/round_robin_build.py).
+# empty index is rebuilt at once, db/round_robin_build.py; until then none is shown).
 MIGRATION_12 = """
 DROP TABLE round_robin_bands;
 CREATE TABLE round_robin_bands (
@@ -108,7 +108,9 @@ ALTER TABLE round_robin_index ADD COLUMN force TEXT;
 ALTER TABLE round_robin_index ADD COLUMN language TEXT;
 ALTER TABLE round_robin_index ADD COLUMN shingles BLOB;
 CREATE INDEX idx_round_robin_index_rowid ON round_robin_index(response_rowid);
-DELETE FROM round_robin_index
+DELETE FROM round_robin_index;
+DELETE FROM round_robin_members;
+DELETE FROM round_robins
 """
 
 # What a force did with the request, for spotting the answers that differ.

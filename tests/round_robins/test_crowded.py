@@ -145,3 +145,18 @@ def test_a_page_in_a_crowded_bucket_looks_at_a_capped_number_of_answers(built, m
         (f"{late_rr}/rr/late",),
     ).fetchone()
     assert row == (31,)  # the late force joined the real round robin
+
+
+def test_an_older_archive_is_regrouped_under_the_new_rule(tmp_path, monkeypatch):
+    import db.schema as schema
+
+    older = {v: m for v, m in schema.MIGRATIONS.items() if v != 12}
+    monkeypatch.setattr(schema, "MIGRATIONS", older)
+    db, real = crowded(tmp_path / "old.db", templates=50)
+    db.conn.execute("INSERT INTO round_robins (id, forces, responses) VALUES (1, 40, 50)")
+    db.conn.commit()
+    monkeypatch.undo()
+    ensure_schema(db)  # migration 12: the old grouping is dropped, to be redone
+    assert db["round_robins"].count == 0 and db["round_robin_index"].count == 0
+    update_round_robins(db)
+    assert real in [{rid for rid, _, _ in m} for m in clusters(db).values()]

@@ -53,6 +53,7 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
     Example:
         foilog reparse --db data/foi.db --pages-db data/pages.db
     """
+    from db.bulk_session import tune_for_bulk
     from db.files import NotAnArchive, open_archive, open_page_store, page_store_paths
     from db.reparse import parse_stored
     from db.reparse import reparse as reparse_pages
@@ -72,6 +73,7 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
         with CrawlLock(settings.db_path):
             db = open_archive(settings.db_path)
             try:
+                tune_for_bulk(db.conn)
                 summaries = []
                 with ParseStream(jobs or os.cpu_count() or 1, function=parse_stored) as stream:
                     for path in stores:

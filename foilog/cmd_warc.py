@@ -47,6 +47,7 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
     Example:
         foilog import-warc captures/*.warc.gz --db data/foi.db
     """
+    from db.bulk_session import tune_for_bulk
     from db.files import NotAnArchive, open_archive, open_page_store
     from scraper.lock import CrawlLock, LockHeld
     from scraper.warc_import import SiteTargets, WarcImport, exit_code, summary_line
@@ -66,6 +67,8 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
                 store.close()
                 raise
             try:
+                tune_for_bulk(archive.conn)
+                tune_for_bulk(store.conn)
                 run = WarcImport(store, archive, SiteTargets(settings.site))
                 run.on_progress = progress.update
                 summary = run.run(list(files), jobs or os.cpu_count() or 1)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from parsers.citations import Citation, find_citations
 from parsers.foia import NAME_WORDS, is_ncnd_provision, lookup
-from parsers.prefilter import Prefiltered, lowered
+from parsers.prefilter import LoweredText, Prefiltered, lowered
 from parsers.record import Exemption
 from parsers.refusal_wording import NCND_SENTENCE, SPEAKS_OF_NCND
 from parsers.sections import Parts, split_parts
@@ -115,9 +115,13 @@ class _Mention:
 
 
 def find_exemptions(
-    lines: list[str], parts: Parts | None = None
+    lines: list[str], parts: Parts | None = None, reply: LoweredText | None = None
 ) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
-    """The exemptions relied on, in order of first mention, and any warnings."""
+    """The exemptions relied on, in order of first mention, and any warnings.
+
+    `reply`: the reply's lines (decision to closing) joined by newlines and lowered, when
+    the caller has it (`parsers.semantic`: the outcome reads it too).
+    """
     parts = parts or split_parts(lines)
     start, end = parts.reply_start, parts.closing
     warnings: list[str] = []
@@ -131,7 +135,9 @@ def find_exemptions(
     answers = range(parts.disclosure, parts.answers_end) if parts.disclosure >= 0 else range(0)
     if not decided:
         answers = range(start, end)
-    page_ncnd = SPEAKS_OF_NCND.occurs("\n".join(lines[start:end]))
+    if reply is None or not decided:
+        reply = LoweredText.of("\n".join(lines[start:end]))
+    page_ncnd = SPEAKS_OF_NCND.occurs_in(reply)
     mentions = _mentions(lines, start, end, answers, page_ncnd, decided=decided)
     if any(m.listed for m in mentions):
         # With an exemption list on the page, another section mentioned in passing ("the

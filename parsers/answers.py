@@ -361,15 +361,18 @@ _ANSWER_TAG = re.compile(
 
 
 def _flush(group: _Group, answers: dict[str, str | None], ids: AnswerIds) -> None:
-    if group.answer:
-        group.answer[0] = _ANSWER_TAG.sub("", group.answer[0], count=1)  # "Answer: 118 horses"
+    tag = _ANSWER_TAG.match(group.answer[0]) if group.answer else None
+    if tag is not None:
+        group.answer[0] = group.answer[0][tag.end() :]  # "Answer: 118 horses"
     text = "\n".join(group.answer).strip() or None
     # Restated questions under a range line are the ones answered; else the whole range.
     numbers = dict.fromkeys(group.numbers or group.covers)
     taken = [n for n in numbers if answers.get(n) is None]
     if text is None or not taken:
         return
-    answer_id = max(ids.values(), default=0) + 1
+    # Answer numbers are given in increasing order, so the last one given is the largest
+    # (`max` over them all, at every answer, was ~1.5% of a page of 40 answers).
+    answer_id = next(reversed(ids.values()), 0) + 1
     for number in taken:
         answers[number] = text
         ids[number] = answer_id

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.prefilter import Prefiltered
+from parsers.prefilter import LoweredText, Prefiltered
 from parsers.record import Exemption, Question
 from parsers.refusal_wording import (
     DUTY_EXCLUDED,
@@ -106,13 +106,17 @@ def decide_outcome(
     exemptions: tuple[Exemption, ...],
     questions: tuple[Question, ...],
     parts: Parts | None = None,
+    reply_text: LoweredText | None = None,
 ) -> tuple[str, bool, tuple[str, ...]]:
-    """(outcome, ncnd, warnings) for a response's text lines and what was read from them."""
+    """(outcome, ncnd, warnings) for a response's text lines and what was read from them.
+
+    `reply_text`: the reply's lines joined by newlines and lowered, if the caller has it.
+    """
     parts = parts or split_parts(lines)
     statement = _statement(lines, parts)
     reply = lines[parts.reply_start : parts.closing]
     ncnd = any(e.ncnd for e in exemptions) or (
-        NCND_STATED.occurs("\n".join(reply))
+        NCND_STATED.occurs_in(reply_text or LoweredText.of("\n".join(reply)))
         and any(NCND_STATED.search(line) and not NOT_AN_INDICATION.search(line) for line in reply)
     )
     outcome = _from_statement(statement, exemptions)

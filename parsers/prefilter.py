@@ -23,6 +23,7 @@ pre-check says "may match" and the regex decides.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Characters `re.IGNORECASE` matches to an ASCII letter that `str.lower()` does not map to it.
 _FOLD_ODDITIES = ("\u017f", "\u0131", "\u0130")
@@ -35,6 +36,19 @@ def lowered(text: str) -> str | None:
     ):  # spelled out: a generator here cost more than the tests (most lines are not ASCII)
         return None
     return text.lower()
+
+
+@dataclass(frozen=True)
+class LoweredText:
+    """A text and its `lowered` form, made once for several patterns run over it (the
+    reply: exemptions ask whether it speaks of NCND, the outcome whether it states it)."""
+
+    text: str
+    low: str | None
+
+    @classmethod
+    def of(cls, text: str) -> LoweredText:
+        return cls(text, lowered(text))
 
 
 class Prefiltered:
@@ -91,7 +105,23 @@ class Prefiltered:
 
     def occurs(self, text: str) -> bool:
         """`pattern.search(text) is not None`."""
-        return self.search(text) is not None
+        return self.occurs_in(LoweredText.of(text))
+
+    def occurs_in(self, text: LoweredText) -> bool:
+        """`occurs`, on a text lowered once for several patterns.
+
+        Run over a whole reply: an anchored pattern is tried at each needle in turn and
+        the first match ends it (no sorted list of every needle's positions).
+        """
+        if text.low is None or not self.anchored:
+            return self.search_lowered(text.text, text.low) is not None
+        for needle in self.needles:
+            at = text.low.find(needle)
+            while at >= 0:
+                if self.pattern.match(text.text, at) is not None:
+                    return True
+                at = text.low.find(needle, at + 1)
+        return False
 
     def _needle_starts(self, low: str, pos: int, endpos: int) -> list[int]:
         # `lowered` keeps every character at its index (only İ changes length, and it

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parsers.exemptions import find_exemptions
 from parsers.outcome import decide_outcome
+from parsers.prefilter import LoweredText
 from parsers.questions import parse_questions
 from parsers.record import Exemption, Question
 from parsers.sections import split_parts
@@ -35,8 +36,10 @@ def analyse(lines: list[str]) -> Analysis:
     lines = list(lines)
     parts = split_parts(lines)
     request_text, questions, q_warnings = parse_questions(lines, parts)
-    exemptions, e_warnings = find_exemptions(lines, parts)
-    outcome, ncnd, o_warnings = decide_outcome(lines, exemptions, questions, parts)
+    # Both ask of the whole reply whether it speaks of NCND: joined and lowered once.
+    reply = LoweredText.of("\n".join(lines[parts.reply_start : parts.closing]))
+    exemptions, e_warnings = find_exemptions(lines, parts, reply)
+    outcome, ncnd, o_warnings = decide_outcome(lines, exemptions, questions, parts, reply)
     return Analysis(
         request_text=request_text,
         questions=tuple(questions),

@@ -213,3 +213,30 @@ def test_sentence_boundaries_are_the_look_behind_ones(text: str) -> None:
 
     expected = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
     assert [(m.start() + 1, m.end()) for m in _STOP_THEN_SPACE.finditer(text)] == expected
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "following",
+                "Following",
+                "FOLLOWING",
+                "below",
+                "Below",
+                "these",
+                "The",
+                "se",
+                " ",
+                "fol",
+                "lowing",
+            ]
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_list_words_are_found_without_the_regex(text: str) -> None:
+    from parsers.exemptions import _LIST_WORDS, _has_list_word
+
+    assert _has_list_word(text) == (_LIST_WORDS.search(text) is not None)

@@ -119,8 +119,10 @@ def body_length(rng: random.Random) -> int:
     return rng.randint(12_000, 15_000)
 
 
-# A force with its own pages in the mirror gets this share of its clones from them (its
-# reference notation, URL layout and wording); the rest from the shared templates.
+# A force with its own pages in the mirror gets up to this share of its clones from them
+# (its reference notation, URL layout and wording), the rest from the shared templates;
+# less where it has few pages, so no page is copied more often than a shared template
+# (a few pages copied thousands of times would crowd search and round robins).
 OWN_SHARE = 0.6
 
 
@@ -169,13 +171,21 @@ CHUNK = 500
 def _prepare_generator(templates: list, seed: int) -> None:
     """What every clone is made from; set before the pool forks, so workers inherit it."""
     forces = force_slugs()
+    weights = force_weights(forces)
+    own = force_templates()
+    per_template = sum(weights) / max(1, len(templates))  # a shared template's share
     _STATE.update(
         templates=templates,
-        own=force_templates(),
+        own=own,
+        own_share={
+            f: min(OWN_SHARE, len(pages) * per_template / weights[forces.index(f)])
+            for f, pages in own.items()
+            if f in forces
+        },
         hosts={f: getattr(_site(f), "base_url", None) for f in forces},
         seed=seed,
         forces=forces,
-        weights=force_weights(forces),
+        weights=weights,
         paragraphs=[p for r, _ in templates for p in r.body_text.split("\n") if len(p) > 80],
         vocabulary=sorted(
             {w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())}
@@ -232,7 +242,7 @@ def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
         # Every force has at least one response; then by publication volume.
         force = forces[i] if i < len(forces) else rng.choices(forces, state["weights"])[0]
         own = state["own"].get(force)
-        if own and rng.random() < OWN_SHARE:
+        if own and rng.random() < state["own_share"].get(force, 0):
             record = own[i % len(own)]
         host = state["hosts"].get(force) or _guessed_host(force)
         out.append(

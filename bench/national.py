@@ -1,11 +1,13 @@
 """The national synthetic archive: 500,000 responses over 40+ forces, full-length pages.
 
 Built like `bench.archive_build` (the real parser on a few hundred synthetic pages, their
-records cloned, every clone loaded with the real `db.load.load_response`), but:
+records cloned), written with `db.bulk_load` (the rows `db.load.load_response` writes,
+batched; clones and their rows made on every core, one writer), but:
 
 - every clone belongs to one of the platform's forces (its URL under
   `/foi-ai/<force>/...`, `force` set), the forces weighted as their publication volumes
-  differ (a few large forces, a long tail);
+  differ (a few large forces, a long tail), a force with pages in the mirror in its own
+  style (bench/national_forces.py);
 - its body is full length in the live site's mix: the template's text extended with
   paragraphs of other templates until it reaches a length drawn from 2,000-15,000
   characters (most 5,000-12,000), as the real pages' text runs;
@@ -28,85 +30,29 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from bench.archive_build import _swapper, archive_stamp, parsed_templates
+from bench.national_forces import (
+    OWN_SHARE,
+    clone_path,
+    clone_reference,
+    force_page_files,
+    force_slugs,
+    force_templates,
+    force_weights,
+    guessed_host,
+    site,
+)
 from bench.synth import (
     DEFAULT_SEED,
-    DEFAULT_SITE_ROOT,
     MONTHS,
     SourcePage,
-    load_manifest,
-    new_reference,
 )
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2024, 2025, 2025, 2026)
-
-# The platform's forces (English slugs as in their /foi-ai/<slug>/ paths), from
-# ../shared/platform.md; parsers/sites.py is preferred where it knows 40 or more.
-FALLBACK_FORCES = (
-    "metropolitan-police",
-    "south-wales-police",
-    "dyfed-powys-police",
-    "gwent-police",
-    "cleveland-police",
-    "north-yorkshire-police",
-    "warwickshire-police",
-    "northamptonshire-police",
-    "essex-police",
-    "west-mercia-police",
-    "wiltshire-police",
-    "dorset-police",
-    "devon--cornwall-police",
-    "cheshire-constabulary",
-    "city-of-london-police",
-    "derbyshire-constabulary",
-    "gloucestershire-constabulary",
-    "greater-manchester-police",
-    "hampshire-constabulary",
-    "kent-police",
-    "leicestershire-police",
-    "lincolnshire-police",
-    "merseyside-police",
-    "staffordshire-police",
-    "surrey-police",
-    "sussex-police",
-    "thames-valley-police",
-    "cumbria-constabulary",
-    "hertfordshire-constabulary",
-    "nottinghamshire-police",
-    "north-wales-police",
-    "humberside-police",
-    "durham-constabulary",
-    "suffolk-constabulary",
-    "northumbria-police",
-    "cambridgeshire-constabulary",
-    "bedfordshire-police",
-    "lancashire-constabulary",
-    "british-transport-police",
-    "west-midlands-police",
-    "avon-and-somerset-police",
-    "norfolk-constabulary",
-)
-
-
-def force_slugs() -> list[str]:
-    try:
-        from parsers.sites import SITES
-
-        known = sorted({getattr(s, "force", None) or "" for s in SITES.values()} - {""})
-    except Exception:
-        known = []
-    return known if len(known) >= 40 else list(FALLBACK_FORCES)
-
-
-def force_weights(forces: list[str]) -> list[float]:
-    # Publication volume falls off with size: the MPS publishes several times what a
-    # small county force does (Zipf-like, exponent 0.7).
-    return [1.0 / (rank + 1) ** 0.7 for rank in range(len(forces))]
 
 
 def body_length(rng: random.Random) -> int:
@@ -119,49 +65,6 @@ def body_length(rng: random.Random) -> int:
     return rng.randint(12_000, 15_000)
 
 
-# A force with its own pages in the mirror gets this share of its clones from them (its
-# reference notation, URL layout and wording); the rest from the shared templates.
-OWN_SHARE = 0.6
-
-
-def force_page_files(site_root: Path = DEFAULT_SITE_ROOT) -> list[tuple[str, str, Path]]:
-    """(force, live URL, file) of every English page of another force in the mirror:
-    the real and written pages of each force's own style (fixtures/site/manifest.json)."""
-    site_root = Path(site_root)
-    manifest = load_manifest(site_root)
-    found = []
-    for force, info in sorted(manifest.get("forces", {}).items()):
-        for entry in info.get("responses", []):
-            file = site_root / entry["served_path"].strip("/") / "index.html"
-            if entry.get("language", "en") == "en" and file.exists():
-                found.append((force, f"https://{info['host']}{entry['url_path']}", file))
-    for entry in manifest.get("other_forces", []):
-        file = site_root / entry["path"]
-        m = re.match(r"/foi-ai/([^/]+)/", entry["url_path"])  # English pages only
-        if m and file.exists():
-            host = getattr(_site(m[1]), "base_url", None) or _guessed_host(m[1])
-            found.append((m[1], host + entry["url_path"], file))
-    return found
-
-
-def force_templates(site_root: Path = DEFAULT_SITE_ROOT) -> dict[str, list]:
-    """{force: [Response]} from `force_page_files`, by the real parser, with a reference."""
-    from parsers import parse_response
-
-    out: dict[str, list] = {}
-    for force, url, file in force_page_files(site_root):
-        record = parse_response(file.read_bytes(), url)
-        if record.reference and record.body_text and record.language == "en":
-            out.setdefault(force, []).append(replace(record, force=force))
-    return out
-
-
-def _site(force: str):
-    from parsers.sites import SITES
-
-    return SITES.get(force)
-
-
 _STATE: dict = {}
 CHUNK = 500
 
@@ -169,13 +72,21 @@ CHUNK = 500
 def _prepare_generator(templates: list, seed: int) -> None:
     """What every clone is made from; set before the pool forks, so workers inherit it."""
     forces = force_slugs()
+    weights = force_weights(forces)
+    own = force_templates()
+    per_template = sum(weights) / max(1, len(templates))  # a shared template's share
     _STATE.update(
         templates=templates,
-        own=force_templates(),
-        hosts={f: getattr(_site(f), "base_url", None) for f in forces},
+        own=own,
+        own_share={
+            f: min(OWN_SHARE, len(pages) * per_template / weights[forces.index(f)])
+            for f, pages in own.items()
+            if f in forces
+        },
+        hosts={f: getattr(site(f), "base_url", None) for f in forces},
         seed=seed,
         forces=forces,
-        weights=force_weights(forces),
+        weights=weights,
         paragraphs=[p for r, _ in templates for p in r.body_text.split("\n") if len(p) > 80],
         vocabulary=sorted(
             {w for _, page in templates for w in re.findall(r"[a-z]{5,}", page.title.lower())}
@@ -232,46 +143,13 @@ def _clone_chunk(bounds: tuple[int, int]) -> list[tuple]:
         # Every force has at least one response; then by publication volume.
         force = forces[i] if i < len(forces) else rng.choices(forces, state["weights"])[0]
         own = state["own"].get(force)
-        if own and rng.random() < OWN_SHARE:
+        if own and rng.random() < state["own_share"].get(force, 0):
             record = own[i % len(own)]
-        host = state["hosts"].get(force) or _guessed_host(force)
+        host = state["hosts"].get(force) or guessed_host(force)
         out.append(
             _national_clone(record, i, rng, force, host, state["vocabulary"], state["paragraphs"])
         )
     return out
-
-
-def _guessed_host(force: str) -> str:
-    name = force.replace("--", "-").replace("-police", "").replace("-constabulary", "")
-    return f"https://www.{name}.police.uk"
-
-
-YEAR_RE = re.compile(r"(?:19|20)\d\d")
-
-
-def _clone_reference(record, force: str, i: int, year: int, rng: random.Random) -> str:
-    """A new reference in the notation of the template's force (its last number made
-    unique), the MPS's own notation, or a common "NNNN/YY" for a force not sampled."""
-    if record.force == force and record.force != "metropolitan-police" and record.reference:
-        # the serial: the longest number that is not a year ("235/2024", "2022/25222")
-        runs = [m for m in re.finditer(r"\d+", record.reference) if not YEAR_RE.fullmatch(m[0])]
-        if runs:
-            serial = max(runs, key=lambda m: len(m[0]))
-            new = str(i + 1).zfill(len(serial[0]))
-            return record.reference[: serial.start()] + new + record.reference[serial.end() :]
-    if force == "metropolitan-police":
-        return new_reference(record.reference or "01.FOI.24.000000", i, year)
-    return f"{rng.randrange(100, 9999)}/{year % 100:02d}-{i}"
-
-
-def _clone_path(record, force: str, year: int, month: str, slug: str) -> str:
-    """The template's own URL layout when it is this force's page, else the platform's."""
-    if record.force == force and force != "metropolitan-police":
-        path = urlsplit(record.url).path.rstrip("/")
-        prefix = re.sub(r"\b20\d\d\b", str(year), path.rsplit("/", 1)[0])
-        prefix = re.sub("|".join(MONTHS), month, prefix)
-        return f"{prefix}/{slug}/"
-    return f"/foi-ai/{force}/disclosure-{year}/{month}-{year}/{slug}/"
 
 
 def _national_clone(record, i, rng, force, host, vocabulary, paragraphs) -> tuple:
@@ -282,7 +160,7 @@ def _national_clone(record, i, rng, force, host, vocabulary, paragraphs) -> tupl
     swap = _swapper(swaps)
     title = swap(record.title or "")
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] + f"-{i}"
-    url = host + _clone_path(record, force, year, month, slug)
+    url = host + clone_path(record, force, year, month, slug)
     body = swap(record.body_text)
     target = body_length(rng)
     extra, length = [], len(body)
@@ -295,7 +173,7 @@ def _national_clone(record, i, rng, force, host, vocabulary, paragraphs) -> tupl
         record,
         url=url,
         force=force,
-        reference=_clone_reference(record, force, i, year, rng),
+        reference=clone_reference(record, force, i, year, rng),
         title=title,
         month=f"{year:04d}-{month_no + 1:02d}",
         published=f"{year:04d}-{month_no + 1:02d}-{rng.randrange(1, 29):02d}",
@@ -432,7 +310,9 @@ def national_stamp(n: int, seed: int, sources: list[SourcePage]) -> str:
     pages = hashlib.sha256(repr(sources).encode())
     for force, url, file in force_page_files():
         pages.update(f"{force}\0{url}\0".encode() + file.read_bytes())
-    return archive_stamp(n, seed, files=("bench/national.py",), extra=pages.hexdigest())
+    return archive_stamp(
+        n, seed, files=("bench/national.py", "bench/national_forces.py"), extra=pages.hexdigest()
+    )
 
 
 def ensure_national(

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bench import national
+from bench import national, national_forces
 from bench.synth import load_sources
 
 N = 150  # more than the 42 forces: every force gets one
@@ -27,7 +27,7 @@ def built(tmp_path_factory, sources):
 
 def test_every_clone_is_loaded_over_every_force_with_full_length_text(built):
     path, info = built
-    assert info["responses"] == N and info["forces"] == len(national.force_slugs()) >= 40
+    assert info["responses"] == N and info["forces"] == len(national_forces.force_slugs()) >= 40
     conn = sqlite3.connect(path)
     lengths = sorted(n for (n,) in conn.execute("SELECT length(body_text) FROM responses"))
     assert lengths[len(lengths) // 2] >= 5_000 and lengths[-1] <= 20_000
@@ -62,26 +62,26 @@ def test_a_second_run_reuses_it_and_other_inputs_rebuild(built, sources):
 
 
 def test_forces_with_pages_in_the_mirror_keep_their_notation_and_layout():
-    own = national.force_templates()
+    own = national_forces.force_templates()
     assert len(own) >= 8 and "metropolitan-police" not in own
     gwent = next(r for r in own["gwent-police"] if r.reference == "2022/25222")
-    assert national._clone_reference(gwent, "gwent-police", 41, 2024, None) == "2022/00042"
-    assert national._clone_path(gwent, "gwent-police", 2024, "march", "x-41").startswith(
+    assert national_forces.clone_reference(gwent, "gwent-police", 41, 2024, None) == "2022/00042"
+    assert national_forces.clone_path(gwent, "gwent-police", 2024, "march", "x-41").startswith(
         "/foi-ai/gwent-police/disclosure2/2024/"
     )
     # a force not sampled gets the platform's layout; the MPS its own notation
-    assert national._clone_path(gwent, "kent-police", 2024, "march", "x").startswith(
+    assert national_forces.clone_path(gwent, "kent-police", 2024, "march", "x").startswith(
         "/foi-ai/kent-police/disclosure-2024/march-2024/"
     )
     template = dataclasses.replace(gwent, reference="01.FOI.23.012345", force="metropolitan-police")
-    mps = national._clone_reference(template, "metropolitan-police", 41, 2024, None)
+    mps = national_forces.clone_reference(template, "metropolitan-police", 41, 2024, None)
     assert mps.startswith("01.FOI.24.")
 
 
 def test_the_archive_mixes_each_force_s_own_pages_in(built):
     path, _ = built
     conn = sqlite3.connect(path)
-    own = national.force_templates()
+    own = national_forces.force_templates()
     styled = conn.execute(
         "SELECT count(*) FROM responses WHERE force = 'dyfed-powys-police' "
         "AND url LIKE 'https://www.dyfed-powys.police.uk/%'"

@@ -29,7 +29,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bulk_bench, crawl_bench, parse_bench, scale_bench, serve_bench
+from bench import bulk_bench, crawl_bench, parse_bench, round_robin_bench, scale_bench, serve_bench
 from bench.report import (
     ISSUE_KEYS,
     LAYOUT,
@@ -41,7 +41,7 @@ from bench.report import (
     summary_line,
     verdicts,
 )
-from bench.synth import DEFAULT_SEED, DEFAULT_SITE_ROOT, load_sources
+from bench.synth import DEFAULT_SITE_ROOT, load_sources
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
@@ -86,7 +86,7 @@ BUDGET_S = {
     "bulk": 480,
     "serve": 600,
 }
-SCALE_BUDGET_S = {"national_build": 720, "round_robin_build": 600, "readers_and_rest": 120}
+SCALE_BUDGET_S = {"national_build": 720, "readers_and_rest": 120}
 
 _STARTED = time.perf_counter()
 
@@ -227,44 +227,24 @@ def _crawl_keys(out: dict) -> dict:
 
 
 def scale(sizes: dict, sources: list) -> dict:
-    """The national archive (built or reused) and its readers (and, before
-    bench/round_robin_bench.py, its round robins)."""
+    """The national archive (built or reused) and its readers."""
     started = time.perf_counter()
     out = scale_bench.run(WORK, sources, sizes["scale"], log=log)
     elapsed = time.perf_counter() - started
     build = out.get("scale_build") or {}
-    # The part's own split, for the budget: the build (0 when reused) and the rest
-    # (readers, serve start-up; and the round robins where this part still runs them).
+    # The part's own split, for the budget: the build (0 when reused) and the readers.
     build_s = 0.0 if build.get("reused") else float(build.get("build_s") or 0.0)
-    split = {"national_build": round(build_s, 1)}
-    if out.get("round_robin_build_s") is not None:  # before bench/round_robin_bench.py
-        split["round_robin_build"] = out["round_robin_build_s"]
-    split["readers_and_rest"] = round(elapsed - build_s - split.get("round_robin_build", 0), 1)
-    out["scale_split_s"] = split
+    out["scale_split_s"] = {
+        "national_build": round(build_s, 1),
+        "readers_and_rest": round(elapsed - build_s, 1),
+    }
     log(f"  scale split: {out['scale_split_s']}")
     return out
 
 
 def round_robins(sizes: dict, sources: list, so_far: dict) -> dict:
-    """The national archive's round robins: the whole-archive build, then page by page.
-
-    bench/round_robin_bench.py measures them; before it existed the scale part did
-    (scale_bench.round_robins), and then its figures are already in.
-    """
-    if so_far.get("round_robin_build_s") is not None:
-        log("  round robins: measured by the scale part")
-        return {}
-    try:
-        from bench import round_robin_bench
-    except ImportError:
-        round_robin_bench = None
-    if round_robin_bench is not None:
-        return round_robin_bench.run(WORK, sources, sizes["scale"], log=log)
-    from bench.national import ensure_national
-
-    db_path = WORK / f"national-{sizes['scale']}" / "foi.db"
-    ensure_national(db_path, sources, sizes["scale"], log=log)
-    return scale_bench.round_robins(db_path, DEFAULT_SEED, log=log)
+    """The national archive's round robins: the whole-archive build, then page by page."""
+    return round_robin_bench.run(WORK, sources, sizes["scale"], log=log)
 
 
 def part_times(timings: dict[str, float], mode: str, scale_split: dict | None = None) -> str:

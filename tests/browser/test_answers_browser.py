@@ -103,8 +103,10 @@ def test_a_table_in_an_answer_is_a_table(base_url, page, tmp_path):
     assert barnet == ["Barnet", "4,723", "156", "755"]
     assert "Borough | Total" not in page.locator("section.questions").inner_text()
     # On a phone a wide table scrolls inside its frame; the page itself does not.
-    fits(page, "section.questions, .table-wrap")
-    page.locator(".table-wrap").screenshot(path=str(tmp_path / f"table-{page.width}.png"))
+    fits(page, "section.questions, section.questions .table-wrap")
+    page.locator("section.questions .table-wrap").screenshot(
+        path=str(tmp_path / f"table-{page.width}.png")
+    )
     page.screenshot(path=str(tmp_path / f"stops-{page.width}.png"), full_page=True)
 
 

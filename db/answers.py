@@ -17,14 +17,29 @@ from parsers.record import Response
 TABLES = ("answers", "response_tables", "response_table_cells")
 
 
+INSERTS = {
+    "answers": "INSERT INTO answers (response_id, position, question_numbers, question_count, "
+    "text, table_count) VALUES (?, ?, ?, ?, ?, ?)",
+    "response_tables": "INSERT INTO response_tables (response_id, position, answer_id, "
+    "row_count, column_count, header_rows, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "response_table_cells": "INSERT INTO response_table_cells (response_id, table_position, "
+    "row, col, text, header) VALUES (?, ?, ?, ?, ?, ?)",
+}
+
+
 def replace_answers(db: sqlite_utils.Database, rid: str, response: Response) -> None:
     conn = db.conn
     for table in TABLES:
         conn.execute(f"DELETE FROM {table} WHERE response_id = ?", (rid,))
-    conn.executemany(
-        "INSERT INTO answers (response_id, position, question_numbers, question_count, text, "
-        "table_count) VALUES (?, ?, ?, ?, ?, ?)",
-        [
+    for table, rows in answer_rows(rid, response).items():
+        conn.executemany(INSERTS[table], rows)
+
+
+def answer_rows(rid: str, response: Response) -> dict[str, list[tuple]]:
+    """The rows of TABLES for a response, in INSERTS' column order (also db/bulk_load.py)."""
+    holder = {position: a.position for a in response.answers for position in a.tables}
+    return {
+        "answers": [
             (
                 rid,
                 a.position,
@@ -35,12 +50,7 @@ def replace_answers(db: sqlite_utils.Database, rid: str, response: Response) -> 
             )
             for a in response.answers
         ],
-    )
-    holder = {position: a.position for a in response.answers for position in a.tables}
-    conn.executemany(
-        "INSERT INTO response_tables (response_id, position, answer_id, row_count, column_count, "
-        "header_rows, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
+        "response_tables": [
             (
                 rid,
                 t.position,
@@ -52,14 +62,10 @@ def replace_answers(db: sqlite_utils.Database, rid: str, response: Response) -> 
             )
             for t in response.tables
         ],
-    )
-    conn.executemany(
-        "INSERT INTO response_table_cells (response_id, table_position, row, col, text, header) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
+        "response_table_cells": [
             (rid, t.position, r, c, text, int(r <= t.header_rows))
             for t in response.tables
             for r, row in enumerate(t.rows, 1)
             for c, text in enumerate(row, 1)
         ],
-    )
+    }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db import languages
+from db import answers, languages
 from db.load import Provenance, load_response, record_digest, response_key, transaction
 from parsers.record import Response
 
@@ -61,12 +61,7 @@ STATEMENTS = {
     "response_exemptions": "INSERT INTO response_exemptions "
     "(response_id, position, section, subsection, citation, ncnd) VALUES (?, ?, ?, ?, ?, ?)",
     "links": "INSERT INTO links (response_id, position, text, url) VALUES (?, ?, ?, ?)",
-    "answers": "INSERT INTO answers (response_id, position, question_numbers, question_count, "
-    "text, table_count) VALUES (?, ?, ?, ?, ?, ?)",
-    "response_tables": "INSERT INTO response_tables (response_id, position, answer_id, "
-    "row_count, column_count, header_rows, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "response_table_cells": "INSERT INTO response_table_cells (response_id, table_position, "
-    "row, col, text, header) VALUES (?, ?, ?, ?, ?, ?)",
+    **answers.INSERTS,
     "attachments": "INSERT INTO attachments (response_id, position, url, title, type, "
     "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(response_id, url) DO "
     "UPDATE SET position = excluded.position, title = excluded.title, type = excluded.type, "
@@ -95,7 +90,6 @@ def prepare(
     response the archive does not hold yet."""
     rid = response_key(prov.url or response.url)
     url = prov.url or response.url
-    holder = {position: a.position for a in response.answers for position in a.tables}
     rows = {
         "responses": [_response_row(rid, url, response, prov, now)],
         "language_versions": [
@@ -113,35 +107,7 @@ def prepare(
             for i, e in enumerate(response.exemptions, 1)
         ],
         "links": [(rid, i, link.text, link.url) for i, link in enumerate(response.links, 1)],
-        "answers": [
-            (
-                rid,
-                a.position,
-                json.dumps(list(a.question_numbers), ensure_ascii=False),
-                len(a.question_numbers),
-                a.text,
-                len(a.tables),
-            )
-            for a in response.answers
-        ],
-        "response_tables": [
-            (
-                rid,
-                t.position,
-                holder.get(t.position),
-                len(t.rows),
-                max((len(row) for row in t.rows), default=0),
-                t.header_rows,
-                t.line,
-            )
-            for t in response.tables
-        ],
-        "response_table_cells": [
-            (rid, t.position, r, c, text, int(r <= t.header_rows))
-            for t in response.tables
-            for r, row in enumerate(t.rows, 1)
-            for c, text in enumerate(row, 1)
-        ],
+        **answers.answer_rows(rid, response),
         "attachments": [
             (rid, position, a.url, a.title, a.type, now, now)
             for position, a in enumerate(response.attachments, 1)

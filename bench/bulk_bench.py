@@ -170,6 +170,7 @@ def _reparse_figures(
     same = _timed(_foilog("reparse", *where, "--json"), log)
     summary = json.loads(same.stdout or "{}")
     out["reparse_unchanged"] = summary.get("unchanged")
+    out["reparse_pages"] = summary.get("parsed", 0)  # the N bench/report.py checks
     out.update(_figures("reparse", same, summary.get("parsed", 0), rr_wall, rr_cpu, parse_ms, jobs))
     return out
 

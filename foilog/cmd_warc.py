@@ -52,10 +52,17 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
     from scraper.lock import CrawlLock, LockHeld
     from scraper.warc_import import SiteTargets, WarcImport, exit_code, summary_line
     from scraper.warc_progress import ByteProgress
+    from scraper.warc_read import not_a_warc
 
     for path in files:
         if not path.is_file():
             _fail(f"{path}: no such file; nothing imported", EXIT_UNREACHABLE)
+    problems = [(path, not_a_warc(path)) for path in files]
+    if all(problem for _path, problem in problems):
+        # Nothing to import: say so before the archive and raw store are created.
+        for path, problem in problems:
+            click.echo(f"error: {path}: {problem}", err=True)
+        sys.exit(EXIT_UNREACHABLE)
     settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
     progress = ByteProgress("importing", sum(p.stat().st_size for p in files))
     try:

@@ -70,6 +70,25 @@ def warc_date(value: str | None) -> str | None:
     return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def not_a_warc(path: Path) -> str | None:
+    """Why `path` is not a WARC at all (its first record cannot be read), or None.
+
+    Read before anything is opened for writing, so a command given only files that are
+    not WARCs leaves no archive files behind. A file whose first record reads is a WARC:
+    damage further on is found, and reported, while importing it.
+    """
+    with open(path, "rb") as fh:
+        try:
+            next(iter(ArchiveIterator(fh)))
+        except StopIteration:
+            return "not a WARC file (no record could be read)"
+        except ArchiveLoadFailed as exc:
+            return _one_line(exc, 0, 0)
+        except Exception as exc:  # noqa: BLE001  (zlib, EOF, header errors: not readable)
+            return f"not a WARC file (its first record cannot be read: {exc})"
+    return None
+
+
 def read_entries(
     warc: WarcFile, wanted: Callable[[str], bool], limit: int = 50 * 1024 * 1024
 ) -> Iterator[WarcEntry]:

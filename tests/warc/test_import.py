@@ -199,6 +199,22 @@ def test_a_file_that_is_not_a_warc_exits_2_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"error: {bad}: not a WARC file (Unknown archive format, first line: ['these', 'are', 'my', 'notes'])"
     ]
+    # nothing to import: no archive or raw store left behind
+    assert not (tmp_path / "foi.db").exists() and not (tmp_path / "pages.db").exists()
+
+
+def test_files_that_are_not_warcs_each_get_a_line_and_create_nothing(tmp_path):
+    empty, binary = tmp_path / "empty.warc", tmp_path / "x.warc.gz"
+    empty.write_bytes(b"")
+    binary.write_bytes(bytes(range(256)) * 8)
+    result = import_warc(tmp_path, empty, binary)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert [e.split(": not a WARC file")[0] for e in errors] == [
+        f"error: {empty}",
+        f"error: {binary}",
+    ]
+    assert not (tmp_path / "foi.db").exists() and not (tmp_path / "pages.db").exists()
 
 
 def test_a_missing_file_changes_nothing(tmp_path):

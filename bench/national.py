@@ -200,6 +200,7 @@ def build_national(
     file is deleted and rebuilt if the build dies: the stamp is written after), a
     1 GB page cache for the key indexes' random inserts; WAL again at the end.
     """
+    from db.bulk_fts import defer_fts_if_empty, restore_deferred_fts
     from db.bulk_load import load_prepared
     from db.schema import ensure_schema
 
@@ -211,7 +212,8 @@ def build_national(
     templates = parsed_templates(sources, min(k, n), seed)
     db = sqlite_utils.Database(path)
     ensure_schema(db)
-    inserts = _drop_fts_insert_triggers(db)
+    # FTS filled once after the load, by the mechanism import-warc uses (db/bulk_fts.py)
+    deferred = defer_fts_if_empty(db)
     conn = db.conn
     conn.execute("PRAGMA journal_mode = DELETE")  # leave WAL: the build is one writer
     conn.execute("PRAGMA journal_mode = OFF")
@@ -231,7 +233,9 @@ def build_national(
     conn.execute("COMMIT")
     timings |= _phase("load", load_started, load_cpu)
     step, step_cpu = time.perf_counter(), time.process_time()
-    _restore_fts(db, inserts)
+    _quiet_merges(db)
+    if deferred:
+        restore_deferred_fts(db)
     timings |= _phase("fts_rebuild", step, step_cpu)
     log(f"    national: FTS rebuilt in {timings['fts_rebuild_s']:.0f} s")
     step, step_cpu = time.perf_counter(), time.process_time()
@@ -260,39 +264,31 @@ def _phase(name: str, wall: float, cpu: float) -> dict:
     }
 
 
-def _drop_fts_insert_triggers(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """Drop the AFTER INSERT triggers that fill FTS; returns (table, create sql) of each."""
-    found = db.conn.execute(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND name LIKE '%\\_ai' ESCAPE '\\'"
-    ).fetchall()
-    for name, _table, _sql in found:
-        db.conn.execute(f"DROP TRIGGER {name}")
-    db.conn.commit()
-    return [(table, sql) for _name, table, sql in found]
+def _quiet_merges(db: sqlite_utils.Database) -> None:
+    """No merges while the indexes are rebuilt ('automerge' 0, 'crisismerge' high).
 
-
-def _restore_fts(db: sqlite_utils.Database, inserts: list[tuple[str, str]]) -> None:
-    """'rebuild' each FTS index, then put its insert trigger back.
-
-    No merges while it rebuilds ('automerge' 0, 'crisismerge' high): `_after_load`'s
-    'optimize' merges every segment once anyway (50,000 responses: 17.8 -> 14.4 CPU s
-    for rebuild + optimize); the settings are removed again in `_after_load`.
+    `_after_load`'s 'optimize' merges every segment once anyway (50,000 responses: 17.8
+    -> 14.4 CPU s for rebuild + optimize); it removes the settings again.
     """
     with db.conn:
-        for table, sql in inserts:
-            fts = f"{table}_fts"
+        for fts in _fts_tables(db):
             db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")
             db.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('crisismerge', 2000)")
-            db.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-            db.conn.execute(sql)
+
+
+def _fts_tables(db: sqlite_utils.Database) -> list[str]:
+    return [
+        name
+        for (name,) in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_fts' "
+            "ESCAPE '\\'"
+        )
+    ]
 
 
 def _after_load(db: sqlite_utils.Database) -> None:
     """What the nightly job does after a large load: merge FTS segments, analyse."""
-    for (name,) in db.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_fts'"
-    ).fetchall():
+    for name in _fts_tables(db):
         db.conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
         # the defaults again, as an archive made by the nightly job has them
         db.conn.execute(f"DELETE FROM {name}_config WHERE k IN ('automerge', 'crisismerge')")

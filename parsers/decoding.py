@@ -38,10 +38,19 @@ _BOMS = (
 
 def decode_html(data: bytes | bytearray | memoryview) -> tuple[str, tuple[str, ...]]:
     """Decode page bytes; returns (text, warnings). Never raises."""
+    text, warnings, _ = decode_html_utf8(data)
+    return text, warnings
+
+
+def decode_html_utf8(
+    data: bytes | bytearray | memoryview,
+) -> tuple[str, tuple[str, ...], bytes | None]:
+    """`decode_html`, plus the bytes when they are exactly the text's UTF-8 (else None):
+    the parser hands those to lexbor instead of encoding the text again."""
     data = bytes(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode(data[len(bom) :], encoding)
+            return (*_decode(data[len(bom) :], encoding), None)
     declared = _declared_encoding(data[:4096])
     if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):
         # (A meta tag claiming UTF-16 in bytes we can read as ASCII is wrong: ignored.)
@@ -50,18 +59,18 @@ def decode_html(data: bytes | bytearray | memoryview) -> tuple[str, tuple[str, .
         # which real windows-1252 text practically never does.
         if _UTF8_MULTIBYTE.search(data):
             try:
-                return data.decode("utf-8"), (f"declared {declared} but bytes are UTF-8",)
+                return data.decode("utf-8"), (f"declared {declared} but bytes are UTF-8",), data
             except UnicodeDecodeError:
                 pass
-        return _decode(data, declared)
+        return (*_decode(data, declared), None)
     try:
-        return data.decode("utf-8"), ()
+        return data.decode("utf-8"), (), data  # strict UTF-8 re-encodes to the same bytes
     except UnicodeDecodeError:
         pass
     if _UTF8_MULTIBYTE.search(data):
-        return data.decode("utf-8", errors="replace"), ("undecodable bytes replaced",)
+        return data.decode("utf-8", errors="replace"), ("undecodable bytes replaced",), None
     text, warnings = _decode(data, "cp1252")
-    return text, ("decoded as windows-1252",) + warnings
+    return text, ("decoded as windows-1252",) + warnings, None
 
 
 def _decode(data: bytes, encoding: str) -> tuple[str, tuple[str, ...]]:

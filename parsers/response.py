@@ -42,7 +42,7 @@ from parsers.dates import (
     published_from_line,
     published_label_and_date,
 )
-from parsers.decoding import decode_html
+from parsers.decoding import decode_html_utf8
 from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.nesting import MAX_DEPTH, limit_nesting
@@ -104,7 +104,7 @@ def _semantic_fields(lines: list[str]) -> semantic.Analysis:
 
 
 def _parse(html: str | bytes, url: str) -> Response:
-    text, warnings = _as_text(html)
+    text, warnings, utf8 = _as_text(html)
     warnings = list(warnings)
     if not text.strip():
         return _empty(url, tuple(warnings) + ("empty page",))
@@ -115,7 +115,9 @@ def _parse(html: str | bytes, url: str) -> Response:
     text, flattened = limit_nesting(text)
     if flattened:
         warnings.append(f"tags nested deeper than {MAX_DEPTH} flattened")
-    tree = LexborHTMLParser(text)
+        utf8 = None
+    # lexbor reads UTF-8: the bytes `_as_text` encoded save selectolax a second encoding.
+    tree = LexborHTMLParser(text if utf8 is None else utf8)
     base = base_for(tree, url)
     meta_published, head_title = _meta_published(tree), _head_title(tree)
     found = _read_content(tree, warnings)
@@ -213,18 +215,20 @@ def _links(tree, root, base: str) -> tuple[tuple, tuple]:
     return links, attachments
 
 
-def _as_text(html) -> tuple[str, tuple[str, ...]]:
+def _as_text(html) -> tuple[str, tuple[str, ...], bytes | None]:
+    """(text, warnings, the text's UTF-8 bytes when this made them, else None)."""
     if isinstance(html, (bytes, bytearray, memoryview)):
-        return decode_html(html)
+        return decode_html_utf8(html)
     if html is None:
-        return "", ()
+        return "", (), None
     if not isinstance(html, str):
-        return str(html), ("input was not str or bytes",)
+        return str(html), ("input was not str or bytes",), None
     try:
-        html.encode("utf-8")
+        utf8 = html.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from a bad upstream decode
-        return html.encode("utf-8", "replace").decode("utf-8"), ("undecodable characters replaced",)
-    return html, ()
+        replaced = html.encode("utf-8", "replace").decode("utf-8")
+        return replaced, ("undecodable characters replaced",), None
+    return html, (), utf8
 
 
 _TAG = re.compile(r"<[A-Za-z!?/]")

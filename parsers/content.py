@@ -52,12 +52,16 @@ def remove_chrome(tree, root, scope=None) -> None:
     scope = scope if scope is not None else body
     if body is None or scope is None:
         return
-    total = len(body.text(deep=True)) or 1
     found = find_chrome(scope)
     if found is None:
         groups = _ChromeQueries(scope)
     else:
         groups = _ChromeFound(found, scope)
+    # The body's text, before any removal, sizes the guarded regions: read (a C walk
+    # of the whole body) only when there are any.
+    total = 1
+    if found is None or found.guarded:
+        total = len(body.text(deep=True)) or 1
     for node in groups.landmarks():
         if not _removable(node, keep):
             continue

@@ -42,6 +42,7 @@ DOCUMENT_EXTENSIONS = frozenset(
 ASSET_PATH_MARKERS = ("/syssiteassets/", "/globalassets/", "/contentassets/")
 _KEPT_SCHEMES = ("http", "https", "mailto")
 _MAX_URL = 4096
+_LINKING = "a[href], iframe[src], embed[src], object[data]"
 
 
 def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
@@ -51,7 +52,12 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
     page = _strip_fragment(base_url)
     seen: dict[str, int] = {}
     links: list[Link] = []
-    for anchor in node.css("a[href]"):
+    # One query for anchors and embedded documents (each query is a walk of the
+    # subtree in C); anchors come first in the links, as they did from two queries.
+    found = node.css(_LINKING)
+    for anchor in found:
+        if anchor.tag != "a":
+            continue
         attrs = anchor.attributes
         url = resolve(attrs.get("href") or "", base_url)
         if url is None or "#" in url and _strip_fragment(url) == page:
@@ -66,7 +72,9 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
             continue
         seen[url] = len(links)
         links.append(Link(text=text, url=url))
-    for embedded in node.css("iframe[src], embed[src], object[data]"):
+    for embedded in found:
+        if embedded.tag == "a":
+            continue
         attrs = embedded.attributes
         url = resolve(attrs.get("src") or attrs.get("data") or "", base_url)
         if url and url not in seen and attachment_type(url):

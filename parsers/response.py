@@ -352,12 +352,19 @@ def _head_title(tree) -> str | None:
 def _h1_title(tree, root) -> str | None:
     """The root's h1, else the page's; never one that is just the site's name (a logo)."""
     site_names = _site_names(tree)
-    for candidates in (root.css("h1") if root is not None else [], tree.css("h1")):
-        for node in candidates:
-            text = strip_chrome_text(clean_line(_visible_text(node)))
-            if text and text.lower() not in site_names:
-                return text
+    for node in _h1_candidates(tree, root):
+        text = strip_chrome_text(clean_line(_visible_text(node)))
+        if text and text.lower() not in site_names:
+            return text
     return None
+
+
+def _h1_candidates(tree, root):
+    """The root's h1s, then the page's: the page is queried only if none of the root's is
+    the title (a whole-tree query on every page otherwise)."""
+    if root is not None:
+        yield from root.css("h1")
+    yield from tree.css("h1")
 
 
 _INVISIBLE = ",".join(["." + name for name in sorted(HIDDEN_CLASSES)] + [HIDDEN_SELECTOR])

@@ -300,10 +300,24 @@ _CHROME_PATTERN_MAX_LEN = 400
 
 def normalise_for_match(text: str) -> str:
     """Lower case, straight quotes, single spaces: for comparing, never for output."""
-    return " ".join(text.translate(_QUOTES).lower().split())
+    return " ".join(fold_quotes(text).lower().split())
 
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_QUOTE_PAIRS = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "))
+_QUOTES = str.maketrans(dict(_QUOTE_PAIRS))
+
+
+def fold_quotes(text: str) -> str:
+    """`text.translate(_QUOTES)`, done as a C scan per character to fold: a dict
+    translation looks up every character in Python, ~5 us on a long line."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
+
 _SENTENCES = tuple(
     sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True)
 )
@@ -339,7 +353,7 @@ def strip_chrome_text(line: str) -> str:
     """
     if not _may_hold_chrome(line):
         return line if line and not line.isspace() else ""
-    norm = " ".join(line.split()).translate(_QUOTES).lower()
+    norm = fold_quotes(" ".join(line.split())).lower()
     if norm in _WHOLE_LINES:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):

@@ -120,7 +120,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     tree = LexborHTMLParser(text if utf8 is None else utf8)
     base = base_for(tree, url)
     meta_published, head_title = _meta_published(tree), _head_title(tree)
-    found = _read_content(tree, warnings)
+    found = _read_content(tree, warnings, head_title)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
         warnings.append("no title found")
@@ -171,7 +171,7 @@ class _Content:
     rows: RowCollector | None
 
 
-def _read_content(tree, warnings: list[str]) -> _Content:
+def _read_content(tree, warnings: list[str], head_title: str | None) -> _Content:
     """The content root and its clean text lines (falling back to the body)."""
     content.remove_junk(tree)
     root, fallback = content.choose_root(tree)
@@ -179,7 +179,8 @@ def _read_content(tree, warnings: list[str]) -> _Content:
         warnings.append("no content root found; used body")
     time_published = _time_published(root)
     content.remove_chrome(tree, root, scope=root)
-    h1 = _h1_title(tree, root)  # after: an h1 in a cookie banner inside `main` is not the title
+    # After the chrome removal: an h1 in a cookie banner inside `main` is not the title.
+    h1 = _h1_title(tree, root, head_title)
     if fallback and root is not None:
         content.remove_link_lists(root)
     rows: RowCollector | None = RowCollector()
@@ -349,14 +350,21 @@ def _head_title(tree) -> str | None:
     return clean_line(node.text(deep=True)) if node is not None else None
 
 
-def _h1_title(tree, root) -> str | None:
+def _h1_title(tree, root, head_title: str | None) -> str | None:
     """The root's h1, else the page's; never one that is just the site's name (a logo)."""
-    site_names = _site_names(tree)
+    site_names = _site_names(tree, head_title if _head_untouched(tree, root) else _head_title(tree))
     for node in _h1_candidates(tree, root):
         text = strip_chrome_text(clean_line(_visible_text(node)))
         if text and text.lower() not in site_names:
             return text
     return None
+
+
+def _head_untouched(tree, root) -> bool:
+    """Whether the `<title>` `_parse` read before the junk and chrome removals is still
+    the one `_head_title` reads: they remove nothing from the head unless the content
+    root holds it (a root on `<html>` or `<head>`, or no `<head>` at all)."""
+    return tree.head is not None and root is not None and root.tag not in ("html", "head")
 
 
 def _h1_candidates(tree, root):
@@ -382,13 +390,12 @@ def _visible_text(node) -> str:
     return text
 
 
-def _site_names(tree) -> set[str]:
+def _site_names(tree, title: str | None) -> set[str]:
     names = {"metropolitan police", "metropolitan police service", "the met"}
     head = _head(tree)
     og = head.css_first('meta[property="og:site_name" i]') if head is not None else None
     if og is not None:
         names.add(clean_line(og.attributes.get("content") or "").lower())
-    title = _head_title(tree)
     stripped = _strip_site_suffix(title)
     if title and stripped and stripped != title:
         names.add(title[len(stripped) :].strip(" |-\u2013\u2014:").lower())

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers import content
 from parsers.decoding import decode_html
 from parsers.links import _LINKING
-from parsers.response import _h1_candidates
+from parsers.response import _h1_candidates, _h1_title, _head_title, _head_untouched
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "fixtures" / "site").rglob("*.html")) + sorted(
@@ -60,3 +60,30 @@ def test_h1_candidates_are_the_roots_then_the_pages(html) -> None:
     tree, root = _roots(text)
     assert _ids(_h1_candidates(tree, root)) == _ids(root.css("h1")) + _ids(tree.css("h1"))
     assert _ids(_h1_candidates(tree, None)) == _ids(tree.css("h1"))
+
+
+_HEAD_MARKUP = (
+    "<html><head><title>Ref 1 | Metropolitan Police</title></head>"
+    "<body><main><h1>Metropolitan Police</h1><h1>Ref 1</h1></main></body></html>",
+    '<html id="content"><head><title class="cookie-banner">Met</title></head>'
+    "<body><h1>Met</h1><p>text</p></body></html>",
+    '<html><head role="main"><title hidden>A | Met</title></head><body><h1>A</h1></body></html>',
+    '<html><head><title>T</title><meta property="og:site_name" content="Site"></head>'
+    "<body><main><h1>Site</h1><h1>Other</h1></main></body></html>",
+)
+
+
+@pytest.mark.parametrize("html", [p for p in PAGES[::2]] + list(_HEAD_MARKUP), ids=str)
+def test_title_read_before_the_removals_gives_the_same_h1(html) -> None:
+    """`_parse` reads the `<title>` before the junk and chrome removals and `_h1_title`
+    reuses it: the h1 chosen is the one the title read after the removals gave."""
+    text = decode_html(html.read_bytes())[0] if isinstance(html, Path) else html
+    tree = LexborHTMLParser(text)
+    before = _head_title(tree)
+    content.remove_junk(tree)
+    root, _ = content.choose_root(tree)
+    content.remove_chrome(tree, root, scope=root)
+    after = _head_title(tree)
+    if _head_untouched(tree, root):
+        assert before == after
+    assert _h1_title(tree, root, before) == _h1_title(tree, root, after)

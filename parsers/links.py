@@ -49,7 +49,7 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
     """(links, attachments) of the anchors under `node`, in document order."""
     if node is None:
         return (), ()
-    page = _strip_fragment(base_url)
+    page = None  # the page's own URL without its fragment: needed only for links with one
     seen: dict[str, int] = {}
     links: list[Link] = []
     # One query for anchors and embedded documents (each query is a walk of the
@@ -60,8 +60,12 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
             continue
         attrs = anchor.attributes
         url = resolve(attrs.get("href") or "", base_url)
-        if url is None or "#" in url and _strip_fragment(url) == page:
+        if url is None:
             continue
+        if "#" in url:
+            page = _strip_fragment(base_url) if page is None else page
+            if _strip_fragment(url) == page:
+                continue
         text = clean_line(anchor.text(deep=True)) or clean_line(
             attrs.get("aria-label") or attrs.get("title") or _image_alt(anchor)
         )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from parsers import content
@@ -87,3 +89,47 @@ def test_title_read_before_the_removals_gives_the_same_h1(html) -> None:
     if _head_untouched(tree, root):
         assert before == after
     assert _h1_title(tree, root, before) == _h1_title(tree, root, after)
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        '<a href="/a">a</a>',
+        "<a>no href</a>",
+        '<A HREF="/b">',
+        "</a>",
+        '<iframe src="/i.pdf"></iframe>',
+        "<iframe>",
+        '<embed src="/e.pdf">',
+        '<object data="/o.pdf">',
+        "</object>",
+        "<object>",
+        "<svg>",
+        "</svg>",
+        "<math>",
+        "<table><tr><td>",
+        "</table>",
+        "<template>",
+        "</template>",
+        "<noscript>",
+        "<p>",
+        "<div>",
+        "</div>",
+        "text ",
+        "<h1>T</h1>",
+        "<main>",
+        "</main>",
+        "<title>x</title>",
+    ]
+)
+
+
+@settings(max_examples=400, database=None, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=25).map("".join))
+def test_merged_queries_on_generated_markup(markup: str) -> None:
+    tree, root = _roots("<html><head></head><body>" + markup + "</body></html>")
+    found = root.css(_LINKING)
+    assert _ids(n for n in found if n.tag == "a") == _ids(root.css("a[href]"))
+    assert _ids(n for n in found if n.tag != "a") == _ids(
+        root.css("iframe[src], embed[src], object[data]")
+    )
+    assert _ids(_h1_candidates(tree, root)) == _ids(root.css("h1")) + _ids(tree.css("h1"))

@@ -85,3 +85,57 @@ def test_the_lowered_twin_matches_where_the_pattern_does(name: str, guarded: Pre
 )
 def test_the_lowered_twin_on_written_cases(name: str, guarded: Prefiltered, text: str) -> None:
     assert guarded.found(text, lowered(text)) == (guarded.pattern.search(text) is not None)
+
+
+def _read_label_trying_every_pattern(line: str):
+    """`numbering.read_label` as it was: every pattern tried in turn (the reference)."""
+    from parsers import numbering as n
+
+    line = line.lstrip("“”\"‘’'«")
+    if len(line) > 1 and line[0].isalpha() and line[0] not in n._LABEL_INITIALS:
+        if line[1] not in ".)":
+            return None
+    m = n._PREFIXED.match(line)
+    if m and not (line[:1] in "Qq" and n._YEAR_AFTER_Q.match(m.group(6))):
+        sub = int(m.group(2)) if m.group(2) else None
+        letter = (m.group(3) or m.group(4) or "").lower() or None
+        return n.Label("prefixed", int(m.group(1)), sub, letter, m.group(5), m.group(6).strip())
+    m = n._WORD_NUMBER.match(line)
+    if m:
+        return n.Label("prefixed", n._WORD_VALUES[m.group(1).lower()], text=m.group(2).strip())
+    m = n._NUMBER_LETTER.match(line)
+    if m:
+        return n.Label("numbered", int(m.group(1)), letter=m.group(2), text=m.group(3).strip())
+    m = n._DOTTED.match(line)
+    if m:
+        return n.Label("dotted", int(m.group(1)), int(m.group(2)), text=m.group(3).strip())
+    m = n._NUMBERED.match(line)
+    if m:
+        letter = m.group(2) or m.group(3)
+        return n.Label("numbered", int(m.group(1)), letter=letter, text=m.group(4).strip())
+    m = n._ROMAN.match(line)
+    if m:
+        return n.Label("roman", roman=m.group(1), text=m.group(2).strip())
+    m = n._LETTER.match(line)
+    if m:
+        return n.Label("letter", letter=m.group(1).lower(), text=m.group(2).strip())
+    m = n._BULLET.match(line)
+    if m:
+        return n.Label("bullet", text=m.group(1).strip())
+    return None
+
+
+_LABEL_STARTS = st.sampled_from(
+    ["Q", "q", "Question ", "Request", "Part ", "Item", "ıtem", "İtem", "(", "((", "1", "12", "٣",
+     "²", "a", "A", "iv", "x", "ſ", ".", ")", "-", "– ", "•", "*", " ", "“", "'", "2.1", "1a",
+     "One", "Q Two", "Qs", "é", "_", ""]
+)  # fmt: skip
+_LABEL_RESTS = st.text(alphabet=st.sampled_from(list("1a.)(: -–/•ivxQ2020é\u0131")), max_size=8)
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(st.lists(_LABEL_STARTS | _LABEL_RESTS, max_size=4).map("".join))
+def test_read_label_is_the_label_every_pattern_gives(line: str) -> None:
+    from parsers.numbering import read_label
+
+    assert read_label(line) == _read_label_trying_every_pattern(line), line

@@ -172,9 +172,19 @@ def _is_other_act(text: str, start: int, end: int, section: int) -> bool:
         return True
     window = text[max(0, start - 120) : start]
     lowered = window.lower()
+    # `_OTHER_BEFORE` matches only in the window's last sentence (its `[^.]*$`; neither
+    # its words nor the FOIA's name hold a "."): only that part is tested and searched.
+    # (ASCII only: there a match holds its lowered word, and lowering keeps every index.)
+    sentence, low_sentence = window, lowered
+    if window.isascii():
+        sentence = window[window.rfind(".") + 1 :]
+        low_sentence = lowered[len(window) - len(sentence) :]
     if (
-        "act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered
-    ) and _OTHER_BEFORE.search(_FOIA_NAME.sub(" FOIA ", window)):
+        "act" in low_sentence
+        or "dpa" in low_sentence
+        or "gdpr" in low_sentence
+        or "schedule" in low_sentence
+    ) and _OTHER_BEFORE.search(_FOIA_NAME.sub(" FOIA ", sentence)):
         return True
     tail = lowered[-60:].rstrip()
     return tail.endswith(_POWER_TAILS) and _POWER_BEFORE.search(window[-60:]) is not None

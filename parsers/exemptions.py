@@ -267,12 +267,22 @@ def _sentence_spans(text: str, citations: list[Citation]) -> list[tuple[int, int
         return []
     if len(text) < 40:
         return [(0, len(text))]
+    # The citations are in order: walk the boundaries and the citations together, and
+    # stop at the sentence that holds the last citation (the rest of a line is not read).
+    starts = iter([c.start for c in citations])
+    pending = next(starts)
     spans, start = [], 0
     for boundary in _STOP_THEN_SPACE.finditer(text):
-        spans.append((start, boundary.start() + 1))
+        end = boundary.start() + 1
+        if pending < end:
+            spans.append((start, end))
         start = boundary.end()
+        while pending < start:  # skip the citations of this sentence (and of the gap)
+            pending = next(starts, -1)
+            if pending < 0:
+                return spans
     spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if any(a <= c.start < b for c in citations)]
+    return spans
 
 
 def _merge(mentions: list[_Mention]) -> tuple[Exemption, ...]:

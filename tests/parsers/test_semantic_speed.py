@@ -139,3 +139,118 @@ def test_read_label_is_the_label_every_pattern_gives(line: str) -> None:
     from parsers.numbering import read_label
 
     assert read_label(line) == _read_label_trying_every_pattern(line), line
+
+
+_LINE_STARTS = st.sampled_from(
+    [*"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "Th", "We", "Wi", "Tu", "I ",
+     "If", "In", "It", "Al", "At", "An", "As", "A1", "Pl", "Pa", "Po", "Re", "Q1", "ıt", "İn",
+     "\u212a", "ſ", "“", "1", "(", " | ", "?", ".", ")", " "]
+)  # fmt: skip
+_LINE_RESTS = st.text(
+    alphabet=st.sampled_from(list("1a.)(: -–|?nstuirolehQ2\u0131\u0130")), max_size=10
+)
+
+
+@settings(max_examples=4000, database=None, deadline=None)
+@given(st.lists(_LINE_STARTS | _LINE_RESTS, min_size=1, max_size=5).map("".join))
+def test_prose_lines_are_no_marker_to_any_reader(line: str) -> None:
+    from parsers import answers
+    from parsers.answer_ranges import read_range
+    from parsers.numbering import read_label
+
+    if not answers._is_prose(line):
+        return
+    order = [str(n) for n in range(1, 13)]
+    assert answers.TABLE_SPLIT not in line and not line.endswith("?")
+    assert read_label(line) is None, line
+    assert read_range(line, order) is None, line
+    assert answers._answer_label(line, order) is None, line
+    assert answers._answer_in_sentence(line, order) is None, line
+    assert answers.RANGE_HEADING.match(line) is None, line
+    assert _read_label_trying_every_pattern(line) is None, line
+    assert answers._ANSWER_LABEL.match(line) is None, line
+    assert answers._ANSWER_SENTENCE.match(line) is None, line
+
+
+def test_prose_is_told_from_markers() -> None:
+    from parsers.answers import _is_prose
+
+    assert _is_prose("The MPS holds no information.")
+    assert _is_prose("I have today decided to disclose")
+    for marker in ("Turning to question 2", "With regards to Q3", "In response to Q1", "B.",
+                   "Answer 1: 45", "A1 - yes", "Q1 - 45", "Part 2", "It is held | 45", "Why?",
+                   "x", ""):  # fmt: skip
+        assert not _is_prose(marker), marker
+
+
+def _sentence_spans_of_every_boundary(text: str, citations: list) -> list[tuple[int, int]]:
+    """`exemptions._sentence_spans` as it was: every sentence, then those with a citation."""
+    from parsers.exemptions import _STOP_THEN_SPACE
+
+    if not citations:
+        return []
+    if len(text) < 40:
+        return [(0, len(text))]
+    spans, start = [], 0
+    for boundary in _STOP_THEN_SPACE.finditer(text):
+        spans.append((start, boundary.start() + 1))
+        start = boundary.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if any(a <= c.start < b for c in citations)]
+
+
+_CITING_TEXT = st.lists(
+    st.sampled_from(
+        ["Section 31(1)(a)", "S40(2)", " and 24(2)", "s.23", ". ", "! ", "? ", ".", " ", "The ",
+         "Data Protection Act ", "Freedom of Information Act 2000 ", "under the ", "of the Act",
+         "Terrorism Act ", "schedule ", "GDPR", "DPA ", "ſchedule ", "searched under ", "İ",
+         "x" * 30, "Act 2018 ", ", 30(3)", "\u212a", "fact "]
+    ),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(_CITING_TEXT)
+def test_sentence_spans_are_those_of_every_boundary(text: str) -> None:
+    from parsers.citations import find_citations
+    from parsers.exemptions import _sentence_spans
+
+    citations = find_citations(text)
+    assert _sentence_spans(text, citations) == _sentence_spans_of_every_boundary(text, citations)
+
+
+def _is_other_act_reading_the_whole_window(text: str, start: int, end: int, section: int) -> bool:
+    """`citations._is_other_act` as it was: `_OTHER_BEFORE` searched over all 120 characters."""
+    from parsers import citations as c
+
+    if c._FOIA_AFTER.match(text, end):
+        return False
+    if section == 44 and c._UNDER_ANOTHER_ACT.match(text, end):
+        return False
+    if c._OTHER_AFTER.match(text, end) or c._OF_OTHER_DOCUMENT.match(text, end):
+        return True
+    window = text[max(0, start - 120) : start]
+    lowered = window.lower()
+    if (
+        "act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered
+    ) and c._OTHER_BEFORE.search(c._FOIA_NAME.sub(" FOIA ", window)):
+        return True
+    tail = lowered[-60:].rstrip()
+    return tail.endswith(c._POWER_TAILS) and c._POWER_BEFORE.search(window[-60:]) is not None
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(_CITING_TEXT, st.sampled_from(["Section 31", "S40(2)", "section 44(1)", "s 24"]),
+       st.sampled_from(["", " of the Act", " of the Terrorism Act", " under the", ".", " powers"]))  # fmt: skip
+def test_other_act_reads_the_last_sentence_as_the_whole_window(
+    before: str, cited: str, after: str
+) -> None:
+    from parsers.citations import _is_other_act
+
+    text = before + cited + after
+    start, end = len(before), len(before) + len(cited)
+    section = int("".join(ch for ch in cited.split("(")[0] if ch.isdigit()))
+    assert _is_other_act(text, start, end, section) == _is_other_act_reading_the_whole_window(
+        text, start, end, section
+    ), text

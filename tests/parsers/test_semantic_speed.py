@@ -204,7 +204,8 @@ _CITING_TEXT = st.lists(
         ["Section 31(1)(a)", "S40(2)", " and 24(2)", "s.23", ". ", "! ", "? ", ".", " ", "The ",
          "Data Protection Act ", "Freedom of Information Act 2000 ", "under the ", "of the Act",
          "Terrorism Act ", "schedule ", "GDPR", "DPA ", "ſchedule ", "searched under ", "İ",
-         "x" * 30, "Act 2018 ", ", 30(3)", "\u212a", "fact "]
+         "x" * 30, "Act 2018 ", ", 30(3)", "\u212a", "fact ", "1998 act ", "Police Act 1996",
+         "the Act ", "Protection ", "ACT 20", "18 ", "DPA.", "data protectıon act "]
     ),
     max_size=14,
 ).map("".join)  # fmt: skip

@@ -28,7 +28,12 @@ _AROUND = st.text(
 
 
 def test_the_reliance_patterns_have_a_lowered_twin() -> None:
-    assert {"exemptions._RELIANCE_CUE", "exemptions._CONDITIONAL"} <= {n for n, _ in TWINNED}
+    assert {
+        "exemptions._RELIANCE_CUE",
+        "exemptions._CONDITIONAL",
+        "outcome._PARTIAL",
+        "outcome._FULL",
+    } <= {n for n, _ in TWINNED}
 
 
 def test_a_twin_must_not_ignore_case() -> None:
@@ -81,6 +86,15 @@ def test_the_lowered_twin_matches_where_the_pattern_does(name: str, guarded: Pre
         "REFUSED",
         "refusals",
         "would not be considered",
+        "we have decided to disclose some of the information",
+        "a part disclosure",
+        "apart disclosure",
+        "I have decided to provide the information in full",
+        "disclosed, in full.",
+        "undisclosed in full",
+        "we decided to release all information to you.",
+        "INFORMATION IS PROVIDED IN FULL",
+        "dısclosed ın full",
     ],
 )
 def test_the_lowered_twin_on_written_cases(name: str, guarded: Prefiltered, text: str) -> None:

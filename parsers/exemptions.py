@@ -354,6 +354,7 @@ def _has_list_word(line: str) -> bool:
 
 
 def _has_list_header(lines: list[str], start: int, end: int) -> bool:
+    # The word first: a substring test, where the header is a search.
     return any(
-        _LIST_HEADER.search(lines[i]) and "exemption" in lines[i].lower() for i in range(start, end)
+        "exemption" in lines[i].lower() and _LIST_HEADER.search(lines[i]) for i in range(start, end)
     )

@@ -52,6 +52,19 @@ _ANSWER_SENTENCE = re.compile(
 RANGE_HEADING = re.compile(
     r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE
 )
+# The first two characters of prose that none of the readers of a reply line can take
+# for a label, a range or an answer marker (`read_label`, `read_range`, `_ANSWER_LABEL`,
+# `_ANSWER_SENTENCE`, `RANGE_HEADING`: a test checks): a first letter none of them starts
+# with, or one they do with a second letter they don't ("The", "We", "I have", "Please").
+# "" allows any second character but "." and ")" ("B." may be a lettered label).
+# `read_answers` passes such lines on without calling them (~2/3 of a reply's lines).
+_PLAIN_STARTS = {
+    **dict.fromkeys("BCDEFGHJKLMNOSUYZbcdefghjklmnosuyz", ""),
+    **dict.fromkeys("TtWw", "hHeEaAoO"),
+    **dict.fromkeys("Ii", " f"),
+    **dict.fromkeys("Aa", "lLtT"),
+    **dict.fromkeys("Pp", "lLeErR"),
+}
 _WORDS = re.compile(r"[a-z0-9]+")
 # What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
 _NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
@@ -113,6 +126,14 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
+        if _is_prose(line):
+            # No label, range or answer marker: only its words can restate a question;
+            # else it carries the answer on (what the readers below would conclude).
+            key = _key(line)
+            if not (by_text and len(line) >= 12 and key in by_text):
+                if group is not None and (group.answer or key not in group.skip):
+                    group.answer.append(line)
+                continue
         span = None if TABLE_SPLIT in line else read_range(line, order)
         if span is not None:
             if group is not None and (group.answer or group.covers):
@@ -169,6 +190,19 @@ def read_answers(
         if whole is not None:
             ids[questions[0].number] = 1
     return answers, [], ids
+
+
+def _is_prose(line: str) -> bool:
+    """A line no reader of reply lines takes for a marker: a start in `_PLAIN_STARTS`,
+    no table cells, not a question."""
+    seconds = _PLAIN_STARTS.get(line[:1])
+    return (
+        seconds is not None
+        and line[1:2] not in ".)"  # also an empty one: a line of one character
+        and (not seconds or line[1] in seconds)
+        and TABLE_SPLIT not in line
+        and not line.endswith("?")
+    )
 
 
 def _was_heading(group: _Group, numbers: list[str]) -> bool:

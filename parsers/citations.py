@@ -55,6 +55,10 @@ _OTHER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# What each "Act" of `_OTHER_BEFORE` holds, lowered (replacing the FOIA's name with
+# " FOIA " adds none of it).
+_ACT_NAMED = re.compile(r"(?:protection|terrorism|\d\d) act|act \d{4}")
+
 # "searched under Section 43", "a dispersal order under section 35": a police power.
 _POWER_BEFORE = re.compile(
     r"(?:search(?:ed|es|ing)?|stop(?:ped|s)?|arrest(?:ed|s)?|detain(?:ed)?|seiz(?:ed|ures?)|powers?"
@@ -172,9 +176,26 @@ def _is_other_act(text: str, start: int, end: int, section: int) -> bool:
         return True
     window = text[max(0, start - 120) : start]
     lowered = window.lower()
-    if (
-        "act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered
-    ) and _OTHER_BEFORE.search(_FOIA_NAME.sub(" FOIA ", window)):
+    # `_OTHER_BEFORE` matches only in the window's last sentence (its `[^.]*$`; neither
+    # its words nor the FOIA's name hold a "."): only that part is tested and searched.
+    # (ASCII only: there a match holds its lowered word, and lowering keeps every index.)
+    # On ASCII, its words lowered must be there too, and an "Act" with a name or a year
+    # ("the Act" alone is not enough to try it: the search cost ~30 us a sentence).
+    if window.isascii():
+        sentence = window[window.rfind(".") + 1 :]
+        low = lowered[len(window) - len(sentence) :]
+        may_match = (
+            "dpa" in low
+            or "gdpr" in low
+            or "schedule" in low
+            or ("act" in low and _ACT_NAMED.search(low) is not None)
+        )
+    else:
+        sentence = window
+        may_match = (
+            "act" in lowered or "dpa" in lowered or "gdpr" in lowered or "schedule" in lowered
+        )
+    if may_match and _OTHER_BEFORE.search(_FOIA_NAME.sub(" FOIA ", sentence)):
         return True
     tail = lowered[-60:].rstrip()
     return tail.endswith(_POWER_TAILS) and _POWER_BEFORE.search(window[-60:]) is not None

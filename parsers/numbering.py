@@ -83,14 +83,36 @@ def read_label(line: str) -> Label | None:
         and line[1] not in ".)"
     ):
         return None  # prose ("The ...", "Section ...") can start no label: most lines stop here
-    m = _PREFIXED.match(line)
-    if m and not (line[:1] in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):
-        sub = int(m.group(2)) if m.group(2) else None
-        letter = (m.group(3) or m.group(4) or "").lower() or None
-        return Label("prefixed", int(m.group(1)), sub, letter, m.group(5), m.group(6).strip())
-    m = _WORD_NUMBER.match(line)
+    # Which patterns can match is told by the first characters: a label starts with a
+    # word (Q, Request, ...), a number, a letter, "(" and either, or a bullet. Skipping
+    # the others halves the patterns tried on a reply's lines (a test compares with all).
+    first = line[:1]
+    second = line[1:2] if first == "(" else first
+    if first.isalpha():
+        m = _PREFIXED.match(line)
+        if m and not (first in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):
+            sub = int(m.group(2)) if m.group(2) else None
+            letter = (m.group(3) or m.group(4) or "").lower() or None
+            return Label("prefixed", int(m.group(1)), sub, letter, m.group(5), m.group(6).strip())
+        m = _WORD_NUMBER.match(line)
+        if m:
+            return Label("prefixed", _WORD_VALUES[m.group(1).lower()], text=m.group(2).strip())
+    elif second.isdecimal():
+        return _numbered(line)
+    if not second.isalpha():
+        m = _BULLET.match(line)
+        return Label("bullet", text=m.group(1).strip()) if m else None
+    m = _ROMAN.match(line)
     if m:
-        return Label("prefixed", _WORD_VALUES[m.group(1).lower()], text=m.group(2).strip())
+        return Label("roman", roman=m.group(1), text=m.group(2).strip())
+    m = _LETTER.match(line)
+    if m:
+        return Label("letter", letter=m.group(1).lower(), text=m.group(2).strip())
+    return None
+
+
+def _numbered(line: str) -> Label | None:
+    """The label of a line that starts with a digit (or "(" and a digit)."""
     m = _NUMBER_LETTER.match(line)
     if m:
         return Label("numbered", int(m.group(1)), letter=m.group(2), text=m.group(3).strip())
@@ -101,15 +123,6 @@ def read_label(line: str) -> Label | None:
     if m:
         letter = m.group(2) or m.group(3)
         return Label("numbered", int(m.group(1)), letter=letter, text=m.group(4).strip())
-    m = _ROMAN.match(line)
-    if m:
-        return Label("roman", roman=m.group(1), text=m.group(2).strip())
-    m = _LETTER.match(line)
-    if m:
-        return Label("letter", letter=m.group(1).lower(), text=m.group(2).strip())
-    m = _BULLET.match(line)
-    if m:
-        return Label("bullet", text=m.group(1).strip())
     return None
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.prefilter import LoweredText, Prefiltered
+from parsers.prefilter import LoweredText, Prefiltered, lowered
 from parsers.record import Exemption, Question
 from parsers.refusal_wording import (
     DUTY_EXCLUDED,
@@ -64,16 +64,34 @@ _INVALID = Prefiltered(
         "business as usual",
     ),
 )
-_PARTIAL = re.compile(
-    r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)|\bpart disclosure\b"
-    r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
-    r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)",
-    re.IGNORECASE,
+# These two are asked of every statement: a lower-case twin runs on the lowered text
+# (see `Prefiltered.found`), each alternative led by its letter (~3 times faster).
+_PARTIAL = Prefiltered(
+    re.compile(
+        r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)|\bpart disclosure\b"
+        r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
+        r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)",
+        re.IGNORECASE,
+    ),
+    ("disclos", "partial", "withheld", "exempt"),
+    on_lowered=re.compile(
+        r"disclose (?:some|part|the majority|most|a (?:portion|proportion))\b|partial(?:ly)? (?:refusal|disclos)|p(?<!\wp)art disclosure\b"
+        r"|disclosed? (?:in part|partially)|some (?:of the )?(?:information|data) (?:has been|is being|was) withheld"
+        r"|parts? of the (?:requested )?information (?:is|are|has been) (?:exempt|withheld)"
+    ),
 )
-_FULL = re.compile(
-    r"\b(?:disclos|provid|releas)\w*\b[^.]{0,80}?\bin full\b|full disclosure|disclose all (?:of )?the"
-    r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))",
-    re.IGNORECASE,
+_FULL = Prefiltered(
+    re.compile(
+        r"\b(?:disclos|provid|releas)\w*\b[^.]{0,80}?\bin full\b|full disclosure|disclose all (?:of )?the"
+        r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))",
+        re.IGNORECASE,
+    ),
+    ("in full", "full disclosure", "disclose all", "decided to"),
+    on_lowered=re.compile(
+        r"d(?<!\wd)isclos\w*\b[^.]{0,80}?\bin full\b|p(?<!\wp)rovid\w*\b[^.]{0,80}?\bin full\b"
+        r"|r(?<!\wr)eleas\w*\b[^.]{0,80}?\bin full\b|full disclosure|disclose all (?:of )?the"
+        r"|decided to (?:disclose|release|provide) (?:the |all )?(?:requested |located |relevant )?information(?:\s*(?:\.|$|to you\.))"
+    ),
 )
 # "Please find below ..." says something was disclosed, not that everything was: full
 # only when no exemption was relied on.
@@ -145,16 +163,17 @@ def _from_statement(text: str, exemptions: tuple[Exemption, ...]) -> str | None:
     if not text:
         return None
     sections = {e.section for e in exemptions if not e.ncnd}
-    partial = _PARTIAL.search(text) is not None
-    if not partial and (_COST.search(text) or (12 in sections and not _FULL.search(text))):
+    low = lowered(text)
+    partial = _PARTIAL.found(text, low)
+    if not partial and (_COST.search(text) or (12 in sections and not _FULL.found(text, low))):
         return "cost_limit"
-    if not partial and (_VEXATIOUS.search(text) or (14 in sections and not _FULL.search(text))):
+    if not partial and (_VEXATIOUS.search(text) or (14 in sections and not _FULL.found(text, low))):
         return "vexatious"
     if _INVALID.search(text):
         return "invalid"
     if partial:
         return "partial"
-    if _FULL.search(text):
+    if _FULL.found(text, low):
         return "full"
     if _NOT_HELD.search(text):
         return "not_held"

@@ -127,6 +127,13 @@ _INDEX_BATCH = 500
 # This many pending and at least half the archive (an upgrade, a first import): the
 # whole archive is grouped at once on every core (db/round_robin_build.py).
 _REBUILD_FROM = 2000
+# The nightly refresh groups what it loaded page by page, 500 to a transaction: memory
+# stays flat however many pages a first crawl brings (the whole-archive build holds
+# every sketch and band entry at once: +54 MB at 5,000 pages, and a process per core).
+# Page by page costs ~1.3 CPU ms a page at 5,000 against the build's ~0.8, so only a
+# night that has most of a large archive to group (after an upgrade that empties the
+# index) still takes the build, on every core.
+REFRESH_REBUILD_FROM = 50_000
 
 
 @dataclass(frozen=True)
@@ -137,17 +144,22 @@ class Doc:
 
 
 def update_round_robins(
-    db: sqlite_utils.Database, response_ids: Iterable[str] | None = None
+    db: sqlite_utils.Database,
+    response_ids: Iterable[str] | None = None,
+    rebuild_from: int | None = None,
 ) -> dict:
     """Bring round robins up to date after loading; returns {"indexed", "round_robins"}.
 
     `response_ids=None` takes every response not indexed yet or changed since (so a
     resumed refresh or an import needs no list: one call at the end of the run); given
     ids, only those of them that are new or changed are looked at. Pages are placed in
-    date order, as the whole-archive build places them.
+    date order, as the whole-archive build places them (the same groups). With
+    `rebuild_from` (default `_REBUILD_FROM`) or more pending, half the archive or more,
+    the whole archive is grouped at once instead.
     """
     ids = _pending(db, None if response_ids is None else list(response_ids))
-    if response_ids is None and len(ids) >= _REBUILD_FROM:
+    rebuild_from = _REBUILD_FROM if rebuild_from is None else rebuild_from
+    if response_ids is None and len(ids) >= rebuild_from:
         total = db.conn.execute("SELECT count(*) FROM responses").fetchone()[0]
         if 2 * len(ids) >= total:
             return rebuild_round_robins(db)

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
+
+from db.datasketch_minhash import MinHash, sha1_hash32
 
 THRESHOLD = 0.4  # Jaccard of shingle sets; chosen on tests/round_robins/labelled_pairs.json
 SHINGLE_WORDS = 3

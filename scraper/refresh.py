@@ -281,10 +281,10 @@ def summarise(settings, store, fetcher, run, discovery, started, clock, shape_er
 def _group_round_robins(archive) -> None:
     """Every response loaded or changed and not yet grouped, once the parser child is gone.
 
-    Imported here, not at the top: round robins need datasketch, whose import loads numpy
-    and scipy (~55 MB). Loaded after the fetch and the parser process have finished, it
-    does not add to the crawl's peak memory (the bench's crawl_peak_rss figures).
+    Page by page in bounded memory, even after a first crawl of thousands of pages
+    (db/round_robins.py REFRESH_REBUILD_FROM): the whole-archive build would hold every
+    sketch at once and start a sketching process per core (crawl_peak_rss_mb_5k).
     """
-    from db.round_robins import update_round_robins
+    from db.round_robins import REFRESH_REBUILD_FROM, update_round_robins
 
-    update_round_robins(archive)
+    update_round_robins(archive, rebuild_from=REFRESH_REBUILD_FROM)

@@ -164,3 +164,12 @@ def sleepy_parse(body: bytes, url: str) -> str:
 
     time.sleep(float(body))
     return url
+
+
+def dying_parse(body: bytes, url: str) -> str:
+    """Ends the parser process on `body` b"die" (as a crash or the OOM killer would)."""
+    import os
+
+    if body == b"die":
+        os._exit(3)
+    return url

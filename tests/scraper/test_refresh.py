@@ -381,3 +381,16 @@ async def test_a_parse_that_never_ends_is_cut_off_and_the_pool_recovers():
         assert await pool.parse(b"0", "next page") == "next page"
     finally:
         pool.close()
+
+
+async def test_a_parser_process_that_dies_fails_the_page_and_the_next_gets_a_new_one():
+    from scraper.parse_pool import ParsePool, ParserDied
+    from tests.scraper.conftest import dying_parse
+
+    pool = ParsePool(timeout=60, function=dying_parse)
+    try:
+        with pytest.raises(ParserDied, match="exit 3"):
+            await pool.parse(b"die", "crashes")
+        assert await pool.parse(b"ok", "next page") == "next page"
+    finally:
+        pool.close()

@@ -25,11 +25,28 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db import bulk_load
 from db.bulk_fts import fts_deferred_if_empty
-from db.load import Provenance, load_response, mark_removed, record_digest, transaction
-from db.page_history import HELD, OLDER, add_capture, body_by_sha256, held_version, removed_at
+from db.load import (
+    Provenance,
+    load_response,
+    mark_removed,
+    record_digest,
+    response_key,
+    transaction,
+)
+from db.page_history import (
+    HELD,
+    LATEST,
+    OLDER,
+    add_capture,
+    body_by_sha256,
+    held_version,
+    removed_at,
+)
 from db.pages import PageStore, sha256_hex
 from db.web_archive import (
+    WEB_ARCHIVE,
     backdate_first_seen,
     follow_version_shift,
     has_good_record,
@@ -219,9 +236,21 @@ class WarcImport:
             results = [(c, p, self._store(c, p)) for c, p in batch]
         loaded: list[tuple[str, str]] = []
         with transaction(self.archive):
-            for capture, parsed, result in results:
+            new = self._new_responses(results)
+            rows: list[bulk_load.Prepared] = []  # new responses' rows, written in order
+            for position, (capture, parsed, result) in enumerate(results):
+                if position in new:
+                    rows.append(new[position])
+                    self.summary.outcomes["new"] += 1
+                    loaded.append((capture.url, capture.sha256))
+                    continue
+                if rows:
+                    bulk_load.load_prepared(self.archive, rows)
+                    rows = []
                 if self._load(capture, parsed, result, loaded):
                     loaded.append((capture.url, capture.sha256))
+            if rows:
+                bulk_load.load_prepared(self.archive, rows)
         with self.store.transaction(durable=False):
             for url, sha256 in loaded:
                 self.store.mark_loaded(url, sha256)
@@ -240,6 +269,42 @@ class WarcImport:
             first_captured_at=c.first_at,
             compressed=prepared.compressed if isinstance(prepared, Prepared) else None,
         )
+
+    def _new_responses(self, results: list) -> dict[int, bulk_load.Prepared]:
+        """Captures (by position) that make a response the archive does not hold yet,
+        the whole of a first import: their rows as `_load` would write them
+        (`load_response`, then `mark_from_web_archive`), made ready to insert with one
+        executemany per table for the batch (db/bulk_load.py; 0.83 -> 0.38 CPU ms a
+        page). Anything else, and a second capture of a response in the batch, goes
+        through `_load`, in order."""
+        found: dict[int, tuple[str, Capture, Prepared]] = {}
+        keys: set[str] = set()
+        for position, (c, prepared, result) in enumerate(results):
+            key = response_key(c.url) if c.kind == PAGE else None
+            if key is None or key in keys:
+                continue
+            keys.add(key)
+            if (
+                result.outcome == LATEST
+                and isinstance(prepared, Prepared)
+                and isinstance(prepared.parsed, Response)
+                and removed_at(self.store, c.url) is None
+            ):
+                found[position] = (key, c, prepared)
+        held = bulk_load.archived(self.archive, [key for key, _c, _p in found.values()])
+        return {
+            position: bulk_load.prepare(
+                prepared.parsed,
+                Provenance(c.url, c.first_at, c.sha256),
+                now=c.first_at,
+                seen=False,
+                digest=prepared.digest,
+                source=WEB_ARCHIVE,
+                captured_at=c.first_at,
+            )
+            for position, (key, c, prepared) in found.items()
+            if key not in held and isinstance(prepared.parsed, Response)
+        }
 
     def _load(self, c: Capture, prepared, result, loaded_now: list) -> bool:
         """Archive one stored capture; True when its record was loaded."""

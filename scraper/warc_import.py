@@ -21,6 +21,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -32,12 +33,10 @@ from db.load import (
     load_response,
     mark_removed,
     record_digest,
-    response_key,
     transaction,
 )
 from db.page_history import (
     HELD,
-    LATEST,
     OLDER,
     add_capture,
     body_by_sha256,
@@ -46,7 +45,6 @@ from db.page_history import (
 )
 from db.pages import PageStore, sha256_hex
 from db.web_archive import (
-    WEB_ARCHIVE,
     backdate_first_seen,
     follow_version_shift,
     has_good_record,
@@ -58,6 +56,7 @@ from scraper.challenge import is_challenge
 from scraper.fetch import HTML_TYPES
 from scraper.parse_pool import ParseTimeout
 from scraper.parse_stream import ParseStream, parse_job
+from scraper.warc_new_rows import new_responses
 from scraper.warc_read import WarcEntry, WarcFile, read_entries
 from scraper.warc_targets import PAGE, SiteTargets
 
@@ -126,6 +125,8 @@ class _Resolver:
 class WarcImport:
     def __init__(self, store: PageStore, archive: sqlite_utils.Database, targets: SiteTargets):
         self.store, self.archive, self.targets = store, archive, targets
+        # asked twice of each record (read its body? then keep it?): once is enough
+        self.target = lru_cache(maxsize=256)(targets.target)
         self.summary = ImportSummary()
         self.resolver = _Resolver()
         self.revisits: list[WarcEntry] = []
@@ -158,7 +159,7 @@ class WarcImport:
         for path in paths:
             warc = WarcFile(path)
             self.summary.files += 1
-            for entry in read_entries(warc, lambda url: self.targets.target(url) is not None):
+            for entry in read_entries(warc, lambda url: self.target(url) is not None):
                 self.on_progress(done + warc.offset)
                 if entry.record_type == "revisit":
                     self.revisits.append(entry)
@@ -175,7 +176,7 @@ class WarcImport:
                 self.summary.damage.append((str(path), warc.damage))
 
     def _accept(self, entry: WarcEntry, body: bytes | None, status: int | None = None):
-        target = self.targets.target(entry.url)
+        target = self.target(entry.url)
         status = entry.status if status is None else status
         if entry.oversize:
             return self._skip("over the size limit")
@@ -205,7 +206,7 @@ class WarcImport:
 
     def _resolved_revisits(self) -> Iterator[Capture]:
         for revisit in self.revisits:
-            if self.targets.target(revisit.url) is None:
+            if self.target(revisit.url) is None:
                 self._skip("not a page of a configured site")
                 continue
             found = self.resolver.find(revisit)
@@ -236,7 +237,7 @@ class WarcImport:
             results = [(c, p, self._store(c, p)) for c, p in batch]
         loaded: list[tuple[str, str]] = []
         with transaction(self.archive):
-            new = self._new_responses(results)
+            new = new_responses(self.store, self.archive, results)
             rows: list[bulk_load.Prepared] = []  # new responses' rows, written in order
             for position, (capture, parsed, result) in enumerate(results):
                 if position in new:
@@ -269,42 +270,6 @@ class WarcImport:
             first_captured_at=c.first_at,
             compressed=prepared.compressed if isinstance(prepared, Prepared) else None,
         )
-
-    def _new_responses(self, results: list) -> dict[int, bulk_load.Prepared]:
-        """Captures (by position) that make a response the archive does not hold yet,
-        the whole of a first import: their rows as `_load` would write them
-        (`load_response`, then `mark_from_web_archive`), made ready to insert with one
-        executemany per table for the batch (db/bulk_load.py; 0.83 -> 0.38 CPU ms a
-        page). Anything else, and a second capture of a response in the batch, goes
-        through `_load`, in order."""
-        found: dict[int, tuple[str, Capture, Prepared]] = {}
-        keys: set[str] = set()
-        for position, (c, prepared, result) in enumerate(results):
-            key = response_key(c.url) if c.kind == PAGE else None
-            if key is None or key in keys:
-                continue
-            keys.add(key)
-            if (
-                result.outcome == LATEST
-                and isinstance(prepared, Prepared)
-                and isinstance(prepared.parsed, Response)
-                and removed_at(self.store, c.url) is None
-            ):
-                found[position] = (key, c, prepared)
-        held = bulk_load.archived(self.archive, [key for key, _c, _p in found.values()])
-        return {
-            position: bulk_load.prepare(
-                prepared.parsed,
-                Provenance(c.url, c.first_at, c.sha256),
-                now=c.first_at,
-                seen=False,
-                digest=prepared.digest,
-                source=WEB_ARCHIVE,
-                captured_at=c.first_at,
-            )
-            for position, (key, c, prepared) in found.items()
-            if key not in held and isinstance(prepared.parsed, Response)
-        }
 
     def _load(self, c: Capture, prepared, result, loaded_now: list) -> bool:
         """Archive one stored capture; True when its record was loaded."""

@@ -31,7 +31,7 @@ def _records(pages) -> list[Rec]:
 
 def _import(tmp_path, name: str, warcs, monkeypatch, bulk: bool):
     if not bulk:
-        monkeypatch.setattr(warc_import.WarcImport, "_new_responses", lambda self, results: {})
+        monkeypatch.setattr(warc_import, "new_responses", lambda store, archive, results: {})
     store = open_page_store(tmp_path / f"{name}-pages.db")
     archive = open_archive(tmp_path / f"{name}.db")
     summaries = []
@@ -54,14 +54,14 @@ def test_new_responses_written_in_bulk_are_those_written_one_by_one(tmp_path, pa
         [Rec(LIVE + p["url_path"], p["body"], "2024-01-01T10:00:00Z") for p in pages[10:20]],
     )
     used: list[int] = []
-    real = warc_import.WarcImport._new_responses
+    real = warc_import.new_responses
 
-    def counting(self, results):
-        found = real(self, results)
+    def counting(store, archive, results):
+        found = real(store, archive, results)
         used.append(len(found))
         return found
 
-    monkeypatch.setattr(warc_import.WarcImport, "_new_responses", counting)
+    monkeypatch.setattr(warc_import, "new_responses", counting)
     # the crawler found one page gone before the import: marked removed, by the old path
     for name in ("bulk", "rows"):
         store = open_page_store(tmp_path / f"{name}-pages.db")

@@ -46,6 +46,8 @@ RESPONSE_COLUMNS = (
     "fetched_at",
     "parser_version",
     "warnings",
+    "source",
+    "captured_at",
 )
 _INSERT_RESPONSE = (
     f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
@@ -84,14 +86,25 @@ class Prepared:
 
 
 def prepare(
-    response: Response, prov: Provenance, *, now: str, run_id: int | None = None
+    response: Response,
+    prov: Provenance,
+    *,
+    now: str,
+    run_id: int | None = None,
+    seen: bool = True,
+    digest: str | None = None,
+    source: str = "live",
+    captured_at: str | None = None,
 ) -> Prepared:
-    """The rows `load_response(db, response, prov, now=now, run_id=run_id)` writes for a
-    response the archive does not hold yet."""
+    """The rows `load_response(db, response, prov, now=now, run_id=run_id, seen=seen)`
+    writes for a response the archive does not hold yet (`digest`: its record digest,
+    when made already). A WARC import's new row says where it came from (`source`,
+    `captured_at`: what db/web_archive.py `mark_from_web_archive` sets)."""
     rid = response_key(prov.url or response.url)
     url = prov.url or response.url
+    row = _response_row(rid, url, response, prov, now, digest or record_digest(response))
     rows = {
-        "responses": [_response_row(rid, url, response, prov, now)],
+        "responses": [(*row, source, captured_at)],
         "language_versions": [
             languages.new_main_version(
                 rid, response, url, prov.content_sha256, prov.fetched_at, now
@@ -112,7 +125,8 @@ def prepare(
             (rid, position, a.url, a.title, a.type, now, now)
             for position, a in enumerate(response.attachments, 1)
         ],
-        "response_events": [(rid, url, "new", now, run_id)],
+        # no event when the site was not visited (load_response's `seen`)
+        "response_events": [(rid, url, "new", now, run_id)] if seen else [],
     }
     return Prepared(rid, rows)
 
@@ -132,7 +146,9 @@ def load_prepared(db: sqlite_utils.Database, batch: Sequence[Prepared]) -> None:
                 db.conn.executemany(statement, rows)
 
 
-def _response_row(rid: str, url: str, response: Response, prov: Provenance, now: str) -> tuple:
+def _response_row(
+    rid: str, url: str, response: Response, prov: Provenance, now: str, digest: str
+) -> tuple:
     return (
         rid,
         url,
@@ -153,7 +169,7 @@ def _response_row(rid: str, url: str, response: Response, prov: Provenance, now:
         now,
         None,
         prov.content_sha256,
-        record_digest(response),
+        digest,
         prov.fetched_at,
         response.parser_version,
         json.dumps(list(response.warnings), ensure_ascii=False),
@@ -173,7 +189,7 @@ def load_responses(
     keys = [response_key(prov.url or response.url) for response, prov in items]
     statuses: list[str] = []
     with transaction(db):
-        known = _archived(db, keys)
+        known = archived(db, keys)
         fresh: list[Prepared] = []
         for key, (response, prov) in zip(keys, items):
             if key in known:  # an update, or a second version: the one-by-one path
@@ -188,7 +204,8 @@ def load_responses(
     return statuses
 
 
-def _archived(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
+def archived(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
+    """Those of `keys` the archive holds a response for."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]

@@ -100,7 +100,7 @@ def _combined(summaries: list[dict]) -> dict:
     for summary in summaries:
         for key, value in summary.items():
             if key == "round_robins":
-                out[key] = value  # each store's reparse rebuilds them all: the last counts
+                out[key] = value  # the archive's count after each store's reparse: the last
             elif isinstance(value, list):
                 out.setdefault(key, []).extend(value)
             elif isinstance(value, int) and not isinstance(value, bool):

@@ -21,13 +21,28 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
 
+from db import bulk_load
 from db.bulk_fts import fts_deferred_if_empty
-from db.load import Provenance, load_response, mark_removed, record_digest, transaction
-from db.page_history import HELD, OLDER, add_capture, body_by_sha256, held_version, removed_at
+from db.load import (
+    Provenance,
+    load_response,
+    mark_removed,
+    record_digest,
+    transaction,
+)
+from db.page_history import (
+    HELD,
+    OLDER,
+    add_capture,
+    body_by_sha256,
+    held_version,
+    removed_at,
+)
 from db.pages import PageStore, sha256_hex
 from db.web_archive import (
     backdate_first_seen,
@@ -41,6 +56,7 @@ from scraper.challenge import is_challenge
 from scraper.fetch import HTML_TYPES
 from scraper.parse_pool import ParseTimeout
 from scraper.parse_stream import ParseStream, parse_job
+from scraper.warc_new_rows import new_responses
 from scraper.warc_read import WarcEntry, WarcFile, read_entries
 from scraper.warc_targets import PAGE, SiteTargets
 
@@ -109,6 +125,8 @@ class _Resolver:
 class WarcImport:
     def __init__(self, store: PageStore, archive: sqlite_utils.Database, targets: SiteTargets):
         self.store, self.archive, self.targets = store, archive, targets
+        # asked twice of each record (read its body? then keep it?): once is enough
+        self.target = lru_cache(maxsize=256)(targets.target)
         self.summary = ImportSummary()
         self.resolver = _Resolver()
         self.revisits: list[WarcEntry] = []
@@ -141,7 +159,7 @@ class WarcImport:
         for path in paths:
             warc = WarcFile(path)
             self.summary.files += 1
-            for entry in read_entries(warc, lambda url: self.targets.target(url) is not None):
+            for entry in read_entries(warc, lambda url: self.target(url) is not None):
                 self.on_progress(done + warc.offset)
                 if entry.record_type == "revisit":
                     self.revisits.append(entry)
@@ -158,7 +176,7 @@ class WarcImport:
                 self.summary.damage.append((str(path), warc.damage))
 
     def _accept(self, entry: WarcEntry, body: bytes | None, status: int | None = None):
-        target = self.targets.target(entry.url)
+        target = self.target(entry.url)
         status = entry.status if status is None else status
         if entry.oversize:
             return self._skip("over the size limit")
@@ -188,7 +206,7 @@ class WarcImport:
 
     def _resolved_revisits(self) -> Iterator[Capture]:
         for revisit in self.revisits:
-            if self.targets.target(revisit.url) is None:
+            if self.target(revisit.url) is None:
                 self._skip("not a page of a configured site")
                 continue
             found = self.resolver.find(revisit)
@@ -219,9 +237,21 @@ class WarcImport:
             results = [(c, p, self._store(c, p)) for c, p in batch]
         loaded: list[tuple[str, str]] = []
         with transaction(self.archive):
-            for capture, parsed, result in results:
+            new = new_responses(self.store, self.archive, results)
+            rows: list[bulk_load.Prepared] = []  # new responses' rows, written in order
+            for position, (capture, parsed, result) in enumerate(results):
+                if position in new:
+                    rows.append(new[position])
+                    self.summary.outcomes["new"] += 1
+                    loaded.append((capture.url, capture.sha256))
+                    continue
+                if rows:
+                    bulk_load.load_prepared(self.archive, rows)
+                    rows = []
                 if self._load(capture, parsed, result, loaded):
                     loaded.append((capture.url, capture.sha256))
+            if rows:
+                bulk_load.load_prepared(self.archive, rows)
         with self.store.transaction(durable=False):
             for url, sha256 in loaded:
                 self.store.mark_loaded(url, sha256)

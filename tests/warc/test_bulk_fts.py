@@ -38,6 +38,13 @@ def _index(conn: sqlite3.Connection, table: str) -> list[tuple]:
     return conn.execute(f"SELECT * FROM temp.{table}_vocab ORDER BY 1, 2, 3, 4").fetchall()
 
 
+def _facets(conn: sqlite3.Connection) -> list[tuple]:
+    """The facet counts (db/facet_counts.py) that are not zero."""
+    return conn.execute(
+        "SELECT * FROM facet_counts WHERE count != 0 ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+
+
 def _triggers(conn: sqlite3.Connection) -> list[tuple]:
     return conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
@@ -54,6 +61,7 @@ def test_an_import_into_an_empty_archive_builds_the_index_the_triggers_build(
     row_by_row = _import(tmp_path, "rows", warc)
 
     assert _triggers(bulk) == _triggers(row_by_row)
+    assert _facets(bulk) == _facets(row_by_row) and _facets(bulk)
     for table in FTS:
         index = _index(bulk, table)
         assert index and index == _index(row_by_row, table), table
@@ -74,6 +82,10 @@ def test_an_archive_left_mid_import_gets_its_index_and_triggers_back(tmp_path, p
 
     conn = open_archive(tmp_path / "foi.db").conn
     assert _triggers(conn) == expected
+    assert conn.execute(
+        "SELECT count FROM facet_counts WHERE filter = '' AND facet = 'force' AND value = ?",
+        (response.force,),
+    ).fetchone() == (1,)
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (MARKER,)).fetchone()
     for table in FTS:
         assert _index(conn, table), table

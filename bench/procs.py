@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -75,7 +76,7 @@ class ChildRun:
     returncode: int
     wall_s: float
     maxrss_mb: float  # peak RSS of the child and its children together (sampled), at least
-    maxrss_single_mb: float  # the largest single process (wait4 rusage)
+    maxrss_single_mb: float  # the largest single process (wait4 rusage, bench/peak_rss.py)
     cpu_s: float  # user + system time of the child and the children it reaped
     stdout: str
     stderr: str
@@ -83,49 +84,53 @@ class ChildRun:
 
 
 def run_child(argv: list[str], timeout: float = 600.0, env: dict | None = None) -> ChildRun:
-    """Run one child to completion; its own peak RSS comes from wait4's rusage."""
+    """Run one child to completion through bench/peak_rss.py, which reports the child's
+    own peak RSS and CPU (a `wait4` here would report this process's peak instead)."""
     out_path = REPO / "bench" / "work" / f".child-{os.getpid()}.out"
     err_path = out_path.with_suffix(".err")
+    report_path = out_path.with_suffix(".rss.json")
+    report_path.unlink(missing_ok=True)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    launcher = [sys.executable, "-m", "bench.peak_rss", str(report_path)]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=REPO, env=env)
+        # its own session: a timeout kills the launcher and the command together
+        proc = subprocess.Popen(
+            launcher + argv, stdout=out, stderr=err, cwd=REPO, env=env, start_new_session=True
+        )
         deadline = started + timeout
         tree_peak_kb, next_sample = 0, 0.0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
+        while proc.poll() is None:
             if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
                 break
             if time.perf_counter() >= next_sample:
-                tree_peak_kb = max(tree_peak_kb, tree_rss_kb(proc.pid))
+                tree_peak_kb = max(tree_peak_kb, tree_rss_kb(proc.pid, include_root=False))
                 next_sample = time.perf_counter() + 0.1
             time.sleep(0.01)
         wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(errors="replace")
     stderr = err_path.read_text(errors="replace")
     out_path.unlink()
     err_path.unlink()
-    # Linux reports ru_maxrss in KiB.
-    single_mb = usage.ru_maxrss / 1024
+    figures = json.loads(report_path.read_text()) if report_path.exists() else {}
+    report_path.unlink(missing_ok=True)
+    single_mb = figures.get("maxrss_kb", 0) / 1024
     return ChildRun(
         argv,
         proc.returncode,
         wall,
         max(single_mb, tree_peak_kb / 1024),
         single_mb,
-        usage.ru_utime + usage.ru_stime,
+        figures.get("cpu_s", 0.0),
         stdout,
         stderr,
         last_json(stdout),
     )
 
 
-def tree_rss_kb(root: int) -> int:
+def tree_rss_kb(root: int, include_root: bool = True) -> int:
     """Resident memory of a process and all its descendants now, in KiB (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -137,7 +142,7 @@ def tree_rss_kb(root: int) -> int:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    total, todo = 0, ([root] if include_root else list(children.get(root, ())))
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     while todo:
         pid = todo.pop()

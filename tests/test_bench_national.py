@@ -99,3 +99,12 @@ def test_fts_settings_are_the_defaults_again(built):
     for table in ("responses", "questions", "answers", "attachments"):
         keys = {k for (k,) in conn.execute(f"SELECT k FROM {table}_fts_config")}
         assert keys == {"version"}
+
+
+def test_the_national_forces_include_every_force_the_parsers_know():
+    from parsers.sites import SITES
+
+    known = {s.force for s in SITES.values() if getattr(s, "force", None)}
+    forces = national_forces.force_slugs()
+    assert known <= set(forces), sorted(known - set(forces))
+    assert len(forces) == len(set(forces)) >= 40

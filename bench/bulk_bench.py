@@ -151,48 +151,32 @@ def run(work: Path, n: int, jobs: int | None = None, log=print, reparse: bool = 
 def _reparse_figures(
     db: Path, where: list[str], loaded: int, rr_wall, rr_cpu, parse_ms, jobs, log
 ) -> dict:
-    out: dict = {}
+    def timed_reparse(key: str, what: str) -> dict:
+        log(f"  reparse of {loaded} pages ({what}), --jobs {jobs}")
+        run = _timed(_foilog("reparse", *where, "--json"), log)
+        summary = json.loads(run.stdout or "{}")
+        grouped = _regrouped(summary, loaded)
+        parsed = summary.get("parsed", 0)
+        figures = _figures(key, run, parsed, rr_wall * grouped, rr_cpu * grouped, parse_ms, jobs)
+        return {"summary": summary, **figures}
+
     # every record changed, as by a parser fix that reads each title differently: each
     # row and its title's index rewritten (child rows the same, so not rewritten)
     _make_old(db, "parser_version = 'bench-old', record_sha256 = 'bench-old', title = title || '.'")
     _make_old(db, "record_sha256 = 'bench-old'", "round_robin_index")  # grouped as read then
-    log(f"  reparse of {loaded} pages (every record changed), --jobs {jobs}")
-    changed = _timed(_foilog("reparse", *where, "--json"), log)
-    summary = json.loads(changed.stdout or "{}")
-    out["reparse_changed"] = summary.get("changed")
-    grouped = _regrouped(summary, loaded)
-    out.update(
-        _figures(
-            "reparse_changed",
-            changed,
-            summary.get("parsed", 0),
-            rr_wall * grouped,
-            rr_cpu * grouped,
-            parse_ms,
-            jobs,
-        )
-    )
+    changed = timed_reparse("reparse_changed", "every record changed")
     # as after a parser fix that reads every record the same
     _make_old(db, "parser_version = 'bench-old'")
-    log(f"  reparse of {loaded} pages (new parser, same records), --jobs {jobs}")
-    same = _timed(_foilog("reparse", *where, "--json"), log)
-    summary = json.loads(same.stdout or "{}")
-    out["reparse_unchanged"] = summary.get("unchanged")
-    out["reparse_pages"] = summary.get("parsed", 0)  # the N bench/report.py checks
-    out["reparse_regrouped"] = summary.get("regrouped")
-    grouped = _regrouped(summary, loaded)
-    out.update(
-        _figures(
-            "reparse",
-            same,
-            summary.get("parsed", 0),
-            rr_wall * grouped,
-            rr_cpu * grouped,
-            parse_ms,
-            jobs,
-        )
-    )
-    return out
+    same = timed_reparse("reparse", "new parser, same records")
+    changed_summary, same_summary = changed.pop("summary"), same.pop("summary")
+    return {
+        "reparse_changed": changed_summary.get("changed"),
+        **changed,
+        "reparse_unchanged": same_summary.get("unchanged"),
+        "reparse_pages": same_summary.get("parsed", 0),  # the N bench/report.py checks
+        "reparse_regrouped": same_summary.get("regrouped"),
+        **same,
+    }
 
 
 def _regrouped(summary: dict, loaded: int) -> float:

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import click
 
+from foilog.cli_errors import BadInput
 from parsers import parse_response
-
-
-class InputError(click.ClickException):
-    """A file that cannot be read: exit 2, like a usage error."""
-
-    exit_code = 2
 
 
 @click.command("parse")
@@ -46,9 +41,8 @@ def _read(file: str) -> tuple[bytes, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        raise BadInput(f"cannot read {file}: {exc.strerror or exc}") from exc
     return data, path.resolve().as_uri()
 
 
-# `reparse` works on the archive and lives with `serve` in cmd_serve.py.
 COMMANDS = [parse]

@@ -10,19 +10,10 @@ from typing import Any
 
 import click
 
+from foilog.cli_errors import BadInput
 from foilog.settings import DEFAULT_DB
 
 EXIT_INTERRUPTED = 130  # the shell's code for "stopped by Ctrl-C" (128 + SIGINT)
-
-
-class MissingFile(click.ClickException):
-    """A file the command needs is missing or unusable: exit 2, like a usage error."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        # The crawl commands' wording ("error: ..."), not click's "Error: ...".
-        click.echo(f"error: {self.format_message()}", file=file, err=file is None)
 
 
 class _Stop(Exception):
@@ -116,7 +107,7 @@ def serve(db_path: Path | None, port: int, host: str, pages_path: Path | None) -
     serving = False
     try:
         if not 0 <= port <= 65535:
-            raise MissingFile(f"--port must be between 0 and 65535, got {port}")
+            raise BadInput(f"--port must be between 0 and 65535, got {port}")
         db_path = Path(db_path or os.environ.get("FOILOG_DB") or DEFAULT_DB)
         from plugins.app import ArchiveError, prepare_server
 
@@ -124,7 +115,7 @@ def serve(db_path: Path | None, port: int, host: str, pages_path: Path | None) -
         try:
             ready = prepare_server(db_path, host=host, port=port, pages_path=pages_path)
         except ArchiveError as error:
-            raise MissingFile(str(error)) from error
+            raise BadInput(str(error)) from error
         if signals.received:
             ready.sock.close()
             raise _Stop

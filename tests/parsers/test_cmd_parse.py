@@ -56,6 +56,8 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.stdout == b""
     assert len(result.stderr.decode().strip().splitlines()) == 1
     assert "nope.html" in result.stderr.decode()
+    # the wording of every other command, not click's "Error:"
+    assert result.stderr.decode().startswith("error: cannot read")
 
 
 def test_directory_is_an_error(tmp_path: Path) -> None:

@@ -112,7 +112,11 @@ def is_secondary(db: sqlite_utils.Database, rid: str, language: str) -> bool:
     English is the main version; a non-English page is the main one only until an
     English twin is loaded (or when there is none).
     """
-    main = main_language(db, rid)
+    return secondary_to(main_language(db, rid), language)
+
+
+def secondary_to(main: str | None, language: str) -> bool:
+    """`is_secondary` for a response whose main language is known (None: no response)."""
     return main is not None and main != language and main == "en"
 
 

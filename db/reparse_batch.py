@@ -115,8 +115,9 @@ def _load_one(db: sqlite_utils.Database, item: Parsed) -> str:
 def _unchanged(current: tuple[str, dict], item: Parsed) -> bool:
     """The record is its response's main version and reads as archived."""
     main, old = current
-    secondary = main != item.response.language and main == "en"  # languages.is_secondary
-    return not secondary and old["record_sha256"] == item.digest
+    return not languages.secondary_to(main, item.response.language) and (
+        old["record_sha256"] == item.digest
+    )
 
 
 def _gather(

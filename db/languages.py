@@ -112,7 +112,11 @@ def is_secondary(db: sqlite_utils.Database, rid: str, language: str) -> bool:
     English is the main version; a non-English page is the main one only until an
     English twin is loaded (or when there is none).
     """
-    main = main_language(db, rid)
+    return secondary_to(main_language(db, rid), language)
+
+
+def secondary_to(main: str | None, language: str) -> bool:
+    """`is_secondary` for a response whose main language is known (None: no response)."""
     return main is not None and main != language and main == "en"
 
 
@@ -133,38 +137,74 @@ def save_version(
     version's text is left to that row, a secondary version's is stored.
     """
     old = db.conn.execute(
-        f"SELECT l.content_sha256, l.title, {VERSION_TEXT}, l.last_seen, l.removed_at"
-        " FROM language_versions l JOIN responses r ON r.id = l.response_id"
-        " WHERE l.response_id = ? AND l.language = ?",
+        f"SELECT {_VERSION_COLUMNS} FROM language_versions l JOIN responses r"
+        " ON r.id = l.response_id WHERE l.response_id = ? AND l.language = ?",
         (rid, response.language),
     ).fetchone()
+    status, values = version_upsert(
+        rid, response, url, content_sha256, fetched_at, now, old, main_language(db, rid), seen
+    )
+    db.conn.execute(UPSERT_VERSION, values)
+    return status
+
+
+# A version row as `version_upsert` reads it (`l` the version, `r` its response).
+_VERSION_COLUMNS = f"l.content_sha256, l.title, {VERSION_TEXT}, l.last_seen, l.removed_at"
+
+UPSERT_VERSION = (
+    INSERT_VERSION + " ON CONFLICT(response_id, language) DO UPDATE SET url = excluded.url,"
+    " title = excluded.title, body_text = excluded.body_text,"
+    " content_sha256 = excluded.content_sha256, fetched_at = excluded.fetched_at,"
+    " last_seen = excluded.last_seen, removed_at = excluded.removed_at,"
+    " last_changed = CASE WHEN ? THEN excluded.last_changed ELSE last_changed END"
+)
+
+
+def version_upsert(
+    rid: str,
+    response: Response,
+    url: str,
+    content_sha256: str | None,
+    fetched_at: str | None,
+    now: str,
+    old: tuple | None,
+    main: str | None,
+    seen: bool,
+) -> tuple[str, tuple]:
+    """(status, UPSERT_VERSION's values) for a version whose row was `old` (as
+    `_VERSION_COLUMNS` reads it) and whose response's main language is `main`."""
     same = old is not None and (old[1], old[2]) == (response.title, response.body_text)
     status = "new" if old is None else ("unchanged" if same else "changed")
     last_seen = now if seen or old is None else old[3]
     removed_at = None if seen or old is None else old[4]
-    own_text = None if main_language(db, rid) == response.language else response.body_text
-    db.conn.execute(
-        INSERT_VERSION + " ON CONFLICT(response_id, language) DO UPDATE SET url = excluded.url,"
-        " title = excluded.title, body_text = excluded.body_text,"
-        " content_sha256 = excluded.content_sha256, fetched_at = excluded.fetched_at,"
-        " last_seen = excluded.last_seen, removed_at = excluded.removed_at,"
-        " last_changed = CASE WHEN ? THEN excluded.last_changed ELSE last_changed END",
-        (
-            rid,
-            response.language,
-            url,
-            response.title,
-            own_text,
-            content_sha256,
-            fetched_at,
-            now,
-            last_seen,
-            now,
-            removed_at,
-            status == "changed",
-        ),
+    own_text = None if main == response.language else response.body_text
+    values = (
+        rid,
+        response.language,
+        url,
+        response.title,
+        own_text,
+        content_sha256,
+        fetched_at,
+        now,
+        last_seen,
+        now,
+        removed_at,
+        status == "changed",
     )
-    return status
+    return status, values
+
+
+def versions_of(db: sqlite_utils.Database, rids: list[str]) -> dict[tuple[str, str], tuple]:
+    """{(response id, language): the version row as `version_upsert` reads it}, in one
+    query for many responses (a bulk job's batch)."""
+    marks = ", ".join("?" for _ in rids)
+    rows = db.conn.execute(
+        f"SELECT l.response_id, l.language, {_VERSION_COLUMNS} FROM language_versions l"
+        f" JOIN responses r ON r.id = l.response_id WHERE l.response_id IN ({marks})",
+        rids,
+    )
+    return {(row[0], row[1]): row[2:] for row in rows}
 
 
 def version_of_url(db: sqlite_utils.Database, url: str) -> tuple[str, str] | None:

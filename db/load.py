@@ -205,14 +205,34 @@ def _record_visit_events(db, rid, url, old, status, prov, now, run_id) -> None:
         record_event(db, rid, url, "changed", now, run_id)
 
 
+# What a load compares and keeps of a response's row (`_current`).
+_CURRENT = (
+    "content_sha256",
+    "record_sha256",
+    "parser_version",
+    "first_seen",
+    "last_seen",
+    "last_changed",
+    "removed_at",
+)
+
+
 def _current(db: sqlite_utils.Database, rid: str) -> dict | None:
-    cursor = db.conn.execute(
-        "SELECT content_sha256, record_sha256, parser_version, first_seen, last_seen, "
-        "last_changed, removed_at FROM responses WHERE id = ?",
-        (rid,),
+    row = db.conn.execute(
+        f"SELECT {', '.join(_CURRENT)} FROM responses WHERE id = ?", (rid,)
+    ).fetchone()
+    return None if row is None else dict(zip(_CURRENT, row))
+
+
+def current_rows(db: sqlite_utils.Database, rids: list[str]) -> dict[str, tuple[str, dict]]:
+    """{id: (main language, the row as `_current` reads it)} for many responses in one
+    query (a bulk job's batch)."""
+    marks = ", ".join("?" for _ in rids)
+    rows = db.conn.execute(
+        f"SELECT id, language, {', '.join(_CURRENT)} FROM responses WHERE id IN ({marks})",
+        rids,
     )
-    row = cursor.fetchone()
-    return None if row is None else dict(zip((c[0] for c in cursor.description), row))
+    return {row[0]: (row[1], dict(zip(_CURRENT, row[2:]))) for row in rows}
 
 
 def _history(
@@ -245,23 +265,31 @@ def _rewrite_unchanged(
     history: tuple[str, str, str, str | None],
 ) -> None:
     """What `_upsert_row` would change on a row whose record digest is the same."""
+    db.conn.execute(REWRITE_UNCHANGED, rewrite_unchanged_values(rid, response, prov, history))
+
+
+REWRITE_UNCHANGED = (
+    "UPDATE responses SET url = ?, first_seen = ?, last_seen = ?, last_changed = ?, "
+    "removed_at = ?, content_sha256 = ?, fetched_at = ?, parser_version = ?, "
+    "warnings = ? WHERE id = ?"
+)
+
+
+def rewrite_unchanged_values(
+    rid: str, response: Response, prov: Provenance, history: tuple[str, str, str, str | None]
+) -> tuple:
     first_seen, last_seen, last_changed, removed_at = history
-    db.conn.execute(
-        "UPDATE responses SET url = ?, first_seen = ?, last_seen = ?, last_changed = ?, "
-        "removed_at = ?, content_sha256 = ?, fetched_at = ?, parser_version = ?, "
-        "warnings = ? WHERE id = ?",
-        (
-            prov.url or response.url,
-            first_seen,
-            last_seen,
-            last_changed,
-            removed_at,
-            prov.content_sha256,
-            prov.fetched_at,
-            response.parser_version,
-            json.dumps(list(response.warnings), ensure_ascii=False),
-            rid,
-        ),
+    return (
+        prov.url or response.url,
+        first_seen,
+        last_seen,
+        last_changed,
+        removed_at,
+        prov.content_sha256,
+        prov.fetched_at,
+        response.parser_version,
+        json.dumps(list(response.warnings), ensure_ascii=False),
+        rid,
     )
 
 
@@ -375,19 +403,33 @@ def _replace_rows(
 
 def _upsert_attachments(db: sqlite_utils.Database, rid: str, response: Response, now: str) -> None:
     """Upsert listed attachments by (response, url); never touch downloaded data."""
-    conn = db.conn
-    listed = []
-    for position, attachment in enumerate(response.attachments, 1):
-        listed.append(attachment.url)
-        conn.execute(
-            "INSERT INTO attachments (response_id, position, url, title, type, first_seen, "
-            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(response_id, url) DO UPDATE "
-            "SET position = excluded.position, title = excluded.title, type = excluded.type, "
-            "last_seen = excluded.last_seen, removed_at = NULL",
-            (rid, position, attachment.url, attachment.title, attachment.type, now, now),
-        )
+    for values in attachment_upserts(rid, response, now):
+        db.conn.execute(UPSERT_ATTACHMENT, values)
+    db.conn.execute(*attachment_removal(rid, response, now))
+
+
+UPSERT_ATTACHMENT = (
+    "INSERT INTO attachments (response_id, position, url, title, type, first_seen, "
+    "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(response_id, url) DO UPDATE "
+    "SET position = excluded.position, title = excluded.title, type = excluded.type, "
+    "last_seen = excluded.last_seen, removed_at = NULL"
+)
+
+
+def attachment_upserts(rid: str, response: Response, now: str) -> list[tuple]:
+    """UPSERT_ATTACHMENT's values for each attachment the record lists, in order."""
+    return [
+        (rid, position, attachment.url, attachment.title, attachment.type, now, now)
+        for position, attachment in enumerate(response.attachments, 1)
+    ]
+
+
+def attachment_removal(rid: str, response: Response, now: str) -> tuple[str, tuple]:
+    """(SQL, values) marking removed the response's attachments the record no longer
+    lists (the SQL depends only on how many it lists)."""
+    listed = [attachment.url for attachment in response.attachments]
     marks = ", ".join("?" for _ in listed)
-    conn.execute(
+    return (
         f"UPDATE attachments SET removed_at = ? WHERE response_id = ? AND removed_at IS NULL "
         f"AND url NOT IN ({marks})",
         (now, rid, *listed),

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from db.attachments import reextract_attachments
-from db.load import Provenance, load_response, record_digest, transaction
+from db.load import Provenance, record_digest, transaction
 from db.pages import decompress
+from db.reparse_batch import Parsed, load_batch
 from parsers import parse_response
 from parsers.record import Response
 from parsers.sites import site_for, site_for_url
@@ -106,10 +107,12 @@ def reparse(
     errors: list[dict] = []
     parsed = (parse_many or parse_in_process)(page_store.iter_latest_raw(), _job)
     for chunk in _chunks(parsed, BATCH):
-        # One commit per batch, not per page: each load nests as a savepoint.
+        # One commit per batch, not per page; the records read the same are written
+        # together (db/reparse_batch.py), the others each in a savepoint.
+        loadable = [_loadable(page, result, counts, errors) for page, result in chunk]
         with transaction(db):
-            for page, result in chunk:
-                _load_parsed(db, page, result, counts, errors)
+            for status in load_batch(db, [item for item in loadable if item is not None]):
+                counts[status] += 1
     # Stored attachment copies are re-extracted too when the extractors changed.
     attachments = reextract_attachments(db, page_store, _now())
     grouped = regroup(db)
@@ -164,27 +167,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _load_parsed(
-    db: sqlite_utils.Database,
-    page: StoredPageLike,
-    response: object,
-    counts: dict,
-    errors: list[dict],
-) -> None:
+def _loadable(
+    page: StoredPageLike, response: object, counts: dict, errors: list[dict]
+) -> Parsed | None:
+    """The record to load from a parser's result, or None (a skipped or failed page,
+    counted here: it writes nothing)."""
     if response is None:
         counts["skipped"] += 1
-        return
+        return None
     if isinstance(response, BaseException):
         counts["failed"] += 1
         errors.append({"url": page.url, "error": f"{type(response).__name__}: {response}"})
-        return
+        return None
     assert isinstance(response, Reparsed)
     counts["parsed"] += 1
     prov = Provenance(page.url, page.fetched_at, page.sha256)
-    status = load_response(
-        db, response.response, prov, now=page.fetched_at, seen=False, digest=response.digest
-    )
-    counts[status] += 1
+    return Parsed(response.response, response.digest, prov)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
 # Far below SQLite's bound on parameters (999 before 3.32); one query per lister page.
@@ -30,6 +30,9 @@ class KnownUrl:
     removed_at: str | None
     failures: int
     last_fetched_at: str | None = None
+
+
+KNOWN_COLUMNS = ", ".join(f.name for f in fields(KnownUrl))
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,14 @@ class KnownUrlQueries:
 
     def iter_known(self, kind: str, within: UrlRange) -> Iterator[KnownUrl]:
         """One site's URLs of `kind`, in URL order, streamed (one row in memory at a time)."""
-        rows = self.conn.execute(
-            "SELECT * FROM urls WHERE url >= ? AND url < ? AND kind=? ORDER BY url",
+        rows = self.conn.cursor()
+        rows.row_factory = None  # plain tuples in KnownUrl's field order: 2x cheaper than Rows
+        rows.execute(
+            f"SELECT {KNOWN_COLUMNS} FROM urls WHERE url >= ? AND url < ? AND kind=? ORDER BY url",
             (within.start, within.stop, kind),
         )
         for row in rows:
-            yield known_from_row(row)
+            yield KnownUrl(*row)
 
 
 def known_from_row(row: sqlite3.Row) -> KnownUrl:

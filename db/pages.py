@@ -34,6 +34,7 @@ from db.frontier import (  # noqa: F401  (re-exported: one import for the crawle
     RunsAndFrontier,
     create_frontier_tables,
 )
+from db.known_urls import KnownUrl, KnownUrlQueries, UrlRange  # noqa: F401  (re-exported)
 
 
 def create_page_tables(db: sqlite_utils.Database) -> None:
@@ -128,25 +129,11 @@ def decompress(compression: str, data: bytes) -> bytes:
     return zlib.decompress(data)
 
 
-@dataclass(frozen=True)
-class KnownUrl:
-    url: str
-    kind: str
-    first_seen: str
-    etag: str | None
-    last_modified: str | None
-    latest_sha256: str | None
-    loaded_sha256: str | None
-    removed_at: str | None
-    failures: int
-    last_fetched_at: str | None = None
-
-
 def sha256_hex(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-class PageStore(RunsAndFrontier):
+class PageStore(RunsAndFrontier, KnownUrlQueries):
     """Raw pages, versions and crawl state in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -356,14 +343,6 @@ class PageStore(RunsAndFrontier):
 
     # -- crawl state --------------------------------------------------------------
 
-    def known(self, url: str) -> KnownUrl | None:
-        row = self.conn.execute("SELECT * FROM urls WHERE url=?", (url,)).fetchone()
-        return _known(row) if row else None
-
-    def known_urls(self, kind: str = "page") -> dict[str, KnownUrl]:
-        rows = self.conn.execute("SELECT * FROM urls WHERE kind=?", (kind,))
-        return {r["url"]: _known(r) for r in rows}
-
     def note_discovered(self, urls: Iterable[str], kind: str, when: str) -> None:
         with self.transaction(durable=False):
             for url in urls:
@@ -400,19 +379,4 @@ def _stored(row: sqlite3.Row) -> StoredPage:
         sha256=row["sha256"],
         content_type=row["content_type"],
         body=zlib.decompress(row["body"]),
-    )
-
-
-def _known(row: sqlite3.Row) -> KnownUrl:
-    return KnownUrl(
-        url=row["url"],
-        kind=row["kind"],
-        first_seen=row["first_seen"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        latest_sha256=row["latest_sha256"],
-        loaded_sha256=row["loaded_sha256"],
-        removed_at=row["removed_at"],
-        failures=row["failures"],
-        last_fetched_at=row["last_fetched_at"],
     )

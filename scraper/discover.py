@@ -84,7 +84,6 @@ async def discover_listing(
     """
     full = full or store.get_flag(INCOMPLETE_WALK) is not None
     store.set_flag(INCOMPLETE_WALK, now)
-    known = set(store.known_urls("page"))
     url: str | None = lister_url(site)
     walked: set[str] = set()
     listed_in_walk: set[str] = set()
@@ -106,9 +105,9 @@ async def discover_listing(
             log.warning("lister page %s repeats earlier items; walk stopped", url)
             break
         listed_in_walk.update(listed)
+        known = store.known_among(listed, "page")  # this page's items only, not the store
         fresh = [u for u in listed if u not in known]
         store.note_discovered(fresh, "page", now)
-        known.update(fresh)
         into.new_urls.extend(fresh)
         if items and not fresh and not full:
             break  # a full page of items we already have: the rest is older
@@ -181,8 +180,8 @@ async def _read_sitemap(
     except Exception as exc:  # noqa: BLE001
         into.warnings.append(f"sitemap {url} could not be read ({type(exc).__name__}: {exc})")
         return []
-    known = store.known_urls("page")
     listed = {canonical_page_url(i.url): i.date for i in items if is_disclosure_item(i, site)}
+    known = store.known_among(listed, "page")
     fresh = [u for u in listed if u not in known and u not in into.sitemap_urls]
     into.sitemap_changed.extend(
         u

@@ -11,15 +11,19 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import sqlite_utils
 
-from db.crawl_queries import pages_with_attachment_trouble, removed_response_urls, response_dates
+from db.crawl_queries import (
+    pages_with_attachment_trouble,
+    removed_response_urls,
+    response_dates_of,
+)
 from db.files import check_sqlite_file, open_archive, open_page_store
 from db.load import record_crawl_run, utc_now
-from db.pages import STORED, FrontierItem, PageStore, Run
+from db.pages import STORED, FrontierItem, PageStore, Run, UrlRange
 from scraper.config import CrawlSettings
 from scraper.discover import (
     Discovery,
@@ -31,7 +35,7 @@ from scraper.discover import (
 from scraper.fetch import Fetcher
 from scraper.lock import CrawlLock
 from scraper.parse_pool import ParsePool
-from scraper.plan import night_number, plan_revisits
+from scraper.plan import DateLookup, night_number, plan_revisits
 from scraper.process import PageContext, PageOutcome, refresh_page
 from scraper.progress import Progress
 from scraper.removals import FINE, TROUBLED, SiteHealth, confirm_removals, robots_answered_normally
@@ -102,6 +106,7 @@ async def _run(settings, fetcher, store, archive, progress, started, clock, list
     discovery = Discovery()
     shape_error = None
     if not run.discovery_done:
+        site = UrlRange.of_site(settings.site.base_url)  # another force's rows are not read
         shape_error = await discover(
             fetcher,
             store,
@@ -109,9 +114,9 @@ async def _run(settings, fetcher, store, archive, progress, started, clock, list
             run,
             now,
             discovery,
-            response_dates(archive),
-            pages_with_attachment_trouble(archive),
-            removed_response_urls(archive),
+            lambda urls: response_dates_of(archive, urls),
+            pages_with_attachment_trouble(archive, site),
+            removed_response_urls(archive, site),
         )
     items = store.open_items(run.id)
     pool = ParsePool()
@@ -161,7 +166,7 @@ async def discover(
     run: Run,
     now: datetime,
     discovery: Discovery,
-    dated: dict[str, str] | None = None,
+    dated: Mapping[str, str] | DateLookup | None = None,
     attachment_retries: Sequence[str] = (),
     removed: Sequence[str] = (),
 ) -> str | None:
@@ -180,7 +185,7 @@ async def discover(
         shape_error = str(exc)
     await discover_sitemap(fetcher, store, settings.site, now=when, into=discovery)
     due = plan_revisits(
-        store.known_urls("page"),
+        store.iter_known("page", UrlRange.of_site(settings.site.base_url)),
         now=now,
         night=run.night,
         recent_days=settings.recent_days,

@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass
 
 from db.crawl_queries import live_response_urls
+from db.known_urls import UrlRange
 from db.load import mark_removed, utc_now
 
 log = logging.getLogger("foilog.refresh")
@@ -93,7 +94,8 @@ async def _check_controls(ctx, health: SiteHealth, candidates: list[str]) -> Non
     if ctx.run_id is not None:
         skip |= ctx.store.run_urls(ctx.run_id)
     wanted = MIN_CONTROLS - health.fine
-    pool = [u for u in live_response_urls(ctx.archive, wanted + len(skip)) if u not in skip]
+    site = UrlRange.of_site(ctx.fetcher.base_url)  # controls the fetcher can ask for
+    pool = [u for u in live_response_urls(ctx.archive, wanted + len(skip), site) if u not in skip]
     controls = pool[:wanted]
     if ctx.run_id is not None and controls:
         ctx.store.add_to_frontier(ctx.run_id, [(u, "page", "control") for u in controls])

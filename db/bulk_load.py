@@ -135,15 +135,30 @@ def load_prepared(db: sqlite_utils.Database, batch: Sequence[Prepared]) -> None:
     """Insert prepared new responses, in order, one executemany per table.
 
     Every response must be new to the archive and appear once: one already archived
-    fails its primary key (sqlite3.IntegrityError) and nothing of the batch is kept.
+    fails its primary key (sqlite3.IntegrityError) and nothing of the batch is kept:
+    on its own this is one transaction; inside a caller's transaction, the error
+    leaves that transaction, which rolls back as a whole (db.load.transaction).
     Parents are written before children (foreign keys), each table in batch order, so
     rowids and ids come out as loading one by one numbers them.
     """
-    with transaction(db):
-        for table, statement in STATEMENTS.items():
-            rows = [row for prepared in batch for row in prepared.rows[table]]
-            if rows:
-                db.conn.executemany(statement, rows)
+    if not db.conn.in_transaction:
+        with transaction(db):
+            _insert(db, batch)
+        return
+    # No savepoint of its own inside the caller's transaction. Under a savepoint SQLite
+    # keeps the original of every page the batch changes (its sub-journal), and each
+    # statement that fires a trigger (response_exemptions -> response_sections) then
+    # cost time growing with that: the more index pages a batch changes, the larger the
+    # archive. Measured: 0.1 -> 0.4 CPU ms an exemption row from 5,000 to 50,000 pages
+    # imported (20 of import-warc's ~110 writer CPU seconds), ~0.005 without it.
+    _insert(db, batch)
+
+
+def _insert(db: sqlite_utils.Database, batch: Sequence[Prepared]) -> None:
+    for table, statement in STATEMENTS.items():
+        rows = [row for prepared in batch for row in prepared.rows[table]]
+        if rows:
+            db.conn.executemany(statement, rows)
 
 
 def _response_row(

@@ -62,7 +62,10 @@ from scraper.warc_targets import PAGE, SiteTargets
 
 log = logging.getLogger("foilog.warc")
 
-BATCH = 200  # captures per commit
+# Captures per commit: each commit of the archive syncs and checkpoints its WAL, whose
+# pages (scattered index leaves) grow with the archive. 200 -> 1,000 at 50,000 pages:
+# writer 92.7 -> 81.4 CPU s; a kill repeats at most one batch (an import resumes).
+BATCH = 1000
 
 
 @dataclass(frozen=True)

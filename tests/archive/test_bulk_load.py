@@ -11,7 +11,7 @@ import sqlite_utils
 from bench.archive_build import parsed_templates
 from bench.synth import load_sources
 from db.bulk_load import load_prepared, load_responses, prepare
-from db.load import Provenance, load_response
+from db.load import Provenance, load_response, transaction
 from db.schema import ensure_schema
 from parsers.record import Exemption
 from tests.archive.records import make_response
@@ -124,3 +124,24 @@ def test_load_prepared_refuses_a_response_already_archived(tmp_path, items):
         load_prepared(db, batch)
     assert db.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 1
     assert db.conn.execute("SELECT count(*) FROM response_events").fetchone()[0] == 1
+
+
+def test_load_prepared_inside_a_transaction_adds_no_savepoint(tmp_path, items):
+    """Inside the caller's transaction the batch is written without a savepoint of its
+    own (a savepoint made each trigger-firing row's cost grow with the batch's changed
+    pages); an error then rolls back the caller's whole transaction: nothing is kept."""
+    db = archive(tmp_path / "foi.db")
+    (first, first_prov), (second, second_prov), (third, third_prov) = items[:3]
+    load_response(db, first, first_prov, now=NOW)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    with transaction(db):
+        load_prepared(db, [prepare(second, second_prov, now=NOW)])
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()]
+    db.conn.set_trace_callback(None)
+    assert db.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 2
+    batch = [prepare(third, third_prov, now=NOW), prepare(first, first_prov, now=NOW)]
+    with pytest.raises(sqlite3.IntegrityError), transaction(db):
+        load_prepared(db, batch)
+    assert db.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 2
+    assert db.conn.execute("SELECT count(*) FROM response_events").fetchone()[0] == 2

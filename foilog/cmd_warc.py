@@ -56,7 +56,8 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
 
     for path in files:
         if not path.is_file():
-            _fail(f"{path}: no such file; nothing imported", EXIT_UNREACHABLE)
+            what = "a directory, not a WARC file" if path.is_dir() else "no such file"
+            _fail(f"{path}: {what}; nothing imported", EXIT_UNREACHABLE)
     problems = [(path, not_a_warc(path)) for path in files]
     if all(problem for _path, problem in problems):
         # Nothing to import: say so before the archive and raw store are created.

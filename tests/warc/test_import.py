@@ -221,3 +221,14 @@ def test_a_missing_file_changes_nothing(tmp_path):
     result = import_warc(tmp_path, tmp_path / "nope.warc.gz")
     assert result.returncode == 2 and "no such file" in result.stderr
     assert not (tmp_path / "foi.db").exists()
+
+
+def test_a_directory_is_named_for_what_it_is(tmp_path):
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    result = import_warc(tmp_path, folder)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip() == f"error: {folder}: a directory, not a WARC file; nothing imported"
+    )
+    assert not (tmp_path / "foi.db").exists()

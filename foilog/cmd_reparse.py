@@ -54,7 +54,13 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
         foilog reparse --db data/foi.db --pages-db data/pages.db
     """
     from db.bulk_session import tune_for_bulk
-    from db.files import NotAnArchive, open_archive, open_page_store, page_store_paths
+    from db.files import (
+        NotAnArchive,
+        check_sqlite_file,
+        open_archive,
+        open_page_store,
+        page_store_paths,
+    )
     from db.reparse import parse_stored
     from db.reparse import reparse as reparse_pages
     from db.schema import SchemaError
@@ -70,6 +76,9 @@ def reparse(db_path: str | None, pages_path: str | None, jobs: int | None, as_js
             EXIT_UNREACHABLE,
         )
     try:
+        # a file that is not SQLite is refused before the lock file is made beside it
+        for path, what in ((settings.db_path, "archive"), *((p, "raw page store") for p in stores)):
+            check_sqlite_file(path, what)
         with CrawlLock(settings.db_path):
             db = open_archive(settings.db_path)
             try:

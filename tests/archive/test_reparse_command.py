@@ -77,3 +77,4 @@ def test_a_store_or_archive_that_is_not_sqlite_is_one_line_and_exit_2(pages, tmp
     assert len(lines) == 1, proc.stderr
     assert "is not a SQLite database" in lines[0]
     assert (archive if which == "archive" else pages).read_bytes() == bogus  # untouched
+    assert not (tmp_path / "foi.db.lock").exists()  # refused before the lock is taken

@@ -232,3 +232,14 @@ def test_a_directory_is_named_for_what_it_is(tmp_path):
         result.stderr.strip() == f"error: {folder}: a directory, not a WARC file; nothing imported"
     )
     assert not (tmp_path / "foi.db").exists()
+
+
+def test_an_archive_that_is_not_sqlite_is_refused_before_the_lock(tmp_path):
+    warc = write_warc(tmp_path / "one.warc.gz", [Rec(LIVE + FLEET, b"<html><p>x</p></html>")])
+    bogus = tmp_path / "foi.db"
+    bogus.write_bytes(b"%PDF-1.7\n" + b"\x00binary" * 500)
+    result = import_warc(tmp_path, warc)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "is not a SQLite database" in result.stderr
+    assert not (tmp_path / "foi.db.lock").exists() and not (tmp_path / "pages.db").exists()

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 # Bump whenever a change to parsers/ can change any field of a parsed record:
 # `foilog reparse` and the archive's provenance columns rely on it.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 OUTCOMES = (
     "full",

@@ -120,7 +120,9 @@ def _parse(html: str | bytes, url: str) -> Response:
     tree = LexborHTMLParser(text if utf8 is None else utf8)
     base = base_for(tree, url)
     meta_published, head_title = _meta_published(tree), _head_title(tree)
-    found = _read_content(tree, warnings, head_title)
+    # read now: the junk removal below takes every <meta> out of the head
+    site_name = _og_site_name(tree)
+    found = _read_content(tree, warnings, head_title, site_name)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
         warnings.append("no title found")
@@ -171,7 +173,9 @@ class _Content:
     rows: RowCollector | None
 
 
-def _read_content(tree, warnings: list[str], head_title: str | None) -> _Content:
+def _read_content(
+    tree, warnings: list[str], head_title: str | None, site_name: str | None
+) -> _Content:
     """The content root and its clean text lines (falling back to the body)."""
     content.remove_junk(tree)
     root, fallback = content.choose_root(tree)
@@ -180,7 +184,7 @@ def _read_content(tree, warnings: list[str], head_title: str | None) -> _Content
     time_published = _time_published(root)
     content.remove_chrome(tree, root, scope=root)
     # After the chrome removal: an h1 in a cookie banner inside `main` is not the title.
-    h1 = _h1_title(tree, root, head_title)
+    h1 = _h1_title(tree, root, head_title, site_name)
     if fallback and root is not None:
         content.remove_link_lists(root)
     rows: RowCollector | None = RowCollector()
@@ -350,9 +354,10 @@ def _head_title(tree) -> str | None:
     return clean_line(node.text(deep=True)) if node is not None else None
 
 
-def _h1_title(tree, root, head_title: str | None) -> str | None:
+def _h1_title(tree, root, head_title: str | None, site_name: str | None) -> str | None:
     """The root's h1, else the page's; never one that is just the site's name (a logo)."""
-    site_names = _site_names(tree, head_title if _head_untouched(tree, root) else _head_title(tree))
+    title = head_title if _head_untouched(tree, root) else _head_title(tree)
+    site_names = _site_names(title, site_name)
     for node in _h1_candidates(tree, root):
         text = strip_chrome_text(clean_line(_visible_text(node)))
         if text and text.lower() not in site_names:
@@ -390,12 +395,17 @@ def _visible_text(node) -> str:
     return text
 
 
-def _site_names(tree, title: str | None) -> set[str]:
-    names = {"metropolitan police", "metropolitan police service", "the met"}
+def _og_site_name(tree) -> str | None:
+    """The site's name as the page declares it (`<meta property="og:site_name">`)."""
     head = _head(tree)
     og = head.css_first('meta[property="og:site_name" i]') if head is not None else None
-    if og is not None:
-        names.add(clean_line(og.attributes.get("content") or "").lower())
+    return clean_line(og.attributes.get("content") or "") if og is not None else None
+
+
+def _site_names(title: str | None, site_name: str | None) -> set[str]:
+    names = {"metropolitan police", "metropolitan police service", "the met"}
+    if site_name:
+        names.add(site_name.lower())
     stripped = _strip_site_suffix(title)
     if title and stripped and stripped != title:
         names.add(title[len(stripped) :].strip(" |-\u2013\u2014:").lower())

@@ -19,7 +19,13 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers import content
 from parsers.decoding import decode_html
 from parsers.links import _LINKING
-from parsers.response import _h1_candidates, _h1_title, _head_title, _head_untouched
+from parsers.response import (
+    _h1_candidates,
+    _h1_title,
+    _head_title,
+    _head_untouched,
+    _og_site_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "fixtures" / "site").rglob("*.html")) + sorted(
@@ -81,14 +87,14 @@ def test_title_read_before_the_removals_gives_the_same_h1(html) -> None:
     reuses it: the h1 chosen is the one the title read after the removals gave."""
     text = decode_html(html.read_bytes())[0] if isinstance(html, Path) else html
     tree = LexborHTMLParser(text)
-    before = _head_title(tree)
+    before, site_name = _head_title(tree), _og_site_name(tree)
     content.remove_junk(tree)
     root, _ = content.choose_root(tree)
     content.remove_chrome(tree, root, scope=root)
     after = _head_title(tree)
     if _head_untouched(tree, root):
         assert before == after
-    assert _h1_title(tree, root, before) == _h1_title(tree, root, after)
+    assert _h1_title(tree, root, before, site_name) == _h1_title(tree, root, after, site_name)
 
 
 _FRAGMENTS = st.sampled_from(
@@ -133,3 +139,19 @@ def test_merged_queries_on_generated_markup(markup: str) -> None:
         root.css("iframe[src], embed[src], object[data]")
     )
     assert _ids(_h1_candidates(tree, root)) == _ids(root.css("h1")) + _ids(tree.css("h1"))
+
+
+def test_an_h1_that_is_the_declared_site_name_is_not_the_title() -> None:
+    """A logo h1 holding the site's name (`og:site_name`, which the junk removal takes
+    out of the head with every other <meta>) is passed over for the real title."""
+    from parsers import parse_response
+
+    html = (
+        '<html><head><meta property="og:site_name" content="Avon and Somerset Constabulary">'
+        "<title>Speed cameras</title></head><body><main>"
+        "<h1>Avon and Somerset Constabulary</h1><h1>Speed cameras on the A38</h1>"
+        "<p>Reference: 1234/24</p><p>I note you seek access to the following information:</p>"
+        "<p>1. How many speed cameras are there?</p></main></body></html>"
+    )
+    record = parse_response(html, "https://www.avonandsomerset.police.uk/foi-ai/x/")
+    assert record.title == "Speed cameras on the A38"

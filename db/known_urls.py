@@ -80,20 +80,23 @@ class KnownUrlQueries:
     conn: sqlite3.Connection
 
     def known(self, url: str) -> KnownUrl | None:
-        row = self.conn.execute("SELECT * FROM urls WHERE url=?", (url,)).fetchone()
-        return known_from_row(row) if row else None
+        row = self.conn.execute(f"SELECT {KNOWN_COLUMNS} FROM urls WHERE url=?", (url,)).fetchone()
+        return KnownUrl(*row) if row else None
 
     def known_urls(self, kind: str = "page") -> dict[str, KnownUrl]:
         """Every URL of `kind` in the store: for tests and small tools, never a refresh."""
-        rows = self.conn.execute("SELECT * FROM urls WHERE kind=?", (kind,))
-        return {r["url"]: known_from_row(r) for r in rows}
+        rows = self.conn.execute(f"SELECT {KNOWN_COLUMNS} FROM urls WHERE kind=?", (kind,))
+        return {row[0]: KnownUrl(*row) for row in rows}
 
     def known_among(self, urls: Iterable[str], kind: str = "page") -> dict[str, KnownUrl]:
         """Those of `urls` the store knows as `kind` (one indexed query per chunk)."""
         rows = select_in(
-            self.conn, "SELECT * FROM urls WHERE url IN ({marks}) AND kind=?", urls, (kind,)
+            self.conn,
+            f"SELECT {KNOWN_COLUMNS} FROM urls WHERE url IN ({{marks}}) AND kind=?",
+            urls,
+            (kind,),
         )
-        return {r["url"]: known_from_row(r) for r in rows}
+        return {row[0]: KnownUrl(*row) for row in rows}
 
     def iter_known(self, kind: str, within: UrlRange) -> Iterator[KnownUrl]:
         """One site's URLs of `kind`, in URL order, streamed (one row in memory at a time)."""
@@ -105,18 +108,3 @@ class KnownUrlQueries:
         )
         for row in rows:
             yield KnownUrl(*row)
-
-
-def known_from_row(row: sqlite3.Row) -> KnownUrl:
-    return KnownUrl(
-        url=row["url"],
-        kind=row["kind"],
-        first_seen=row["first_seen"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        latest_sha256=row["latest_sha256"],
-        loaded_sha256=row["loaded_sha256"],
-        removed_at=row["removed_at"],
-        failures=row["failures"],
-        last_fetched_at=row["last_fetched_at"],
-    )

@@ -176,7 +176,7 @@ def load_response(
                 )
             languages.save_version(*version, seen=seen)
             return status
-        history = _history(old, status, prov, now, seen)
+        history = row_history(old, status, prov, now, seen)
         if status == "unchanged":
             # A newer parser read the same record (most pages after a parser fix): its
             # child rows are what the digest covers, so only the row's own bookkeeping
@@ -235,7 +235,7 @@ def current_rows(db: sqlite_utils.Database, rids: list[str]) -> dict[str, tuple[
     return {row[0]: (row[1], dict(zip(_CURRENT, row[2:]))) for row in rows}
 
 
-def _history(
+def row_history(
     old: dict | None, status: str, prov: Provenance, now: str, seen: bool
 ) -> tuple[str, str, str, str | None]:
     """(first_seen, last_seen, last_changed, removed_at) for the row being written."""

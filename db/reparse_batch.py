@@ -28,13 +28,13 @@ from db.load import (
     REWRITE_UNCHANGED,
     UPSERT_ATTACHMENT,
     Provenance,
-    _history,
     attachment_removal,
     attachment_upserts,
     current_rows,
     load_response,
     response_key,
     rewrite_unchanged_values,
+    row_history,
 )
 from parsers.record import Response
 
@@ -128,7 +128,7 @@ def _gather(
     main, old = current
     rewrite = old["parser_version"] != response.parser_version
     if rewrite:
-        history = _history(old, "unchanged", prov, now, False)
+        history = row_history(old, "unchanged", prov, now, False)
         writes.rows.append(rewrite_unchanged_values(rid, response, prov, history))
     url = prov.url or response.url
     _, values = languages.version_upsert(

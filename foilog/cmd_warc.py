@@ -48,8 +48,9 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
         foilog import-warc captures/*.warc.gz --db data/foi.db
     """
     from db.bulk_session import tune_for_bulk
-    from db.files import NotAnArchive, check_sqlite_file, open_archive, open_page_store
+    from db.files import NotAnArchive, open_archive, open_page_store
     from scraper.lock import CrawlLock, LockHeld
+    from scraper.refresh import check_files
     from scraper.warc_import import SiteTargets, WarcImport, exit_code, summary_line
     from scraper.warc_progress import ByteProgress
     from scraper.warc_read import not_a_warc
@@ -67,9 +68,7 @@ def import_warc_command(files, site, db_path, pages_path, jobs) -> None:
     settings = _settings(site=site, db_path=db_path, pages_path=pages_path)
     progress = ByteProgress("importing", sum(p.stat().st_size for p in files))
     try:
-        # a file that is not SQLite is refused before the lock file is made beside it
-        check_sqlite_file(settings.db_path, "archive")
-        check_sqlite_file(settings.pages_path, "raw page store")
+        check_files(settings)  # refused before the lock file is made beside them
         with CrawlLock(settings.db_path):
             store = open_page_store(settings.pages_path)
             try:

@@ -36,9 +36,10 @@ async def fetch_one(settings: CrawlSettings, url: str) -> PageOutcome:
     normally (scraper/removals.py); else the outcome stays "gone".
     """
     check_files(settings)
-    with CrawlLock(settings.db_path):
-        async with Fetcher(settings) as fetcher:
-            check_detail_url(settings, fetcher, url)
+    async with Fetcher(settings) as fetcher:
+        # a URL it cannot use is refused before the lock file is made beside the archive
+        check_detail_url(settings, fetcher, url)
+        with CrawlLock(settings.db_path):
             url = canonical_page_url(url)
             policy = await fetcher.preflight()
             store = open_page_store(settings.pages_path)

@@ -229,3 +229,11 @@ async def test_check_live_on_a_dead_port_says_connection_refused(tmp_path):
     settings = settings_for(f"http://127.0.0.1:{port}", tmp_path, max_attempts=1)
     with pytest.raises(SiteUnreachable, match=r"cannot reach .* \(connection refused"):
         await check_live(settings)
+
+
+def test_fetch_of_a_url_it_cannot_use_creates_nothing(tmp_path):
+    where = ["--db", tmp_path / "data" / "foi.db", "--pages-db", tmp_path / "data" / "pages.db"]
+    off = foilog("fetch", "notaurl", *where)
+    assert off.returncode == 2 and off.stderr.count("\n") == 1, off.stderr
+    assert "not on the configured site" in off.stderr
+    assert not (tmp_path / "data").exists()  # not even the lock file

@@ -72,9 +72,11 @@ async def refresh(
     """
     started, clock = utc_now(), time.monotonic()
     check_files(settings)
-    with CrawlLock(settings.db_path) if lock else contextlib.nullcontext():
-        async with Fetcher(settings, backoff_base=backoff_base) as fetcher:
-            # unreachable or blocked by bot protection: raise before touching any file
+    # the Fetcher reads --cookies: a bad file is refused before the lock file is made
+    async with Fetcher(settings, backoff_base=backoff_base) as fetcher:
+        # the lock before any request: a second refresh sends the site nothing
+        with CrawlLock(settings.db_path) if lock else contextlib.nullcontext():
+            # unreachable or blocked by bot protection: raise before touching the stores
             await fetcher.preflight()
             lister = await fetcher.probe(lister_url(settings.site))
             store = open_page_store(settings.pages_path)

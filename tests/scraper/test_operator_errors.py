@@ -55,6 +55,7 @@ def test_a_missing_or_bad_cookies_file_is_bad_configuration(mirror, tmp_path):
     line = _one_error_line(run_foilog(*common, "--cookies", bad))
     assert "not a Netscape cookies.txt" in line
     assert not (tmp_path / "foi.db").exists()
+    assert not (tmp_path / "foi.db.lock").exists()  # refused before the lock is taken
 
 
 def test_a_browser_that_cannot_start_is_bad_configuration(mirror, tmp_path):

@@ -21,11 +21,25 @@ ROOT_SELECTORS = (
 _ARTICLE_TAGS = frozenset(("main", "article"))
 
 
-def remove_junk(tree) -> None:
-    """Scripts, styles, form controls: never content, whatever the layout."""
-    for node in tree.css(chrome.JUNK_SELECTOR):
-        if node.tag not in ("html", "body", "head"):
+# The junk and the page's `<base href>` in one query (a C walk of the whole page):
+# `parsers.response` reads the base from it, then hands it to `remove_junk`.
+JUNK_OR_BASE_SELECTOR = chrome.JUNK_SELECTOR + ",base[href]"
+
+
+def remove_junk(tree, found=None) -> None:
+    """Scripts, styles, form controls: never content, whatever the layout.
+
+    `found`: the result of `tree.css(JUNK_OR_BASE_SELECTOR)` taken since the tree last
+    changed, if the caller has it (the `<base>` elements in it are kept).
+    """
+    if found is None:
+        found = tree.css(chrome.JUNK_SELECTOR)
+    for node in found:
+        if node.tag not in _NEVER_JUNK:
             _detach(node)
+
+
+_NEVER_JUNK = frozenset(("html", "body", "head", "base"))
 
 
 def choose_root(tree):

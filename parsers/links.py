@@ -158,9 +158,16 @@ def attachment_type(url: str) -> str | None:
     return None
 
 
-def base_for(tree, page_url: str) -> str:
-    """The document's `<base href>` resolved against the page URL, else the page URL."""
-    base = tree.css_first("base[href]")
+def base_for(tree, page_url: str, found=None) -> str:
+    """The document's `<base href>` resolved against the page URL, else the page URL.
+
+    `found`: nodes the caller queried that include every `base[href]` of the tree in
+    document order (and no other `base`), to save a walk of the page.
+    """
+    if found is None:
+        base = tree.css_first("base[href]")
+    else:
+        base = next((node for node in found if node.tag == "base"), None)
     if base is None:
         return page_url
     resolved = resolve(base.attributes.get("href") or "", page_url)

@@ -118,11 +118,13 @@ def _parse(html: str | bytes, url: str) -> Response:
         utf8 = None
     # lexbor reads UTF-8: the bytes `_as_text` encoded save selectolax a second encoding.
     tree = LexborHTMLParser(text if utf8 is None else utf8)
-    base = base_for(tree, url)
+    # One walk of the page finds the `<base>` and the junk that `_read_content` removes.
+    junk = tree.css(content.JUNK_OR_BASE_SELECTOR)
+    base = base_for(tree, url, junk)
     meta_published, head_title = _meta_published(tree), _head_title(tree)
     # read now: the junk removal below takes every <meta> out of the head
     site_name = _og_site_name(tree)
-    found = _read_content(tree, warnings, head_title, site_name)
+    found = _read_content(tree, warnings, head_title, site_name, junk)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
         warnings.append("no title found")
@@ -174,10 +176,13 @@ class _Content:
 
 
 def _read_content(
-    tree, warnings: list[str], head_title: str | None, site_name: str | None
+    tree, warnings: list[str], head_title: str | None, site_name: str | None, junk=None
 ) -> _Content:
-    """The content root and its clean text lines (falling back to the body)."""
-    content.remove_junk(tree)
+    """The content root and its clean text lines (falling back to the body).
+
+    `junk`: `tree.css(content.JUNK_OR_BASE_SELECTOR)`, taken while the tree was as now.
+    """
+    content.remove_junk(tree, junk)
     root, fallback = content.choose_root(tree)
     if fallback:
         warnings.append("no content root found; used body")

@@ -7,6 +7,7 @@
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
 - the publication `<meta>` read in one pass is the one the CSS queries found;
+- the junk and the `<base href>` read from one query are what the two queries found;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
 """
 
@@ -176,3 +177,45 @@ def test_meta_published_is_the_css_way(html: str) -> None:
 def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
     tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
     assert _meta_published(tree) == _meta_published_by_css(tree)
+
+
+_BASE_AND_JUNK = (
+    '<head><base href="/a/"><base href="/b/"><script>x</script><meta name=x></head>'
+    "<body><base><p>t<button>b</button><base href=/c/></p><svg><base href=/s/></svg></body>",
+    "<body><base target=_blank><BASE HREF='/up/'><input><style>s</style><p>t</p></body>",
+    "<p>no base, no junk</p>",
+)
+
+
+def _junk_and_base_by_two_queries(tree) -> tuple[list[int], int | None]:
+    base = tree.css_first("base[href]")
+    return [n.mem_id for n in tree.css(chrome.JUNK_SELECTOR)], base.mem_id if base else None
+
+
+def _junk_and_base_by_one_query(tree) -> tuple[list[int], int | None]:
+    found = tree.css(content.JUNK_OR_BASE_SELECTOR)
+    junk = [n.mem_id for n in found if n.tag != "base"]
+    base = next((n for n in found if n.tag == "base"), None)
+    return junk, base.mem_id if base else None
+
+
+@pytest.mark.parametrize("html", PAGES + list(_BASE_AND_JUNK), ids=str)
+def test_one_junk_and_base_query_is_the_two(html) -> None:
+    text = html.read_bytes().decode("utf-8", "replace") if isinstance(html, Path) else html
+    tree = LexborHTMLParser(text)
+    assert _junk_and_base_by_one_query(tree) == _junk_and_base_by_two_queries(tree)
+    one, two = LexborHTMLParser(text), LexborHTMLParser(text)
+    content.remove_junk(one, one.css(content.JUNK_OR_BASE_SELECTOR))
+    content.remove_junk(two)
+    assert one.html == two.html
+
+
+_TAGS = st.sampled_from(["p", "base", "script", "svg", "button", "head", "b", "meta", "input"])
+_ATTRS = st.sampled_from(["", " href=/x/", " HREF='y'", " href", " target=t"])
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.lists(st.tuples(_TAGS, _ATTRS, st.booleans()), max_size=12))
+def test_one_junk_and_base_query_on_generated_markup(parts) -> None:
+    html = "".join(f"<{t}{a}>x" + (f"</{t}>" if close else "") for t, a, close in parts)
+    test_one_junk_and_base_query_is_the_two(html)

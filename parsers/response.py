@@ -46,6 +46,7 @@ from parsers.decoding import decode_html_utf8
 from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.nesting import MAX_DEPTH, limit_nesting
+from parsers.page_query import PageNodes, query_page
 from parsers.record import Response
 from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
@@ -118,13 +119,13 @@ def _parse(html: str | bytes, url: str) -> Response:
         utf8 = None
     # lexbor reads UTF-8: the bytes `_as_text` encoded save selectolax a second encoding.
     tree = LexborHTMLParser(text if utf8 is None else utf8)
-    # One walk of the page finds the `<base>` and the junk that `_read_content` removes.
-    junk = tree.css(content.JUNK_OR_BASE_SELECTOR)
-    base = base_for(tree, url, junk)
+    # One walk of the page finds what the steps below look up in the whole page.
+    page = query_page(tree)
+    base = base_for(tree, url, page.base)
     meta_published, head_title = _meta_published(tree), _head_title(tree)
     # read now: the junk removal below takes every <meta> out of the head
     site_name = _og_site_name(tree)
-    found = _read_content(tree, warnings, head_title, site_name, junk)
+    found = _read_content(tree, warnings, head_title, site_name, page)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
         warnings.append("no title found")
@@ -138,7 +139,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     printed = printed_dates(lines)
     found_meaning = _semantic_fields(lines)
     warnings.extend(found_meaning.warnings)
-    links, attachments = _links(tree, found.root, base)
+    links, attachments = _links(tree, found.root, base, page.foi_media)
     tables = read_tables(found.root, lines, found.rows)
     return Response(
         url=url,
@@ -176,14 +177,18 @@ class _Content:
 
 
 def _read_content(
-    tree, warnings: list[str], head_title: str | None, site_name: str | None, junk=None
+    tree,
+    warnings: list[str],
+    head_title: str | None,
+    site_name: str | None,
+    page: PageNodes | None = None,
 ) -> _Content:
     """The content root and its clean text lines (falling back to the body).
 
-    `junk`: `tree.css(content.JUNK_OR_BASE_SELECTOR)`, taken while the tree was as now.
+    `page`: `query_page(tree)`, taken while the tree was as now.
     """
-    content.remove_junk(tree, junk)
-    root, fallback = content.choose_root(tree)
+    content.remove_junk(tree, page.junk if page is not None else None)
+    root, fallback = content.choose_root(tree, page.roots if page is not None else None)
     if fallback:
         warnings.append("no content root found; used body")
     time_published = _time_published(root)
@@ -215,9 +220,9 @@ def _read_content(
     return _Content(root=root, lines=lines, h1=h1, time_published=time_published, rows=rows)
 
 
-def _links(tree, root, base: str) -> tuple[tuple, tuple]:
+def _links(tree, root, base: str, foi_media=None) -> tuple[tuple, tuple]:
     links, attachments = collect_links(root, base)
-    more_links, more_attachments = outside_attachments(tree.body, root, base, links)
+    more_links, more_attachments = outside_attachments(tree.body, root, base, links, foi_media)
     links, attachments = links + more_links, attachments + more_attachments
     # A link whose whole text is chrome ("Leave this site") sat in a chrome line.
     links = tuple(link for link in links if not link.text or strip_chrome_text(link.text))

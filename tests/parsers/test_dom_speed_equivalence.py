@@ -7,7 +7,8 @@
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
 - the publication `<meta>` read in one pass is the one the CSS queries found;
-- the junk and the `<base href>` read from one query are what the two queries found;
+- the page's junk, `<base href>`, first root candidates and FOI media anchors read from
+  one query (`parsers.page_query`) are what the four queries found;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
 """
 
@@ -25,6 +26,8 @@ from parsers import chrome, content
 from parsers.chrome_match import ChromeCandidates, find_chrome
 from parsers.dates import parse_date
 from parsers.html_text import _INVISIBLE, clean_line, text_lines
+from parsers.links import FOI_MEDIA_SELECTOR
+from parsers.page_query import query_page
 from parsers.response import _PUBLISHED_META, _meta_published, _not_html
 from parsers.tables import RowCollector, read_tables
 
@@ -179,43 +182,79 @@ def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
     assert _meta_published(tree) == _meta_published_by_css(tree)
 
 
-_BASE_AND_JUNK = (
+_PAGE_QUERY_MARKUP = (
     '<head><base href="/a/"><base href="/b/"><script>x</script><meta name=x></head>'
     "<body><base><p>t<button>b</button><base href=/c/></p><svg><base href=/s/></svg></body>",
     "<body><base target=_blank><BASE HREF='/up/'><input><style>s</style><p>t</p></body>",
-    "<p>no base, no junk</p>",
+    '<main role=MAIN><a href="/FOI-Media/x.pdf" role=main>a</a></main><div role=" main">d</div>'
+    "<noscript><main>n</main></noscript><button><main>b</main></button><svg><main>s</main></svg>",
+    '<html role=main><nav><a href="/foi-media/n.pdf">n</a></nav><a href=/foi-mediax>x</a>'
+    '<a href="/foi\u2011media/no">no</a><a hreF="/x/foi-MEDIA">y</a><area href=/foi-media/>',
+    "<script role=main></script><select><main>in select</main><a href=/foi-media/s>s</a></select>",
+    "<p>no base, no junk, no root</p>",
 )
 
 
-def _junk_and_base_by_two_queries(tree) -> tuple[list[int], int | None]:
-    base = tree.css_first("base[href]")
-    return [n.mem_id for n in tree.css(chrome.JUNK_SELECTOR)], base.mem_id if base else None
+def _ids(nodes) -> list[int]:
+    return [node.mem_id for node in nodes]
 
 
-def _junk_and_base_by_one_query(tree) -> tuple[list[int], int | None]:
-    found = tree.css(content.JUNK_OR_BASE_SELECTOR)
-    junk = [n.mem_id for n in found if n.tag != "base"]
-    base = next((n for n in found if n.tag == "base"), None)
-    return junk, base.mem_id if base else None
+def _outer(nodes) -> list[str]:
+    return [node.html for node in nodes]
 
 
-@pytest.mark.parametrize("html", PAGES + list(_BASE_AND_JUNK), ids=str)
-def test_one_junk_and_base_query_is_the_two(html) -> None:
+def _page_groups_by_queries(text: str) -> tuple:
+    """The root candidates, the root and the media anchors as the queries give them, each
+    when the parser made it (elements of two parses compared by their markup)."""
+    tree = LexborHTMLParser(text)
+    content.remove_junk(tree)
+    roots = list(dict.fromkeys(_outer(tree.css(content.ROOT_SELECTORS[0]))))
+    root, _ = content.choose_root(tree)
+    content.remove_chrome(tree, root, scope=root)
+    media = _outer(tree.body.css(FOI_MEDIA_SELECTOR)) if tree.body is not None else []
+    return roots, _outer([root]) if root else None, media, tree.html
+
+
+def _page_groups_by_one_query(text: str) -> tuple:
+    tree = LexborHTMLParser(text)
+    page = query_page(tree)
+    content.remove_junk(tree, page.junk)
+    html_id = tree.root.mem_id if tree.root is not None else None
+    roots = list(dict.fromkeys(_outer(n for n in page.roots if content.is_under(n, html_id))))
+    root, _ = content.choose_root(tree, page.roots)
+    content.remove_chrome(tree, root, scope=root)
+    body = tree.body
+    media = _outer(n for n in page.foi_media if content.is_under(n, body.mem_id)) if body else []
+    return roots, _outer([root]) if root else None, media, tree.html
+
+
+@pytest.mark.parametrize("html", PAGES + list(_PAGE_QUERY_MARKUP), ids=str)
+def test_one_page_query_is_the_four(html) -> None:
     text = html.read_bytes().decode("utf-8", "replace") if isinstance(html, Path) else html
     tree = LexborHTMLParser(text)
-    assert _junk_and_base_by_one_query(tree) == _junk_and_base_by_two_queries(tree)
-    one, two = LexborHTMLParser(text), LexborHTMLParser(text)
-    content.remove_junk(one, one.css(content.JUNK_OR_BASE_SELECTOR))
-    content.remove_junk(two)
-    assert one.html == two.html
+    page = query_page(tree)
+    # Before any removal the groups are the queries' matches, element for element.
+    assert _ids(page.junk) == _ids(tree.css(chrome.JUNK_SELECTOR))
+    assert _ids(page.base) == _ids(tree.css("base[href]"))
+    assert _ids(page.foi_media) == _ids(tree.css(FOI_MEDIA_SELECTOR))
+    junk = set(_ids(page.junk))
+    # (lexbor lists an element once per selector it matches: `<main role=main>` twice)
+    roots = dict.fromkeys(_ids(tree.css(content.ROOT_SELECTORS[0])))
+    assert _ids(page.roots) == [mem_id for mem_id in roots if mem_id not in junk]
+    # After the removals, the parser's steps read the same tree either way.
+    assert _page_groups_by_one_query(text) == _page_groups_by_queries(text)
 
 
-_TAGS = st.sampled_from(["p", "base", "script", "svg", "button", "head", "b", "meta", "input"])
-_ATTRS = st.sampled_from(["", " href=/x/", " HREF='y'", " href", " target=t"])
+_TAGS = st.sampled_from(
+    ["p", "base", "script", "svg", "button", "main", "a", "nav", "noscript", "select", "div"]
+)
+_ATTRS = st.sampled_from(
+    ["", " href=/x/", " HREF='/Foi-Media/y.pdf'", " href", " role=Main", " role=main-x"]
+)
 
 
 @settings(max_examples=300, database=None, deadline=None)
 @given(st.lists(st.tuples(_TAGS, _ATTRS, st.booleans()), max_size=12))
-def test_one_junk_and_base_query_on_generated_markup(parts) -> None:
+def test_one_page_query_on_generated_markup(parts) -> None:
     html = "".join(f"<{t}{a}>x" + (f"</{t}>" if close else "") for t, a, close in parts)
-    test_one_junk_and_base_query_is_the_two(html)
+    test_one_page_query_is_the_four(html)

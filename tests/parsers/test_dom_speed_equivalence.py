@@ -7,6 +7,8 @@
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
 - the publication `<meta>` read in one pass is the one the CSS queries found;
+- `chrome.drop_chrome_lines` and `strip_chrome_text`, which skip the normal form of
+  clean and long lines, give what the plain way gave;
 - the page's junk, `<base href>`, first root candidates and FOI media anchors read from
   one query (`parsers.page_query`) are what the four queries found;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
@@ -258,3 +260,106 @@ _ATTRS = st.sampled_from(
 def test_one_page_query_on_generated_markup(parts) -> None:
     html = "".join(f"<{t}{a}>x" + (f"</{t}>" if close else "") for t, a, close in parts)
     test_one_page_query_is_the_four(html)
+
+
+def _plain_drop_chrome_lines(lines: list[str]) -> list[str]:
+    """`chrome.drop_chrome_lines` the plain way: every line through `strip_chrome_text`."""
+    out: list[str] = []
+    in_widget, after_banner = False, True
+    for line in lines:
+        norm = chrome.normalise_for_match(line)
+        if in_widget and len(line) < 40 and norm in chrome._WIDGET_FOLLOWERS:
+            continue
+        in_widget = False
+        if after_banner and chrome._is_site_notice(line):
+            continue
+        if line[:4].lower() == "home" and len(line) <= 300 and chrome._BREADCRUMB_TEXT.match(norm):
+            continue
+        kept = chrome.strip_chrome_text(line) if chrome._may_hold_chrome(line) else line
+        if kept:
+            out.append(kept)
+            after_banner = kept != line and chrome._is_site_notice(kept)
+            if after_banner:
+                out.pop()
+        else:
+            in_widget, after_banner = norm in chrome._WIDGET_LEADS, True
+    return out
+
+
+def _plain_strip_chrome_text(line: str) -> str:
+    """`chrome.strip_chrome_text` the plain way: every line's normal form made and read."""
+    if not chrome._may_hold_chrome(line):
+        return line if line and not line.isspace() else ""
+    norm = chrome.fold_quotes(" ".join(line.split())).lower()
+    if norm in chrome._WHOLE_LINES:
+        return ""
+    if len(norm) <= chrome._CHROME_PATTERN_MAX_LEN and chrome._CHROME_PATTERNS.match(norm):
+        return ""
+    held = [sentence for sentence in chrome._SENTENCES if sentence in norm]
+    start, end = 0, len(norm)
+    changed = True
+    while changed and start < end:
+        changed = False
+        for sentence in held:
+            if norm.startswith(sentence, start) and chrome._boundary(norm, start + len(sentence)):
+                start = chrome._skip_space(norm, start + len(sentence))
+                changed = True
+            if norm.endswith(sentence, start, end) and chrome._boundary_before(
+                norm, end - len(sentence)
+            ):
+                end = end - len(sentence)
+                while end > start and norm[end - 1] == " ":
+                    end -= 1
+                changed = True
+    if start == 0 and end == len(norm):
+        return line
+    if start >= end or norm[start:end] in chrome._WHOLE_LINES:
+        return ""
+    return chrome._slice_words(line, norm, start, end)
+
+
+_CHROME_PIECES = st.sampled_from(
+    [" ", "  ", "\xa0", "\n", "We", "we", "page", "site.", "\u03a3", "\u0130", "\u212a", "K"]
+    + ["\u2019", "\u201c", "Share", "Home > ", "x", "Yes", "No", "Was this page helpful?"]
+    + [s.upper() for s in chrome._SENTENCES[::4]]
+    + list(chrome._SENTENCES[1::4])
+    + ["Skip to main content", "Accept all cookies", "Leave this site", "Cookies notice"]
+)
+_LONG_FILLER = st.sampled_from(["", "a" * 400, "words " * 90, "\u03a3 " * 220])
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(st.lists(_CHROME_PIECES | st.text(max_size=4), max_size=10), _LONG_FILLER, st.booleans())
+def test_strip_chrome_text_is_the_plain_way(pieces, filler, filler_first) -> None:
+    parts = [filler, *pieces] if filler_first else [*pieces, filler]
+    spaced = " ".join(parts)
+    for line in ("".join(pieces), "".join(parts), spaced, clean_line(spaced)):
+        assert chrome.strip_chrome_text(line) == _plain_strip_chrome_text(line), repr(line)
+
+
+@settings(max_examples=1000, database=None, deadline=None)
+@given(st.lists(st.lists(_CHROME_PIECES, max_size=6).map("".join), max_size=8), _LONG_FILLER)
+def test_drop_chrome_lines_is_the_plain_way(lines, filler) -> None:
+    lines = (
+        lines
+        + [f"{filler} {line}" for line in lines[:2]]
+        + [f"{line} {filler}" for line in lines[-2:]]
+    )
+    for sample in (lines, [clean_line(line) for line in lines]):
+        assert chrome.drop_chrome_lines(sample) == _plain_drop_chrome_lines(sample)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(st.lists(_PIECES | _CHROME_PIECES | st.text(max_size=3), max_size=14).map("".join))
+def test_clean_means_split_and_joined(text: str) -> None:
+    if chrome._is_clean(text):
+        assert " ".join(text.split()) == text
+    if text.isprintable():  # (clean_line's lines are, nearly always: the fast case)
+        assert chrome._is_clean(clean_line(text))
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=[p.name for p in PAGES[::3]])
+def test_drop_chrome_lines_is_the_plain_way_on_pages(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    lines = text_lines(tree.body) if tree.body is not None else []
+    assert chrome.drop_chrome_lines(lines) == _plain_drop_chrome_lines(lines)

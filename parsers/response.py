@@ -122,9 +122,10 @@ def _parse(html: str | bytes, url: str) -> Response:
     # One walk of the page finds what the steps below look up in the whole page.
     page = query_page(tree)
     base = base_for(tree, url, page.base)
-    meta_published, head_title = _meta_published(tree), _head_title(tree)
     # read now: the junk removal below takes every <meta> out of the head
-    site_name = _og_site_name(tree)
+    metas = _head_metas(tree)
+    meta_published, head_title = _meta_published(tree, metas), _head_title(tree)
+    site_name = _og_site_name(tree, metas)
     found = _read_content(tree, warnings, head_title, site_name, page)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
@@ -289,7 +290,8 @@ def _clean_lines(raw: list[str]) -> list[str]:
 
 def _chars(lines: list[str], title: str | None = None) -> int:
     """Characters of text, not counting the title line (a `main` holding only the h1 is empty)."""
-    return sum(len(line) for line in lines if line != title)
+    chars = sum(map(len, lines))
+    return chars - lines.count(title) * len(title) if title is not None else chars
 
 
 def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:
@@ -334,20 +336,38 @@ def _head(tree):
     return tree.head or tree.root
 
 
-def _meta_published(tree) -> str | None:
+def _head_metas(tree) -> dict[tuple[str, str], dict] | None:
+    """The head's `<meta>`s (their attributes), by (attribute, ASCII-lowered value) of
+    their `property`, `name` and `itemprop`: the first meta for each, as a CSS query
+    `meta[attribute="value" i]` finds it. None without a head or document."""
     scope = _head(tree)
     if scope is None:
         return None
-    # One query and the metas' attributes read once, not a CSS query per kind of meta.
-    metas = [meta.attributes for meta in scope.css("meta")]
-    for attribute, value in _PUBLISHED_META:
-        for attrs in metas:
-            if ascii_lower(attrs.get(attribute) or "") == value:
-                # Only the first such meta counts, as `css_first` gave it.
-                found = parse_date(attrs.get("content") or "")
-                if found:
-                    return found
-                break
+    # One query and each meta's attributes read once, not a CSS query per kind of meta.
+    first: dict[tuple[str, str], dict] = {}
+    for meta in scope.css("meta"):
+        attrs = meta.attributes
+        for attribute in _META_KEYS:
+            value = attrs.get(attribute)
+            if value:  # (an empty value equals no looked-for value)
+                first.setdefault((attribute, ascii_lower(value)), attrs)
+    return first
+
+
+_META_KEYS = ("property", "name", "itemprop")
+
+
+def _meta_published(tree, metas: dict | None = None) -> str | None:
+    metas = _head_metas(tree) if metas is None else metas
+    if metas is None:
+        return None
+    for key in _PUBLISHED_META:
+        attrs = metas.get(key)
+        if attrs is not None:
+            # Only the first such meta counts, as `css_first` gave it.
+            found = parse_date(attrs.get("content") or "")
+            if found:
+                return found
     return None
 
 
@@ -405,11 +425,11 @@ def _visible_text(node) -> str:
     return text
 
 
-def _og_site_name(tree) -> str | None:
+def _og_site_name(tree, metas: dict | None = None) -> str | None:
     """The site's name as the page declares it (`<meta property="og:site_name">`)."""
-    head = _head(tree)
-    og = head.css_first('meta[property="og:site_name" i]') if head is not None else None
-    return clean_line(og.attributes.get("content") or "") if og is not None else None
+    metas = _head_metas(tree) if metas is None else metas
+    og = metas.get(("property", "og:site_name")) if metas is not None else None
+    return clean_line(og.get("content") or "") if og is not None else None
 
 
 def _site_names(title: str | None, site_name: str | None) -> set[str]:

@@ -6,7 +6,8 @@
 - the tables' rows collected during the text walk equal the rows read from each table
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
-- the publication `<meta>` read in one pass is the one the CSS queries found;
+- the publication `<meta>` and `og:site_name` read in one pass are the ones the CSS
+  queries found;
 - `chrome.drop_chrome_lines` and `strip_chrome_text`, which skip the normal form of
   clean and long lines, give what the plain way gave;
 - the page's junk, `<base href>`, first root candidates and FOI media anchors read from
@@ -30,7 +31,7 @@ from parsers.dates import parse_date
 from parsers.html_text import _INVISIBLE, clean_line, text_lines
 from parsers.links import FOI_MEDIA_SELECTOR
 from parsers.page_query import query_page
-from parsers.response import _PUBLISHED_META, _meta_published, _not_html
+from parsers.response import _PUBLISHED_META, _meta_published, _not_html, _og_site_name
 from parsers.tables import RowCollector, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,17 +172,28 @@ def _meta_published_by_css(tree) -> str | None:
         '<meta name="dc.date" content="2021-03-04"><meta name="DC.date.issued" content="x">'
         '<meta name="d\u212a" content="2020-01-01"><meta name="date">',
         '<meta name="publication_date" content="5 May 2022"><meta name="date" content="2019-02-03">',
+        '<meta property="og:site_name"><meta property="OG:Site_Name" content="A"><meta property='
+        '"og:site_name" content="B"><meta name="og:site_name" content="C"><meta property="">',
+        '<meta itemprop="og:site_name" content="D"><meta property="og:site_name" content="">'
+        '<meta property="og:site_name" content=" E ">',
     ],
 )
 def test_meta_published_is_the_css_way(html: str) -> None:
     tree = LexborHTMLParser("<html><head>" + html + "</head><body>x</body></html>")
     assert _meta_published(tree) == _meta_published_by_css(tree)
+    assert _og_site_name(tree) == _og_site_name_by_css(tree)
 
 
-@pytest.mark.parametrize("path", PAGES[::7], ids=[p.name for p in PAGES[::7]])
+def _og_site_name_by_css(tree) -> str | None:
+    og = (tree.head or tree.root).css_first('meta[property="og:site_name" i]')
+    return clean_line(og.attributes.get("content") or "") if og is not None else None
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=[p.name for p in PAGES[::3]])
 def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
     tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
     assert _meta_published(tree) == _meta_published_by_css(tree)
+    assert _og_site_name(tree) == _og_site_name_by_css(tree)
 
 
 _PAGE_QUERY_MARKUP = (

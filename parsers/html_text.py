@@ -215,12 +215,15 @@ def text_lines(root, rows=None) -> list[str]:
         rows.complete = False  # the root's own rows are not walked as a table's
     # A stack of child iterators instead of recursion: iteration stays in selectolax's
     # C code, and 10,000 nested divs cost a list, not the Python stack. Siblings are
-    # read in a plain `for` loop; an element with children puts its parent's iterator
-    # back under its own. Text, inline elements and plain blocks (nearly every node)
-    # are handled here; the rest in `_Walk`.
-    stack: list[tuple[str | None, int, object]] = [(None, 0, root.iter(include_text=True))]
-    while stack:
-        parent_tag, parent_kind, children = stack.pop()
+    # read in a plain `for` loop; the element being read is (parent_tag, parent_kind,
+    # children), and entering a child pushes it (one push and one pop per element).
+    # Text, inline elements and plain blocks (nearly every node) are handled here; the
+    # rest in `_Walk`.
+    stack: list[tuple[str | None, int, object]] = []
+    parent_tag: str | None = None
+    parent_kind = 0
+    children = root.iter(include_text=True)
+    while True:
         for node in children:
             # A text node's text, else None (an element, a comment, an empty text node):
             # text nodes are most of the nodes, so they are told apart without the tag.
@@ -262,7 +265,7 @@ def text_lines(root, rows=None) -> list[str]:
                 walk.enter(node, tag, kind, parent_tag)
                 pre = walk.pre
             stack.append((parent_tag, parent_kind, children))
-            stack.append((tag, kind, node.iter(include_text=True)))
+            parent_tag, parent_kind, children = tag, kind, node.iter(include_text=True)
             break
         else:  # the parent's children are done: it ends
             if parent_kind == _BLOCK or parent_kind == _ITEM:
@@ -284,6 +287,9 @@ def text_lines(root, rows=None) -> list[str]:
             elif parent_kind:
                 walk.leave(parent_kind)
                 pre = walk.pre
+            if not stack:
+                break
+            parent_tag, parent_kind, children = stack.pop()
     out.end_line()
     return out.lines
 

@@ -322,6 +322,7 @@ _SENTENCES = tuple(
     sorted({normalise_for_match(s) for s in _CHROME_SENTENCES}, key=len, reverse=True)
 )
 _WHOLE_LINES = frozenset(normalise_for_match(s) for s in _CHROME_WHOLE_LINES)
+_SENTENCE_MAX_LEN = max(len(s) for s in _SENTENCES)
 # Fast rejection: a line can only hold chrome if it starts or ends with a word that
 # some chrome sentence starts or ends with (most content lines fail both).
 _FIRST_WORDS = frozenset(s.split()[0] for s in _SENTENCES + tuple(_WHOLE_LINES)) | {
@@ -353,7 +354,19 @@ def strip_chrome_text(line: str) -> str:
     """
     if not _may_hold_chrome(line):
         return line if line and not line.isspace() else ""
-    norm = fold_quotes(" ".join(line.split())).lower()
+    return _strip_held_chrome(line)
+
+
+def _strip_held_chrome(line: str) -> str:
+    """`strip_chrome_text` of a line `_may_hold_chrome` passed."""
+    clean = _is_clean(line)
+    if clean and len(line) > _CHROME_PATTERN_MAX_LEN:
+        # Too long to be a whole chrome line or a pattern's (its normal form is no
+        # shorter): only a sentence at either end can be cut, and those are told by
+        # the ends alone, without lowering a paragraph (see `_ends_hold_a_sentence`).
+        if not _ends_hold_a_sentence(line):
+            return line
+    norm = (fold_quotes(line) if clean else fold_quotes(" ".join(line.split()))).lower()
     if norm in _WHOLE_LINES:
         return ""
     if len(norm) <= _CHROME_PATTERN_MAX_LEN and _CHROME_PATTERNS.match(norm):
@@ -386,6 +399,28 @@ def strip_chrome_text(line: str) -> str:
     # Map back to the original line: normalisation only collapses spaces and swaps
     # quote characters one for one, so count words to find the cut points.
     return _slice_words(line, norm, start, end)
+
+
+def _is_clean(line: str) -> bool:
+    """Whether `" ".join(line.split()) == line` (as `clean_line` leaves lines), by C scans:
+    every whitespace character but " " is unprintable (see `html_text.clean_line`)."""
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
+
+
+def _ends_hold_a_sentence(line: str) -> bool:
+    """For a clean line (`_is_clean`) whose normal form `norm` is longer than every
+    sentence: `norm.startswith(_SENTENCES) or norm.endswith(_SENTENCES)`.
+
+    `norm` is `fold_quotes(line).lower()`: quotes fold one for one, and lower case is
+    taken character by character (a character may become two, never none), except a
+    capital sigma, whose lower case depends on its neighbours but is never ASCII, as
+    every sentence is. So the normal forms of the line's first and last
+    `_SENTENCE_MAX_LEN` characters start and end as `norm` does, as far as a sentence
+    can tell (tests/parsers/test_dom_speed_equivalence.py checks this)."""
+    head = fold_quotes(line[:_SENTENCE_MAX_LEN]).lower()
+    if head.startswith(_SENTENCES):
+        return True
+    return fold_quotes(line[-_SENTENCE_MAX_LEN:]).lower().endswith(_SENTENCES)
 
 
 def _may_hold_chrome(line: str) -> bool:
@@ -491,12 +526,17 @@ def drop_chrome_lines(lines: list[str]) -> list[str]:
         if after_banner and _is_site_notice(line):
             continue
         if (
-            line[:4].lower() == "home"
+            line[:1] in "hH"  # (no other character lowers to "h")
+            and line[:4].lower() == "home"
             and len(line) <= _BREADCRUMB_MAX_LEN
             and _BREADCRUMB_TEXT.match(normalise_for_match(line))
         ):
             continue
-        kept = strip_chrome_text(line) if _may_hold_chrome(line) else line
+        if line and not _may_hold_chrome(line):
+            out.append(line)  # most lines: kept as they are
+            after_banner = False
+            continue
+        kept = _strip_held_chrome(line) if line else line
         if kept:
             out.append(kept)
             # A banner glued to the front of the line ends the banners too.

@@ -21,18 +21,35 @@ ROOT_SELECTORS = (
 _ARTICLE_TAGS = frozenset(("main", "article"))
 
 
-def remove_junk(tree) -> None:
-    """Scripts, styles, form controls: never content, whatever the layout."""
-    for node in tree.css(chrome.JUNK_SELECTOR):
+def remove_junk(tree, found=None) -> None:
+    """Scripts, styles, form controls: never content, whatever the layout.
+
+    `found`: the elements `chrome.JUNK_SELECTOR` matches, if the caller queried them
+    since the tree last changed (`parsers.page_query`).
+    """
+    if found is None:
+        found = tree.css(chrome.JUNK_SELECTOR)
+    for node in found:
         if node.tag not in ("html", "body", "head"):
             _detach(node)
 
 
-def choose_root(tree):
-    """(root node, is_fallback): the best content root candidate, else the body."""
+def choose_root(tree, first=None):
+    """(root node, is_fallback): the best content root candidate, else the body.
+
+    `first`: the elements `ROOT_SELECTORS[0]` matched, if the caller queried them
+    earlier (`parsers.page_query`); those removed since are skipped.
+    """
     for selector in ROOT_SELECTORS:
         best, best_len = None, 0
-        for node in tree.css(selector):
+        if first is None:
+            nodes = tree.css(selector)
+        else:
+            html = tree.root
+            html_id = html.mem_id if html is not None else None
+            nodes = [node for node in first if is_under(node, html_id)]
+            first = None  # the other selectors are queried now
+        for node in nodes:
             size = len(node.text(deep=True).strip())
             if size > best_len:
                 best, best_len = node, size
@@ -259,6 +276,16 @@ def _has_ancestor_in(node, ids: set[int]) -> bool:
 
 def text_length(node) -> int:
     return len(node.text(deep=True).strip()) if node is not None else 0
+
+
+def is_under(node, ancestor_id: int | None) -> bool:
+    """Whether the element with `mem_id` `ancestor_id` is `node` or holds it, in the
+    tree as it is now (a removal unlinks the subtree from its parent)."""
+    while node is not None:
+        if node.mem_id == ancestor_id:
+            return True
+        node = node.parent
+    return False
 
 
 def _ancestor_ids(node) -> set[int]:

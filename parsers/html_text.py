@@ -168,6 +168,10 @@ class _LineBuilder:
             return
         line = clean_line("".join(self.buf))
         self.buf.clear()
+        self.add_line(line)
+
+    def add_line(self, line: str) -> None:
+        """Add a cleaned line (numbered if its list item wants it), unless it is empty."""
         if not line.strip("| "):  # an empty table row is " |  | "
             return
         if self.prefix is not None:
@@ -204,27 +208,35 @@ def text_lines(root, rows=None) -> list[str]:
     walk = _Walk(rows)
     out = walk.out
     buf = out.buf
+    lines = out.lines
+    tables = walk.tables
+    pre = 0  # walk.pre, kept in a local: it changes only where the walk enters or leaves
     if rows is not None and root.tag == "table":
         rows.complete = False  # the root's own rows are not walked as a table's
     # A stack of child iterators instead of recursion: iteration stays in selectolax's
     # C code, and 10,000 nested divs cost a list, not the Python stack. Siblings are
-    # read in a plain `for` loop; an element with children puts its parent's iterator
-    # back under its own. Text, inline elements and plain blocks (nearly every node)
-    # are handled here; the rest in `_Walk`.
-    stack: list[tuple[str | None, int, object]] = [(None, 0, root.iter(include_text=True))]
-    while stack:
-        parent_tag, parent_kind, children = stack.pop()
+    # read in a plain `for` loop; the element being read is (parent_tag, parent_kind,
+    # children), and entering a child pushes it (one push and one pop per element).
+    # Text, inline elements and plain blocks (nearly every node) are handled here; the
+    # rest in `_Walk`.
+    stack: list[tuple[str | None, int, object]] = []
+    parent_tag: str | None = None
+    parent_kind = 0
+    children = root.iter(include_text=True)
+    while True:
         for node in children:
-            tag = node.tag
-            if tag == "-text":
-                text = node.text_content
-                if walk.pre:
+            # A text node's text, else None (an element, a comment, an empty text node):
+            # text nodes are most of the nodes, so they are told apart without the tag.
+            text = node.text_content
+            if text is not None:
+                if pre:
                     if text:
                         _add_pre(out, text)
                 elif text and (buf or not text.isspace()):
                     # (Whitespace opening a line is dropped by `clean_line` anyway.)
                     buf.append(text)
                 continue
+            tag = node.tag
             kind = _KINDS.get(tag)
             if kind is None:
                 if not tag or tag[0] in "-!":  # a comment, doctype or the like
@@ -240,33 +252,44 @@ def text_lines(root, rows=None) -> list[str]:
             elif kind == _SKIP:
                 walk.skip(node)
                 continue
-            elif kind == _CELL and walk.tables and walk.tables[-1]:
+            elif kind == _CELL and tables and tables[-1]:
                 # A data table's cell (hundreds on a table page): joins the row's line.
                 cells = walk.cells
                 if cells[-1]:
                     buf.append(TABLE_CELL_SEPARATOR)
                 cells[-1] += 1
                 out.in_cell += 1
-                if walk.rows is not None:
-                    walk.rows.start_cell(node, tag, len(buf))
+                if rows is not None:
+                    rows.start_cell(node, tag, len(buf))
             else:
                 walk.enter(node, tag, kind, parent_tag)
+                pre = walk.pre
             stack.append((parent_tag, parent_kind, children))
-            stack.append((tag, kind, node.iter(include_text=True)))
+            parent_tag, parent_kind, children = tag, kind, node.iter(include_text=True)
             break
         else:  # the parent's children are done: it ends
             if parent_kind == _BLOCK or parent_kind == _ITEM:
                 if out.in_cell:
                     buf.append(" ")
                 elif buf:
-                    out.end_line()
-            elif parent_kind == _CELL and walk.tables and walk.tables[-1]:
-                if walk.rows is not None:
-                    walk.rows.end_cell(buf)
+                    # `out.end_line()`, inlined: a block's end is where most lines end.
+                    line = clean_line("".join(buf))
+                    buf.clear()
+                    if out.prefix is not None or not line or line[0] in "| ":
+                        out.add_line(line)
+                    else:
+                        lines.append(line)
+            elif parent_kind == _CELL and tables and tables[-1]:
+                if rows is not None:
+                    rows.end_cell(buf)
                 if out.in_cell:
                     out.in_cell -= 1
             elif parent_kind:
                 walk.leave(parent_kind)
+                pre = walk.pre
+            if not stack:
+                break
+            parent_tag, parent_kind, children = stack.pop()
     out.end_line()
     return out.lines
 

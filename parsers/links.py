@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from parsers.content import is_under
 from parsers.html_text import clean_line
 from parsers.record import Attachment, Link
 
@@ -43,6 +44,8 @@ ASSET_PATH_MARKERS = ("/syssiteassets/", "/globalassets/", "/contentassets/")
 _KEPT_SCHEMES = ("http", "https", "mailto")
 _MAX_URL = 4096
 _LINKING = "a[href], iframe[src], embed[src], object[data]"
+# Anchors into the platform's FOI media store (released files).
+FOI_MEDIA_SELECTOR = 'a[href*="foi-media" i]'
 
 
 def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
@@ -95,18 +98,25 @@ def collect_links(node, base_url: str) -> tuple[tuple[Link, ...], tuple[Attachme
 
 
 def outside_attachments(
-    body, root, base_url: str, known: tuple[Link, ...]
+    body, root, base_url: str, known: tuple[Link, ...], found=None
 ) -> tuple[tuple[Link, ...], tuple[Attachment, ...]]:
     """Released files linked outside the content root (a "Downloads" side block).
 
     Only links into the platform's FOI media store count: elsewhere on a page a
     document link is as likely to be a site-wide policy PDF as part of this response.
+    `found`: the page's `FOI_MEDIA_SELECTOR` anchors, if the caller queried them
+    earlier (`parsers.page_query`); those no longer in the body are skipped.
     """
     if body is None or root is None or body.mem_id == root.mem_id:
         return (), ()
     seen = {link.url for link in known}
     links, attachments = [], []
-    for anchor in body.css('a[href*="foi-media" i]'):
+    if found is None:
+        anchors = body.css(FOI_MEDIA_SELECTOR)
+    else:
+        body_id = body.mem_id
+        anchors = [anchor for anchor in found if is_under(anchor, body_id)]
+    for anchor in anchors:
         url = resolve(anchor.attributes.get("href") or "", base_url)
         kind = attachment_type(url) if url else None
         if url is None or kind is None or url in seen:
@@ -158,9 +168,16 @@ def attachment_type(url: str) -> str | None:
     return None
 
 
-def base_for(tree, page_url: str) -> str:
-    """The document's `<base href>` resolved against the page URL, else the page URL."""
-    base = tree.css_first("base[href]")
+def base_for(tree, page_url: str, found=None) -> str:
+    """The document's `<base href>` resolved against the page URL, else the page URL.
+
+    `found`: the elements `base[href]` matches, if the caller queried them since the
+    tree last changed (`parsers.page_query`).
+    """
+    if found is None:
+        base = tree.css_first("base[href]")
+    else:
+        base = found[0] if found else None
     if base is None:
         return page_url
     resolved = resolve(base.attributes.get("href") or "", page_url)

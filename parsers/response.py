@@ -46,6 +46,7 @@ from parsers.decoding import decode_html_utf8
 from parsers.html_text import clean_line, text_lines
 from parsers.links import base_for, collect_links, outside_attachments
 from parsers.nesting import MAX_DEPTH, limit_nesting
+from parsers.page_query import PageNodes, query_page
 from parsers.record import Response
 from parsers.reference import page_reference
 from parsers.sites import SITES, force_from_url, language_from_url
@@ -118,11 +119,14 @@ def _parse(html: str | bytes, url: str) -> Response:
         utf8 = None
     # lexbor reads UTF-8: the bytes `_as_text` encoded save selectolax a second encoding.
     tree = LexborHTMLParser(text if utf8 is None else utf8)
-    base = base_for(tree, url)
-    meta_published, head_title = _meta_published(tree), _head_title(tree)
+    # One walk of the page finds what the steps below look up in the whole page.
+    page = query_page(tree)
+    base = base_for(tree, url, page.base)
     # read now: the junk removal below takes every <meta> out of the head
-    site_name = _og_site_name(tree)
-    found = _read_content(tree, warnings, head_title, site_name)
+    metas = _head_metas(tree)
+    meta_published, head_title = _meta_published(tree, metas), _head_title(tree)
+    site_name = _og_site_name(tree, metas)
+    found = _read_content(tree, warnings, head_title, site_name, page)
     title = found.h1 or _strip_site_suffix(head_title)
     if not title:
         warnings.append("no title found")
@@ -136,7 +140,7 @@ def _parse(html: str | bytes, url: str) -> Response:
     printed = printed_dates(lines)
     found_meaning = _semantic_fields(lines)
     warnings.extend(found_meaning.warnings)
-    links, attachments = _links(tree, found.root, base)
+    links, attachments = _links(tree, found.root, base, page.foi_media)
     tables = read_tables(found.root, lines, found.rows)
     return Response(
         url=url,
@@ -174,11 +178,18 @@ class _Content:
 
 
 def _read_content(
-    tree, warnings: list[str], head_title: str | None, site_name: str | None
+    tree,
+    warnings: list[str],
+    head_title: str | None,
+    site_name: str | None,
+    page: PageNodes | None = None,
 ) -> _Content:
-    """The content root and its clean text lines (falling back to the body)."""
-    content.remove_junk(tree)
-    root, fallback = content.choose_root(tree)
+    """The content root and its clean text lines (falling back to the body).
+
+    `page`: `query_page(tree)`, taken while the tree was as now.
+    """
+    content.remove_junk(tree, page.junk if page is not None else None)
+    root, fallback = content.choose_root(tree, page.roots if page is not None else None)
     if fallback:
         warnings.append("no content root found; used body")
     time_published = _time_published(root)
@@ -210,9 +221,9 @@ def _read_content(
     return _Content(root=root, lines=lines, h1=h1, time_published=time_published, rows=rows)
 
 
-def _links(tree, root, base: str) -> tuple[tuple, tuple]:
+def _links(tree, root, base: str, foi_media=None) -> tuple[tuple, tuple]:
     links, attachments = collect_links(root, base)
-    more_links, more_attachments = outside_attachments(tree.body, root, base, links)
+    more_links, more_attachments = outside_attachments(tree.body, root, base, links, foi_media)
     links, attachments = links + more_links, attachments + more_attachments
     # A link whose whole text is chrome ("Leave this site") sat in a chrome line.
     links = tuple(link for link in links if not link.text or strip_chrome_text(link.text))
@@ -279,7 +290,8 @@ def _clean_lines(raw: list[str]) -> list[str]:
 
 def _chars(lines: list[str], title: str | None = None) -> int:
     """Characters of text, not counting the title line (a `main` holding only the h1 is empty)."""
-    return sum(len(line) for line in lines if line != title)
+    chars = sum(map(len, lines))
+    return chars - lines.count(title) * len(title) if title is not None else chars
 
 
 def _drop_title_and_dates(lines: list[str], h1: str | None) -> tuple[list[str], str | None]:
@@ -324,20 +336,38 @@ def _head(tree):
     return tree.head or tree.root
 
 
-def _meta_published(tree) -> str | None:
+def _head_metas(tree) -> dict[tuple[str, str], dict] | None:
+    """The head's `<meta>`s (their attributes), by (attribute, ASCII-lowered value) of
+    their `property`, `name` and `itemprop`: the first meta for each, as a CSS query
+    `meta[attribute="value" i]` finds it. None without a head or document."""
     scope = _head(tree)
     if scope is None:
         return None
-    # One query and the metas' attributes read once, not a CSS query per kind of meta.
-    metas = [meta.attributes for meta in scope.css("meta")]
-    for attribute, value in _PUBLISHED_META:
-        for attrs in metas:
-            if ascii_lower(attrs.get(attribute) or "") == value:
-                # Only the first such meta counts, as `css_first` gave it.
-                found = parse_date(attrs.get("content") or "")
-                if found:
-                    return found
-                break
+    # One query and each meta's attributes read once, not a CSS query per kind of meta.
+    first: dict[tuple[str, str], dict] = {}
+    for meta in scope.css("meta"):
+        attrs = meta.attributes
+        for attribute in _META_KEYS:
+            value = attrs.get(attribute)
+            if value:  # (an empty value equals no looked-for value)
+                first.setdefault((attribute, ascii_lower(value)), attrs)
+    return first
+
+
+_META_KEYS = ("property", "name", "itemprop")
+
+
+def _meta_published(tree, metas: dict | None = None) -> str | None:
+    metas = _head_metas(tree) if metas is None else metas
+    if metas is None:
+        return None
+    for key in _PUBLISHED_META:
+        attrs = metas.get(key)
+        if attrs is not None:
+            # Only the first such meta counts, as `css_first` gave it.
+            found = parse_date(attrs.get("content") or "")
+            if found:
+                return found
     return None
 
 
@@ -395,11 +425,11 @@ def _visible_text(node) -> str:
     return text
 
 
-def _og_site_name(tree) -> str | None:
+def _og_site_name(tree, metas: dict | None = None) -> str | None:
     """The site's name as the page declares it (`<meta property="og:site_name">`)."""
-    head = _head(tree)
-    og = head.css_first('meta[property="og:site_name" i]') if head is not None else None
-    return clean_line(og.attributes.get("content") or "") if og is not None else None
+    metas = _head_metas(tree) if metas is None else metas
+    og = metas.get(("property", "og:site_name")) if metas is not None else None
+    return clean_line(og.get("content") or "") if og is not None else None
 
 
 def _site_names(title: str | None, site_name: str | None) -> set[str]:

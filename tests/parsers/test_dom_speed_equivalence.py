@@ -6,7 +6,12 @@
 - the tables' rows collected during the text walk equal the rows read from each table
   again (`parsers.tables._rows`), on every page of the mirror and the samples;
 - the chrome groups found in one pass are the elements the CSS selector groups match;
-- the publication `<meta>` read in one pass is the one the CSS queries found;
+- the publication `<meta>` and `og:site_name` read in one pass are the ones the CSS
+  queries found;
+- `chrome.drop_chrome_lines` and `strip_chrome_text`, which skip the normal form of
+  clean and long lines, give what the plain way gave;
+- the page's junk, `<base href>`, first root candidates and FOI media anchors read from
+  one query (`parsers.page_query`) are what the four queries found;
 - the goldens (tests/parsers/test_golden.py) pin the parser's whole output.
 """
 
@@ -24,7 +29,9 @@ from parsers import chrome, content
 from parsers.chrome_match import ChromeCandidates, find_chrome
 from parsers.dates import parse_date
 from parsers.html_text import _INVISIBLE, clean_line, text_lines
-from parsers.response import _PUBLISHED_META, _meta_published, _not_html
+from parsers.links import FOI_MEDIA_SELECTOR
+from parsers.page_query import query_page
+from parsers.response import _PUBLISHED_META, _meta_published, _not_html, _og_site_name
 from parsers.tables import RowCollector, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,14 +172,206 @@ def _meta_published_by_css(tree) -> str | None:
         '<meta name="dc.date" content="2021-03-04"><meta name="DC.date.issued" content="x">'
         '<meta name="d\u212a" content="2020-01-01"><meta name="date">',
         '<meta name="publication_date" content="5 May 2022"><meta name="date" content="2019-02-03">',
+        '<meta property="og:site_name"><meta property="OG:Site_Name" content="A"><meta property='
+        '"og:site_name" content="B"><meta name="og:site_name" content="C"><meta property="">',
+        '<meta itemprop="og:site_name" content="D"><meta property="og:site_name" content="">'
+        '<meta property="og:site_name" content=" E ">',
     ],
 )
 def test_meta_published_is_the_css_way(html: str) -> None:
     tree = LexborHTMLParser("<html><head>" + html + "</head><body>x</body></html>")
     assert _meta_published(tree) == _meta_published_by_css(tree)
+    assert _og_site_name(tree) == _og_site_name_by_css(tree)
 
 
-@pytest.mark.parametrize("path", PAGES[::7], ids=[p.name for p in PAGES[::7]])
+def _og_site_name_by_css(tree) -> str | None:
+    og = (tree.head or tree.root).css_first('meta[property="og:site_name" i]')
+    return clean_line(og.attributes.get("content") or "") if og is not None else None
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=[p.name for p in PAGES[::3]])
 def test_meta_published_is_the_css_way_on_pages(path: Path) -> None:
     tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
     assert _meta_published(tree) == _meta_published_by_css(tree)
+    assert _og_site_name(tree) == _og_site_name_by_css(tree)
+
+
+_PAGE_QUERY_MARKUP = (
+    '<head><base href="/a/"><base href="/b/"><script>x</script><meta name=x></head>'
+    "<body><base><p>t<button>b</button><base href=/c/></p><svg><base href=/s/></svg></body>",
+    "<body><base target=_blank><BASE HREF='/up/'><input><style>s</style><p>t</p></body>",
+    '<main role=MAIN><a href="/FOI-Media/x.pdf" role=main>a</a></main><div role=" main">d</div>'
+    "<noscript><main>n</main></noscript><button><main>b</main></button><svg><main>s</main></svg>",
+    '<html role=main><nav><a href="/foi-media/n.pdf">n</a></nav><a href=/foi-mediax>x</a>'
+    '<a href="/foi\u2011media/no">no</a><a hreF="/x/foi-MEDIA">y</a><area href=/foi-media/>',
+    "<script role=main></script><select><main>in select</main><a href=/foi-media/s>s</a></select>",
+    "<p>no base, no junk, no root</p>",
+)
+
+
+def _ids(nodes) -> list[int]:
+    return [node.mem_id for node in nodes]
+
+
+def _outer(nodes) -> list[str]:
+    return [node.html for node in nodes]
+
+
+def _page_groups_by_queries(text: str) -> tuple:
+    """The root candidates, the root and the media anchors as the queries give them, each
+    when the parser made it (elements of two parses compared by their markup)."""
+    tree = LexborHTMLParser(text)
+    content.remove_junk(tree)
+    roots = list(dict.fromkeys(_outer(tree.css(content.ROOT_SELECTORS[0]))))
+    root, _ = content.choose_root(tree)
+    content.remove_chrome(tree, root, scope=root)
+    media = _outer(tree.body.css(FOI_MEDIA_SELECTOR)) if tree.body is not None else []
+    return roots, _outer([root]) if root else None, media, tree.html
+
+
+def _page_groups_by_one_query(text: str) -> tuple:
+    tree = LexborHTMLParser(text)
+    page = query_page(tree)
+    content.remove_junk(tree, page.junk)
+    html_id = tree.root.mem_id if tree.root is not None else None
+    roots = list(dict.fromkeys(_outer(n for n in page.roots if content.is_under(n, html_id))))
+    root, _ = content.choose_root(tree, page.roots)
+    content.remove_chrome(tree, root, scope=root)
+    body = tree.body
+    media = _outer(n for n in page.foi_media if content.is_under(n, body.mem_id)) if body else []
+    return roots, _outer([root]) if root else None, media, tree.html
+
+
+@pytest.mark.parametrize("html", PAGES + list(_PAGE_QUERY_MARKUP), ids=str)
+def test_one_page_query_is_the_four(html) -> None:
+    text = html.read_bytes().decode("utf-8", "replace") if isinstance(html, Path) else html
+    tree = LexborHTMLParser(text)
+    page = query_page(tree)
+    # Before any removal the groups are the queries' matches, element for element.
+    assert _ids(page.junk) == _ids(tree.css(chrome.JUNK_SELECTOR))
+    assert _ids(page.base) == _ids(tree.css("base[href]"))
+    assert _ids(page.foi_media) == _ids(tree.css(FOI_MEDIA_SELECTOR))
+    junk = set(_ids(page.junk))
+    # (lexbor lists an element once per selector it matches: `<main role=main>` twice)
+    roots = dict.fromkeys(_ids(tree.css(content.ROOT_SELECTORS[0])))
+    assert _ids(page.roots) == [mem_id for mem_id in roots if mem_id not in junk]
+    # After the removals, the parser's steps read the same tree either way.
+    assert _page_groups_by_one_query(text) == _page_groups_by_queries(text)
+
+
+_TAGS = st.sampled_from(
+    ["p", "base", "script", "svg", "button", "main", "a", "nav", "noscript", "select", "div"]
+)
+_ATTRS = st.sampled_from(
+    ["", " href=/x/", " HREF='/Foi-Media/y.pdf'", " href", " role=Main", " role=main-x"]
+)
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.lists(st.tuples(_TAGS, _ATTRS, st.booleans()), max_size=12))
+def test_one_page_query_on_generated_markup(parts) -> None:
+    html = "".join(f"<{t}{a}>x" + (f"</{t}>" if close else "") for t, a, close in parts)
+    test_one_page_query_is_the_four(html)
+
+
+def _plain_drop_chrome_lines(lines: list[str]) -> list[str]:
+    """`chrome.drop_chrome_lines` the plain way: every line through `strip_chrome_text`."""
+    out: list[str] = []
+    in_widget, after_banner = False, True
+    for line in lines:
+        norm = chrome.normalise_for_match(line)
+        if in_widget and len(line) < 40 and norm in chrome._WIDGET_FOLLOWERS:
+            continue
+        in_widget = False
+        if after_banner and chrome._is_site_notice(line):
+            continue
+        if line[:4].lower() == "home" and len(line) <= 300 and chrome._BREADCRUMB_TEXT.match(norm):
+            continue
+        kept = chrome.strip_chrome_text(line) if chrome._may_hold_chrome(line) else line
+        if kept:
+            out.append(kept)
+            after_banner = kept != line and chrome._is_site_notice(kept)
+            if after_banner:
+                out.pop()
+        else:
+            in_widget, after_banner = norm in chrome._WIDGET_LEADS, True
+    return out
+
+
+def _plain_strip_chrome_text(line: str) -> str:
+    """`chrome.strip_chrome_text` the plain way: every line's normal form made and read."""
+    if not chrome._may_hold_chrome(line):
+        return line if line and not line.isspace() else ""
+    norm = chrome.fold_quotes(" ".join(line.split())).lower()
+    if norm in chrome._WHOLE_LINES:
+        return ""
+    if len(norm) <= chrome._CHROME_PATTERN_MAX_LEN and chrome._CHROME_PATTERNS.match(norm):
+        return ""
+    held = [sentence for sentence in chrome._SENTENCES if sentence in norm]
+    start, end = 0, len(norm)
+    changed = True
+    while changed and start < end:
+        changed = False
+        for sentence in held:
+            if norm.startswith(sentence, start) and chrome._boundary(norm, start + len(sentence)):
+                start = chrome._skip_space(norm, start + len(sentence))
+                changed = True
+            if norm.endswith(sentence, start, end) and chrome._boundary_before(
+                norm, end - len(sentence)
+            ):
+                end = end - len(sentence)
+                while end > start and norm[end - 1] == " ":
+                    end -= 1
+                changed = True
+    if start == 0 and end == len(norm):
+        return line
+    if start >= end or norm[start:end] in chrome._WHOLE_LINES:
+        return ""
+    return chrome._slice_words(line, norm, start, end)
+
+
+_CHROME_PIECES = st.sampled_from(
+    [" ", "  ", "\xa0", "\n", "We", "we", "page", "site.", "\u03a3", "\u0130", "\u212a", "K"]
+    + ["\u2019", "\u201c", "Share", "Home > ", "x", "Yes", "No", "Was this page helpful?"]
+    + [s.upper() for s in chrome._SENTENCES[::4]]
+    + list(chrome._SENTENCES[1::4])
+    + ["Skip to main content", "Accept all cookies", "Leave this site", "Cookies notice"]
+)
+_LONG_FILLER = st.sampled_from(["", "a" * 400, "words " * 90, "\u03a3 " * 220])
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(st.lists(_CHROME_PIECES | st.text(max_size=4), max_size=10), _LONG_FILLER, st.booleans())
+def test_strip_chrome_text_is_the_plain_way(pieces, filler, filler_first) -> None:
+    parts = [filler, *pieces] if filler_first else [*pieces, filler]
+    spaced = " ".join(parts)
+    for line in ("".join(pieces), "".join(parts), spaced, clean_line(spaced)):
+        assert chrome.strip_chrome_text(line) == _plain_strip_chrome_text(line), repr(line)
+
+
+@settings(max_examples=1000, database=None, deadline=None)
+@given(st.lists(st.lists(_CHROME_PIECES, max_size=6).map("".join), max_size=8), _LONG_FILLER)
+def test_drop_chrome_lines_is_the_plain_way(lines, filler) -> None:
+    lines = (
+        lines
+        + [f"{filler} {line}" for line in lines[:2]]
+        + [f"{line} {filler}" for line in lines[-2:]]
+    )
+    for sample in (lines, [clean_line(line) for line in lines]):
+        assert chrome.drop_chrome_lines(sample) == _plain_drop_chrome_lines(sample)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(st.lists(_PIECES | _CHROME_PIECES | st.text(max_size=3), max_size=14).map("".join))
+def test_clean_means_split_and_joined(text: str) -> None:
+    if chrome._is_clean(text):
+        assert " ".join(text.split()) == text
+    if text.isprintable():  # (clean_line's lines are, nearly always: the fast case)
+        assert chrome._is_clean(clean_line(text))
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=[p.name for p in PAGES[::3]])
+def test_drop_chrome_lines_is_the_plain_way_on_pages(path: Path) -> None:
+    tree = LexborHTMLParser(path.read_bytes().decode("utf-8", "replace"))
+    lines = text_lines(tree.body) if tree.body is not None else []
+    assert chrome.drop_chrome_lines(lines) == _plain_drop_chrome_lines(lines)

@@ -240,3 +240,27 @@ def test_list_words_are_found_without_the_regex(text: str) -> None:
     from parsers.exemptions import _LIST_WORDS, _has_list_word
 
     assert _has_list_word(text) == (_LIST_WORDS.search(text) is not None)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(
+    st.text(
+        # Capital sigma's lower form depends on its neighbours (cased, case-ignorable);
+        # the others are cased letters, case-ignorable marks and non-ASCII punctuation.
+        alphabet=st.sampled_from(list("ΣσAa \n–’'.\u0301\u00adİK\u1e9e")),
+        max_size=40,
+    )
+)
+def test_lowering_line_by_line_is_lowering_the_text(text: str) -> None:
+    from parsers.prefilter import _lowered_by_line
+
+    assert _lowered_by_line(text) == text.lower()
+    low = lowered(text)
+    assert low is None or low == text.lower()
+
+
+def test_lowering_line_by_line_keeps_the_final_sigma() -> None:
+    from parsers.prefilter import _lowered_by_line
+
+    assert _lowered_by_line("ΟΔΟΣ\nΟΔΟΣ x–") == "οδος\nοδος x–"
+    assert _lowered_by_line("ΑΣ\n") == "ας\n"

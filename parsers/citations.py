@@ -139,15 +139,6 @@ def keyword_at(text: str, pos: int = 0) -> re.Match | None:
     return lower if lower is not None and lower.start() < upper.start() else upper
 
 
-def keyword_scan(text: str) -> list[int]:
-    """Where keywords start in `text`: each letter's pattern's matches, not in order (a
-    place `keyword_at` finds is among them, or inside a match that starts on its line:
-    tests/parsers/test_line_scan.py)."""
-    return [m.start() for m in _KEYWORD_UPPER.finditer(text)] + [
-        m.start() for m in _KEYWORD_LOWER.finditer(text)
-    ]
-
-
 def _has_digit(text: str) -> bool:
     """Whether `text` holds a digit, as `\\d` reads one.
 

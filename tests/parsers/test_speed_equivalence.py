@@ -264,3 +264,34 @@ def test_lowering_line_by_line_keeps_the_final_sigma() -> None:
 
     assert _lowered_by_line("ΟΔΟΣ\nΟΔΟΣ x–") == "οδος\nοδος x–"
     assert _lowered_by_line("ΑΣ\n") == "ας\n"
+
+
+_HEADER_PIECES = st.sampled_from(
+    ["following", "FOLLOWING ", "below", "these", "These ", " ", "exemptions", "Exemption "]
+    + ["sections", "section", "provisions", " of the Act", " apply", "applied", "by virtue of"]
+    + ["By Virtue Of", ":", " :", "–", "x", ".", "ſections", "İ", "\u212a", "relied upon"]
+)
+
+
+@settings(max_examples=3000, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(st.lists(_HEADER_PIECES, max_size=10).map("".join), st.text(max_size=30)))
+def test_list_header_is_the_header_search(line: str) -> None:
+    from parsers.exemptions import _LIST_HEADER, _list_header
+
+    got, expected = _list_header(line), _LIST_HEADER.pattern.search(line)
+    assert (got and (got.span(), got.groups())) == (
+        expected and (expected.span(), expected.groups())
+    )
+
+
+def test_list_header_finds_each_kind_of_header() -> None:
+    from parsers.exemptions import _list_header
+
+    for line in (
+        "by virtue of the following exemptions:",
+        "Exemptions applied: Section 31",
+        "I have applied the following sections of the Act apply - Section 40(2)",
+        "This information is withheld by virtue of",
+    ):
+        assert _list_header(line) is not None, line
+    assert _list_header("The exemption is explained below. These are the sections") is None

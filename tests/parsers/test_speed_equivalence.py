@@ -295,3 +295,30 @@ def test_list_header_finds_each_kind_of_header() -> None:
     ):
         assert _list_header(line) is not None, line
     assert _list_header("The exemption is explained below. These are the sections") is None
+
+
+@pytest.mark.parametrize("name", ["_CLOSING", "_DISCLOSURE"])
+def test_marker_heads_hold_every_match(name: str) -> None:
+    from parsers import sections
+
+    pattern = getattr(sections, name)
+    heads = sections._HEADS[pattern]
+
+    @settings(
+        max_examples=1500, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(st.from_regex(pattern))
+    def check(line: str) -> None:
+        if pattern.match(line) is not None and line[:2].isascii():
+            assert line[:2] in heads, line
+
+    check()
+
+
+def test_marker_heads_skip_only_what_cannot_match() -> None:
+    from parsers.sections import _CLOSING, _DISCLOSURE, _first
+
+    lines = ["The request", "ſhould you have any further queries", "Disclosure", "Kind regards"]
+    assert _first(lines, _CLOSING, 0) == 1  # long s: left to the pattern
+    assert _first(lines, _DISCLOSURE, 0) == 2
+    assert _first(["Thank you", "Yours sincerely"], _CLOSING, 0) == 1

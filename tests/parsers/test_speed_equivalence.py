@@ -240,3 +240,85 @@ def test_list_words_are_found_without_the_regex(text: str) -> None:
     from parsers.exemptions import _LIST_WORDS, _has_list_word
 
     assert _has_list_word(text) == (_LIST_WORDS.search(text) is not None)
+
+
+@settings(max_examples=2000, database=None, deadline=None)
+@given(
+    st.text(
+        # Capital sigma's lower form depends on its neighbours (cased, case-ignorable);
+        # the others are cased letters, case-ignorable marks and non-ASCII punctuation.
+        alphabet=st.sampled_from(list("ΣσAa \n–’'.\u0301\u00adİK\u1e9e")),
+        max_size=40,
+    )
+)
+def test_lowering_line_by_line_is_lowering_the_text(text: str) -> None:
+    from parsers.prefilter import _lowered_by_line
+
+    assert _lowered_by_line(text) == text.lower()
+    low = lowered(text)
+    assert low is None or low == text.lower()
+
+
+def test_lowering_line_by_line_keeps_the_final_sigma() -> None:
+    from parsers.prefilter import _lowered_by_line
+
+    assert _lowered_by_line("ΟΔΟΣ\nΟΔΟΣ x–") == "οδος\nοδος x–"
+    assert _lowered_by_line("ΑΣ\n") == "ας\n"
+
+
+_HEADER_PIECES = st.sampled_from(
+    ["following", "FOLLOWING ", "below", "these", "These ", " ", "exemptions", "Exemption "]
+    + ["sections", "section", "provisions", " of the Act", " apply", "applied", "by virtue of"]
+    + ["By Virtue Of", ":", " :", "–", "x", ".", "ſections", "İ", "\u212a", "relied upon"]
+)
+
+
+@settings(max_examples=3000, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(st.lists(_HEADER_PIECES, max_size=10).map("".join), st.text(max_size=30)))
+def test_list_header_is_the_header_search(line: str) -> None:
+    from parsers.exemptions import _LIST_HEADER, _list_header
+
+    got, expected = _list_header(line), _LIST_HEADER.pattern.search(line)
+    assert (got and (got.span(), got.groups())) == (
+        expected and (expected.span(), expected.groups())
+    )
+
+
+def test_list_header_finds_each_kind_of_header() -> None:
+    from parsers.exemptions import _list_header
+
+    for line in (
+        "by virtue of the following exemptions:",
+        "Exemptions applied: Section 31",
+        "I have applied the following sections of the Act apply - Section 40(2)",
+        "This information is withheld by virtue of",
+    ):
+        assert _list_header(line) is not None, line
+    assert _list_header("The exemption is explained below. These are the sections") is None
+
+
+@pytest.mark.parametrize("name", ["_CLOSING", "_DISCLOSURE"])
+def test_marker_heads_hold_every_match(name: str) -> None:
+    from parsers import sections
+
+    pattern = getattr(sections, name)
+    heads = sections._HEADS[pattern]
+
+    @settings(
+        max_examples=1500, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(st.from_regex(pattern))
+    def check(line: str) -> None:
+        if pattern.match(line) is not None and line[:2].isascii():
+            assert line[:2] in heads, line
+
+    check()
+
+
+def test_marker_heads_skip_only_what_cannot_match() -> None:
+    from parsers.sections import _CLOSING, _DISCLOSURE, _first
+
+    lines = ["The request", "ſhould you have any further queries", "Disclosure", "Kind regards"]
+    assert _first(lines, _CLOSING, 0) == 1  # long s: left to the pattern
+    assert _first(lines, _DISCLOSURE, 0) == 2
+    assert _first(["Thank you", "Yours sincerely"], _CLOSING, 0) == 1

@@ -29,9 +29,9 @@ import numpy as np
 import sqlite_utils
 
 from db.load import transaction
-from db.round_robin_rules import CAP, SPAN_DAYS, Answer, Group, answer_day, choose, decisive
+from db.round_robin_candidates import candidates
+from db.round_robin_rules import Answer, Group, answer_day, choose, decisive
 from db.similarity import (
-    MARGIN,
     NUM_PERM,
     THRESHOLD,
     band_key_matrix,
@@ -218,7 +218,6 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
     hashes = sk.hashes
     keys = band_key_matrix(sigs)
     days = np.array([a.day for a in answers], dtype=np.int64)
-    buckets = _Buckets(keys, np.flatnonzero(ok))
     state = _Groups(answers)
 
     def same_as(pos: int):
@@ -234,55 +233,27 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
         return same
 
     rowids = np.array([a.rowid for a in answers], dtype=np.int64)
-    for row, pos in enumerate(buckets.positions.tolist()):
-        cands = buckets.before(row)
-        if not len(cands):
-            continue
-        cands = cands[days[cands] >= days[pos] - SPAN_DAYS]
-        est = np.count_nonzero(sigs[cands] == sigs[pos], axis=1) / NUM_PERM
-        keep = est >= THRESHOLD - MARGIN  # the others are surely not the same request
-        if not keep.any():
-            continue
-        cands, est = cands[keep], est[keep]
-        best = np.lexsort((rowids[cands], -est))
-        cands, est = cands[best], est[best]
-        groups = state.root[cands]
+    who = _codes([a.who for a in answers])
+    for found in candidates(keys, ok, sigs, days, rowids, who):
+        cands = found.cands.tolist()
+        est = found.est.tolist()
+        groups = state.root[found.cands].tolist()
         needed = decisive(groups, est)
-        cands, est, groups = cands[needed], est[needed], groups[needed]
         joined = choose(
-            answers[pos],
-            zip([answers[c] for c in cands.tolist()], est.tolist(), groups.tolist()),
+            answers[found.pos],
+            [(answers[c], e, g) for c, e, g, n in zip(cands, est, groups, needed) if n],
             state.group,
-            same_as(pos),
+            same_as(found.pos),
         )
         if joined:
-            state.merge(pos, joined)
+            state.merge(found.pos, joined)
     return Placed(order, keys, *state.result())
 
 
-class _Buckets:
-    """Every band entry of every comparable answer, sorted by (key, position): the
-    entries just before an answer's own in its bucket are the answers placed before it."""
-
-    def __init__(self, keys: np.ndarray, positions: np.ndarray):
-        self.positions = positions
-        flat_keys = keys[positions].ravel()
-        by_key = np.argsort(flat_keys, kind="stable")
-        sorted_keys = flat_keys[by_key]
-        self.pos = np.repeat(positions, keys.shape[1])[by_key]
-        new = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(by_key) else np.zeros(0, bool)
-        bucket_start = np.flatnonzero(new)[np.cumsum(new) - 1]
-        where = np.empty(len(by_key), dtype=np.int64)
-        where[by_key] = np.arange(len(by_key))
-        self.at = where.reshape(len(positions), keys.shape[1])
-        self.since = np.maximum(bucket_start[where].reshape(self.at.shape), self.at - CAP)
-
-    def before(self, row: int) -> np.ndarray:
-        """Positions of the (at most CAP per band) latest answers sharing a band."""
-        near = [
-            self.pos[a:b] for a, b in zip(self.since[row].tolist(), self.at[row].tolist()) if b > a
-        ]
-        return np.unique(np.concatenate(near)) if near else np.zeros(0, dtype=np.int64)
+def _codes(values: list[str]) -> np.ndarray:
+    """One integer per distinct value (equal values, equal codes)."""
+    seen: dict[str, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
 
 class _Groups:

@@ -359,16 +359,12 @@ def _place(db: sqlite_utils.Database, doc: Doc) -> set[int]:
             )
         )
 
-    keys = np.array([grp[r] if grp[r] is not None else -r for _, r, _ in ranked], dtype=np.int64)
-    estimates = np.array([-e for e, _, _ in ranked])
-    needed = decisive(keys, estimates).tolist()
+    keys = [grp[r] if grp[r] is not None else -r for _, r, _ in ranked]
+    estimates = [-e for e, _, _ in ranked]
+    needed = decisive(keys, estimates)
     joined = choose(
         doc.answer,
-        [
-            (a, e, k)
-            for (_, _, a), e, k, n in zip(ranked, estimates.tolist(), keys.tolist(), needed)
-            if n
-        ],
+        [(a, e, k) for (_, _, a), e, k, n in zip(ranked, estimates, keys, needed) if n],
         group,
         same,
     )

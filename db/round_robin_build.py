@@ -40,7 +40,7 @@ from db.similarity import (
     request_text,
     shingle_hashes,
     shingles,
-    signature_of_hashes,
+    signatures_of_hashes,
     verdict,
 )
 
@@ -66,11 +66,10 @@ def sketch_chunk(rows: list[tuple[int, str]]) -> Sketches:
     parts = []
     for n, (_rowid, text) in enumerate(rows):
         sh = shingles(text)
-        hashes = shingle_hashes(sh)
-        parts.append(hashes)
-        if comparable(sh):
-            ok[n] = True
-            sigs[n] = np.frombuffer(signature_of_hashes(hashes), dtype="<u4")
+        parts.append(shingle_hashes(sh))
+        ok[n] = comparable(sh)
+    comparables = np.flatnonzero(ok)
+    sigs[comparables] = signatures_of_hashes([parts[i] for i in comparables])
     lengths = np.array([len(p) for p in parts], dtype=np.int64)
     return Sketches(
         np.array([r for r, _ in rows], dtype=np.int64),

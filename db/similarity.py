@@ -46,13 +46,19 @@ _FORCE = re.compile(
     r"|\b(?:the\s+)?(?:MPS|Met)\b(?:['’]s)?"
     r"|\b(?:your|the|this|our)\s+(?:police\s+)?(?:force|service|constabulary)\b",
 )
-# Titles followed by a name: "PC Jane Smith", "Sergeant Brown", "Mr. A. Jones".
+# Titles followed by a name: "PC Jane Smith", "Sergeant Brown", "Mr. A. Jones". Written
+# as \b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|PS|Sgt|Sergeant|Constable|Inspector|Superintendent
+# |Chief\s+Constable|Commissioner)\.?\s+(?:[A-Z][\w'’-]*\.?\s*){1,3} means, but by first
+# letter (the titles' order kept within each) with the \b after it ("(?<!\wM)" after an
+# M): a pattern that starts with a letter lets `re` skip to the positions holding one
+# (3x faster). tests/round_robins/test_normalise_patterns.py holds the plain forms.
 _NAMED = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Dr|PC|DC|DS|DI|PS|Sgt|Sergeant|Constable|Inspector|Superintendent"
-    r"|Chief\s+Constable|Commissioner)\.?\s+(?:[A-Z][\w'’-]*\.?\s*){1,3}"
+    r"(?:M(?<!\wM)(?:r|rs|s|iss)|D(?<!\wD)(?:r|C|S|I)|P(?<!\wP)(?:C|S)"
+    r"|S(?<!\wS)(?:gt|ergeant|uperintendent)|C(?<!\wC)(?:onstable|hief\s+Constable|ommissioner)"
+    r"|I(?<!\wI)nspector)\.?\s+(?:[A-Z][\w'’-]*\.?\s*){1,3}"
 )
-_NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*(?:st|nd|rd|th)?")
-_QUESTION_NUMBER = re.compile(r"\b[Qq](?=\d)")
+_NUMBER = re.compile(r"\d\d*(?:[.,/:-]\d+)*(?:st|nd|rd|th)?")  # \d+..., as fast as above
+_QUESTION_NUMBER = re.compile(r"[Qq](?<!\w[Qq])(?=\d)")  # \b[Qq](?=\d), as fast as above
 _WORD = re.compile(r"[a-z]+")
 # Words every request shares ("under the Freedom of Information Act please provide"):
 # shingles made of them would make unrelated requests look alike.

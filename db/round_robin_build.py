@@ -300,8 +300,13 @@ def _write(
     for table in ("round_robin_members", "round_robins", "round_robin_bands", "round_robin_index"):
         conn.execute(f"DELETE FROM {table}")
     ok = sk.ok[placed.order]
-    sigs = sk.sigs[placed.order]
-    starts = sk.ends - np.diff(sk.ends, prepend=0)
+    # Each row's blobs sliced from two byte strings (no numpy call per row).
+    sigs = sk.sigs[placed.order].astype("<u4").tobytes()
+    width = NUM_PERM * 4
+    hashes = sk.hashes.astype("<u4").tobytes()
+    ends = sk.ends.tolist()
+    starts = [0, *ends[:-1]]
+    comparable = ok.tolist()
     conn.executemany(
         "INSERT INTO round_robin_index (response_id, record_sha256, grp, signature, day, "
         "response_rowid, force, language, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -310,14 +315,14 @@ def _write(
                 m.id,
                 m.record_sha256,
                 placed.grp[pos],
-                sigs[pos].astype("<u4").tobytes() if ok[pos] else None,
+                sigs[pos * width : (pos + 1) * width] if comparable[pos] else None,
                 m.day,
                 m.rowid,
                 m.force,
                 m.language,
-                sk.hashes[starts[i] : sk.ends[i]].astype("<u4").tobytes(),
+                hashes[starts[i] * 4 : ends[i] * 4],
             )
-            for pos, (i, m) in enumerate((i, meta[i]) for i in placed.order)
+            for pos, (i, m) in enumerate((i, meta[i]) for i in placed.order.tolist())
         ),
     )
     positions = np.flatnonzero(ok)

@@ -97,7 +97,9 @@ def candidates(
         doc, cand, est = doc[keep], cand[keep], est[keep]
         best = np.lexsort((rowids[cand], -est, doc))
         doc, cand, est = doc[best], cand[best], est[best]
-        bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]) if len(doc) else []
+        if not len(doc):
+            continue
+        bounds = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1], True]).tolist()
         for a, b in zip(bounds[:-1], bounds[1:]):
             yield Candidates(int(doc[a]), cand[a:b], est[a:b])
 

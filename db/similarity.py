@@ -175,7 +175,7 @@ def signatures_of_hashes(parts: Sequence[np.ndarray]) -> np.ndarray:
     docs = np.flatnonzero(lengths)  # an empty set keeps MinHash's empty value
     if not len(docs):
         return out
-    mixed = _fmix32(np.concatenate([parts[i] for i in docs]).astype(np.uint32))
+    mixed = _fmix32(np.concatenate([parts[i] for i in docs.tolist()]).astype(np.uint32))
     ends = np.cumsum(lengths[docs])
     starts = ends - lengths[docs]
     first = 0

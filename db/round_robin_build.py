@@ -29,9 +29,9 @@ import numpy as np
 import sqlite_utils
 
 from db.load import transaction
-from db.round_robin_rules import CAP, SPAN_DAYS, Answer, Group, answer_day, choose, decisive
+from db.round_robin_candidates import candidates
+from db.round_robin_rules import Answer, Group, answer_day, choose, decisive
 from db.similarity import (
-    MARGIN,
     NUM_PERM,
     THRESHOLD,
     band_key_matrix,
@@ -40,7 +40,7 @@ from db.similarity import (
     request_text,
     shingle_hashes,
     shingles,
-    signature_of_hashes,
+    signatures_of_hashes,
     verdict,
 )
 
@@ -66,11 +66,10 @@ def sketch_chunk(rows: list[tuple[int, str]]) -> Sketches:
     parts = []
     for n, (_rowid, text) in enumerate(rows):
         sh = shingles(text)
-        hashes = shingle_hashes(sh)
-        parts.append(hashes)
-        if comparable(sh):
-            ok[n] = True
-            sigs[n] = np.frombuffer(signature_of_hashes(hashes), dtype="<u4")
+        parts.append(shingle_hashes(sh))
+        ok[n] = comparable(sh)
+    comparables = np.flatnonzero(ok)
+    sigs[comparables] = signatures_of_hashes([parts[i] for i in comparables])
     lengths = np.array([len(p) for p in parts], dtype=np.int64)
     return Sketches(
         np.array([r for r, _ in rows], dtype=np.int64),
@@ -218,7 +217,6 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
     hashes = sk.hashes
     keys = band_key_matrix(sigs)
     days = np.array([a.day for a in answers], dtype=np.int64)
-    buckets = _Buckets(keys, np.flatnonzero(ok))
     state = _Groups(answers)
 
     def same_as(pos: int):
@@ -234,55 +232,27 @@ def _place_all(meta: list[Meta], sk: Sketches) -> Placed:
         return same
 
     rowids = np.array([a.rowid for a in answers], dtype=np.int64)
-    for row, pos in enumerate(buckets.positions.tolist()):
-        cands = buckets.before(row)
-        if not len(cands):
-            continue
-        cands = cands[days[cands] >= days[pos] - SPAN_DAYS]
-        est = np.count_nonzero(sigs[cands] == sigs[pos], axis=1) / NUM_PERM
-        keep = est >= THRESHOLD - MARGIN  # the others are surely not the same request
-        if not keep.any():
-            continue
-        cands, est = cands[keep], est[keep]
-        best = np.lexsort((rowids[cands], -est))
-        cands, est = cands[best], est[best]
-        groups = state.root[cands]
+    who = _codes([a.who for a in answers])
+    for found in candidates(keys, ok, sigs, days, rowids, who):
+        cands = found.cands.tolist()
+        est = found.est.tolist()
+        groups = state.root[found.cands].tolist()
         needed = decisive(groups, est)
-        cands, est, groups = cands[needed], est[needed], groups[needed]
         joined = choose(
-            answers[pos],
-            zip([answers[c] for c in cands.tolist()], est.tolist(), groups.tolist()),
+            answers[found.pos],
+            [(answers[c], e, g) for c, e, g, n in zip(cands, est, groups, needed) if n],
             state.group,
-            same_as(pos),
+            same_as(found.pos),
         )
         if joined:
-            state.merge(pos, joined)
+            state.merge(found.pos, joined)
     return Placed(order, keys, *state.result())
 
 
-class _Buckets:
-    """Every band entry of every comparable answer, sorted by (key, position): the
-    entries just before an answer's own in its bucket are the answers placed before it."""
-
-    def __init__(self, keys: np.ndarray, positions: np.ndarray):
-        self.positions = positions
-        flat_keys = keys[positions].ravel()
-        by_key = np.argsort(flat_keys, kind="stable")
-        sorted_keys = flat_keys[by_key]
-        self.pos = np.repeat(positions, keys.shape[1])[by_key]
-        new = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(by_key) else np.zeros(0, bool)
-        bucket_start = np.flatnonzero(new)[np.cumsum(new) - 1]
-        where = np.empty(len(by_key), dtype=np.int64)
-        where[by_key] = np.arange(len(by_key))
-        self.at = where.reshape(len(positions), keys.shape[1])
-        self.since = np.maximum(bucket_start[where].reshape(self.at.shape), self.at - CAP)
-
-    def before(self, row: int) -> np.ndarray:
-        """Positions of the (at most CAP per band) latest answers sharing a band."""
-        near = [
-            self.pos[a:b] for a, b in zip(self.since[row].tolist(), self.at[row].tolist()) if b > a
-        ]
-        return np.unique(np.concatenate(near)) if near else np.zeros(0, dtype=np.int64)
+def _codes(values: list[str]) -> np.ndarray:
+    """One integer per distinct value (equal values, equal codes)."""
+    seen: dict[str, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
 
 class _Groups:
@@ -330,8 +300,13 @@ def _write(
     for table in ("round_robin_members", "round_robins", "round_robin_bands", "round_robin_index"):
         conn.execute(f"DELETE FROM {table}")
     ok = sk.ok[placed.order]
-    sigs = sk.sigs[placed.order]
-    starts = sk.ends - np.diff(sk.ends, prepend=0)
+    # Each row's blobs sliced from two byte strings (no numpy call per row).
+    sigs = sk.sigs[placed.order].astype("<u4").tobytes()
+    width = NUM_PERM * 4
+    hashes = sk.hashes.astype("<u4").tobytes()
+    ends = sk.ends.tolist()
+    starts = [0, *ends[:-1]]
+    comparable = ok.tolist()
     conn.executemany(
         "INSERT INTO round_robin_index (response_id, record_sha256, grp, signature, day, "
         "response_rowid, force, language, shingles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -340,14 +315,14 @@ def _write(
                 m.id,
                 m.record_sha256,
                 placed.grp[pos],
-                sigs[pos].astype("<u4").tobytes() if ok[pos] else None,
+                sigs[pos * width : (pos + 1) * width] if comparable[pos] else None,
                 m.day,
                 m.rowid,
                 m.force,
                 m.language,
-                sk.hashes[starts[i] : sk.ends[i]].astype("<u4").tobytes(),
+                hashes[starts[i] * 4 : ends[i] * 4],
             )
-            for pos, (i, m) in enumerate((i, meta[i]) for i in placed.order)
+            for pos, (i, m) in enumerate((i, meta[i]) for i in placed.order.tolist())
         ),
     )
     positions = np.flatnonzero(ok)

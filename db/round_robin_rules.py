@@ -18,11 +18,9 @@ template text costs `CAP` comparisons per band, not thousands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-import numpy as np
 
 from db.similarity import MARGIN, THRESHOLD
 
@@ -118,11 +116,20 @@ def choose(
     return joined
 
 
-def decisive(groups: np.ndarray, est: np.ndarray) -> np.ndarray:
+def decisive(groups: Sequence[int], est: Sequence[float]) -> list[bool]:
     """Which candidates (best first) `choose` can need: a group whose best candidate is
     surely the same request is settled by that one (joined, or ruled out by the rule),
-    so its others are dropped; in a near-copy crowd that is most of them."""
-    first = np.zeros(len(groups), dtype=bool)
-    first[np.unique(groups, return_index=True)[1]] = True
-    settled = groups[first & (est >= THRESHOLD + MARGIN)]
-    return first | ~np.isin(groups, settled)
+    so its others are dropped; in a near-copy crowd that is most of them. (Plain
+    Python: a few dozen candidates cost less than numpy's calls on them.)"""
+    seen: set[int] = set()
+    settled: set[int] = set()
+    needed = []
+    for group, estimate in zip(groups, est):
+        if group in seen:
+            needed.append(group not in settled)
+            continue
+        seen.add(group)
+        needed.append(True)
+        if estimate >= THRESHOLD + MARGIN:
+            settled.add(group)
+    return needed

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from db.datasketch_minhash import sha1_hash32
 from db.similarity import (
     THRESHOLD,
     band_keys,
@@ -9,8 +12,11 @@ from db.similarity import (
     estimate,
     jaccard,
     normalise,
+    shingle_hashes,
     shingles,
     signature,
+    signature_of_hashes,
+    signatures_of_hashes,
 )
 
 MPS = (
@@ -65,3 +71,25 @@ def test_too_little_text_is_not_compared():
     assert not comparable(shingles("Taser"))
     assert not comparable(shingles(""))
     assert comparable(shingles(MPS))
+
+
+def test_shingle_hashes_are_datasketchs_sha1_hash32():
+    sh = shingles(MPS) | {"déjà vu here", "x"}
+    expected = sorted({sha1_hash32(s.encode()) for s in sh})
+    assert shingle_hashes(sh).tolist() == expected and shingle_hashes(sh).dtype == np.uint32
+    assert shingle_hashes([]).tolist() == []
+
+
+def test_many_signatures_at_once_are_datasketchs_one_by_one():
+    # The build signs thousands of sets in a few array operations; each must be the
+    # MinHash datasketch makes (stored signatures and band keys depend on it), whatever
+    # the set's size: empty, one hash, and more than one step of the batch.
+    rng = np.random.default_rng(7)
+    sizes = [0, 1, 5, 0, 40, 9000, 3, 20000, 2, 0]
+    parts = [np.unique(rng.integers(0, 2**32, size, dtype=np.uint32)) for size in sizes]
+    parts.append(shingle_hashes(shingles(MPS)))
+    at_once = signatures_of_hashes(parts)
+    assert at_once.dtype == np.uint32 and at_once.shape == (len(parts), 108)
+    for hashes, sig in zip(parts, at_once):
+        assert sig.astype("<u4").tobytes() == signature_of_hashes(hashes)
+    assert signatures_of_hashes([]).shape == (0, 108)

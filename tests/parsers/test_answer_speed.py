@@ -1,0 +1,78 @@
+"""The answer readers' speed shortcuts (issue 17) give the results of the plain code.
+
+Each test fails if a shortcut ever disagrees with the straightforward way:
+- a pattern is tried only on lines whose first character it can start with: every
+  string generated from the pattern starts with one of them, and so do the letters
+  `re.IGNORECASE` folds oddly (ı, İ, ſ, Kelvin K) where the pattern takes them;
+- tests/parsers/test_golden.py pins the parser's whole output on every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import answer_ranges, answers
+
+GATED = [
+    ("answer_ranges._RANGE", answer_ranges._RANGE, answer_ranges.RANGE_FIRSTS),
+    ("answers._ANSWER_LABEL", answers._ANSWER_LABEL, answers._ANSWER_LABEL_FIRSTS),
+    ("answers._ANSWER_SENTENCE", answers._ANSWER_SENTENCE, answers._ANSWER_SENTENCE_FIRSTS),
+    ("answers.RANGE_HEADING", answers.RANGE_HEADING, answers.RANGE_HEADING_FIRSTS),
+]
+_ODD_LETTERS = "ıİſ\u212aIiSsKk"
+
+
+@pytest.mark.parametrize("name,pattern,firsts", GATED, ids=[g[0] for g in GATED])
+def test_a_gated_pattern_matches_only_lines_starting_with_its_firsts(
+    name: str, pattern: re.Pattern, firsts: frozenset[str]
+) -> None:
+    @settings(
+        max_examples=500, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(st.from_regex(pattern))
+    def check(text: str) -> None:
+        assert pattern.match(text) is not None
+        assert text[:1] in firsts, f"{name} matches {text!r}, which its gate turns away"
+
+    check()
+
+
+@pytest.mark.parametrize("name,pattern,firsts", GATED, ids=[g[0] for g in GATED])
+def test_a_gate_knows_the_letters_ignorecase_folds(
+    name: str, pattern: re.Pattern, firsts: frozenset[str]
+) -> None:
+    # Every line the pattern matches, with its first letter swapped for an odd fold of it.
+    @settings(
+        max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(st.from_regex(pattern), st.sampled_from(_ODD_LETTERS))
+    def check(text: str, letter: str) -> None:
+        swapped = letter + text[1:]
+        if pattern.match(swapped) is not None:
+            assert letter in firsts, f"{name} matches {swapped!r}, which its gate turns away"
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["İn response to question 2, 45", "ın relation to Q3 the MPS", "Answer 1: 45", "A1 - yes",
+     "Response to Q2 - none", "Questions 1 - 3: see below", "qs 1-3", "Q1-3: yes",
+     "Regarding question 4 the MPS", "Turning to Q2, none", "With regards to Q3", "As for Q1 x",
+     "REPLY 2: yes", "ſection 1", "\u212a1 - x"],
+)  # fmt: skip
+def test_the_gated_readers_read_what_their_patterns_match(line: str) -> None:
+    order = [str(n) for n in range(1, 13)]
+    for name, pattern, firsts in GATED:
+        if pattern.match(line):
+            assert line[:1] in firsts, (name, line)
+    if answer_ranges._RANGE.match(line) is None:
+        assert answer_ranges.read_range(line, order) is None
+    if answers._ANSWER_LABEL.match(line):
+        assert answers._answer_label(line, order) is not None, line
+    if answers._ANSWER_SENTENCE.match(line):
+        assert answers._answer_in_sentence(line, order) is not None, line

@@ -485,6 +485,16 @@ def _key(text: str) -> str:
     it is worth ~2.5% of the whole parse. The ASCII encoding drops what lowercasing left
     non-ASCII, `translate` drops ASCII punctuation and spaces.
     """
+    if len(text) > _KEY_CUT:
+        # A line's first 80 characters mostly hold its 60 letters and digits (98% of the
+        # bench's lines): then the rest of a long line need not be lowered nor encoded.
+        # Lowercasing and the encoding go a character at a time, so a cut changes no key.
+        key = text[:_KEY_CUT].lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)
+        if len(key) >= 60:
+            return key[:60].decode("ascii")
     return (
         text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
     )
+
+
+_KEY_CUT = 80

@@ -76,3 +76,21 @@ def test_the_gated_readers_read_what_their_patterns_match(line: str) -> None:
         assert answers._answer_label(line, order) is not None, line
     if answers._ANSWER_SENTENCE.match(line):
         assert answers._answer_in_sentence(line, order) is not None, line
+
+
+# Long lines of words, punctuation and letters lowercasing or the ASCII encoding treat
+# oddly (İ lowers to two characters, Σ by its context, K to an ASCII k; ß, é are dropped).
+_LONG_TEXT = st.lists(
+    st.sampled_from(
+        ["The", " ", "MPS", "holds", ", ", "no", "information", "1", "2023", "İ", "Σ", "ΣA",
+         "\u212a", "ß", "é", "ﬁ", "’", "?", "-", "Q1", " | ", "x" * 30, "\n", "٣"]
+    ),
+    max_size=60,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1500, database=None, deadline=None)
+@given(_LONG_TEXT)
+def test_the_key_of_a_long_line_is_its_whole_key(text: str) -> None:
+    whole = "".join(answers._WORDS.findall(text.lower()))[:60]
+    assert answers._key(text) == whole

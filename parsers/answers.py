@@ -447,13 +447,13 @@ def _restates(text: str, question: _Known) -> bool:
     """`text` says the question's words: most of its first 10 words are among the
     question's first 40."""
     count, asked, _ = question.words()
-    return _overlap(_words(text)[:10], count, asked)
+    return _overlap(_first_words(text, 10), count, asked)
 
 
 def _restated_both_ways(text: str, question: _Known) -> bool:
     """`_restates` and its converse: the question's first 10 words are mostly among the
     first 40 of `text` (a line no longer or shorter than the question, a little reworded)."""
-    words = _words(text)
+    words = _first_words(text, 41)  # its count is only compared with 4, its set holds 40
     count, asked, said = question.words()
     return _overlap(words[:10], count, asked) and _overlap(said, len(words), frozenset(words[:40]))
 
@@ -464,7 +464,17 @@ def _overlap(said: list[bytes], count: int, asked: frozenset[bytes]) -> bool:
         return False
     if len(said) < min(4, count):
         return False
-    return sum(1 for w in said if w in asked) >= 0.7 * len(said)
+    return sum(map(asked.__contains__, said)) >= 0.7 * len(said)
+
+
+def _first_words(text: str, n: int) -> list[bytes]:
+    """`_words(text)[:n]` (a test checks): of a long text's start when it holds more than
+    `n` words (the nth is then whole), as `_key` does."""
+    if len(text) > 12 * n:
+        words = _words(text[: 12 * n])
+        if len(words) > n:
+            return words[:n]
+    return _words(text)[:n]
 
 
 def _words(text: str) -> list[bytes]:

@@ -94,3 +94,10 @@ _LONG_TEXT = st.lists(
 def test_the_key_of_a_long_line_is_its_whole_key(text: str) -> None:
     whole = "".join(answers._WORDS.findall(text.lower()))[:60]
     assert answers._key(text) == whole
+
+
+@settings(max_examples=1500, database=None, deadline=None)
+@given(_LONG_TEXT, st.sampled_from([1, 2, 10, 41]))
+def test_the_first_words_of_a_long_line_are_its_first_words(text: str, n: int) -> None:
+    expected = [w.encode("ascii") for w in answers._WORDS.findall(text.lower())][:n]
+    assert answers._first_words(text, n) == expected

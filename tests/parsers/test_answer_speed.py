@@ -9,6 +9,7 @@ Each test fails if a shortcut ever disagrees with the straightforward way:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import answer_ranges, answers
+from parsers.numbering import read_label
+from tests.parsers.test_semantic_speed import _read_label_trying_every_pattern
 
 GATED = [
     ("answer_ranges._RANGE", answer_ranges._RANGE, answer_ranges.RANGE_FIRSTS),
@@ -101,3 +104,23 @@ def test_the_key_of_a_long_line_is_its_whole_key(text: str) -> None:
 def test_the_first_words_of_a_long_line_are_its_first_words(text: str, n: int) -> None:
     expected = [w.encode("ascii") for w in answers._WORDS.findall(text.lower())][:n]
     assert answers._first_words(text, n) == expected
+
+
+# Label-shaped lines, every one of a small grammar: an opening, a prefix, a number, a
+# second number or a letter, a separator, then words ("(12.3 Do", "1a) x", "Q1 2020",
+# "(12.a) x", "Q.1/", "12. How"); the lookups that skip patterns read characters 2-6.
+_LABEL_GRAMMAR = (
+    ("", "(", "“"),
+    ("", "Q", "Q ", "q.", "Question ", "Part "),
+    ("1", "12", "٣"),
+    ("", ".", ")", " "),
+    ("", "1", "12", "a", "(a)", "iv"),
+    ("", ".", ")", ":", " - ", "/", " "),
+    ("", "Do", "2020", "/x", "\n"),
+)
+
+
+def test_read_label_on_label_shaped_lines_is_every_pattern_tried() -> None:
+    for pieces in itertools.product(*_LABEL_GRAMMAR):
+        line = "".join(pieces)
+        assert read_label(line) == _read_label_trying_every_pattern(line), line

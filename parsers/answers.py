@@ -70,6 +70,16 @@ _PLAIN_STARTS = {
     **dict.fromkeys("Aa", "lLtT"),
     **dict.fromkeys("Pp", "lLeErR"),
 }
+# The same starts as one pattern: a line's first two characters checked in one call.
+_PLAIN_START = re.compile(
+    "|".join(
+        f"[{''.join(firsts)}]" + (f"[{seconds}]" if seconds else "[^.)]")
+        for seconds, firsts in {
+            seconds: [f for f, s in _PLAIN_STARTS.items() if s == seconds]
+            for seconds in _PLAIN_STARTS.values()
+        }.items()
+    )
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 # What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
 _NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
@@ -119,6 +129,7 @@ def read_answers(
         key = _key(" ".join(q.lines))
         if len(key) >= 12:
             by_text[key] = q.number
+    text_starts = {key[:2] for key in by_text}  # a line's key starts so to be in `by_text`
     answers: dict[str, str | None] = {}
     ids: AnswerIds = {}
     group: _Group | None = None
@@ -130,12 +141,17 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
-        if _is_prose(line):
-            # No label, range or answer marker: only its words can restate a question;
-            # else it carries the answer on (what the readers below would conclude).
-            key = _key(line)
-            if not (by_text and len(line) >= 12 and key in by_text):
-                if group is not None and (group.answer or key not in group.skip):
+        if _PLAIN_START.match(line) and TABLE_SPLIT not in line and not line.endswith("?"):
+            # Prose (`_is_prose`): no label, range or answer marker. Only its words can
+            # restate a question; else it carries the answer on (what the readers below
+            # would conclude). Its key is taken only when its start may begin a question's.
+            key = (
+                _key(line)
+                if by_text and len(line) >= 12 and _key_start(line) in text_starts
+                else None
+            )
+            if key is None or key not in by_text:
+                if group is not None and (group.answer or (key or _key(line)) not in group.skip):
                     group.answer.append(line)
                 continue
         span = None if TABLE_SPLIT in line else read_range(line, order)
@@ -199,6 +215,13 @@ def read_answers(
 def _is_prose(line: str) -> bool:
     """A line no reader of reply lines takes for a marker: a start in `_PLAIN_STARTS`,
     no table cells, not a question."""
+    return (
+        _PLAIN_START.match(line) is not None and TABLE_SPLIT not in line and not line.endswith("?")
+    )
+
+
+def _is_prose_by_starts(line: str) -> bool:
+    """`_is_prose` read from `_PLAIN_STARTS` itself (the reference a test compares with)."""
     seconds = _PLAIN_STARTS.get(line[:1])
     return (
         seconds is not None
@@ -485,6 +508,15 @@ def _words(text: str) -> list[bytes]:
     line ending "?", it was ~8% of the semantic parse on full-length pages.
     """
     return text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()
+
+
+def _key_start(line: str) -> str:
+    """The first two characters of `_key(line)`, of a line of at least two (a test checks):
+    its first two when they are ASCII letters or digits."""
+    start = line[:2]
+    if start.isascii() and start.isalnum():
+        return start.lower()
+    return _key(line)[:2]
 
 
 def _key(text: str) -> str:

@@ -124,3 +124,26 @@ def test_read_label_on_label_shaped_lines_is_every_pattern_tried() -> None:
     for pieces in itertools.product(*_LABEL_GRAMMAR):
         line = "".join(pieces)
         assert read_label(line) == _read_label_trying_every_pattern(line), line
+
+
+_LINE_PIECES = st.lists(
+    st.sampled_from(
+        [*"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "Th", "We", "I ", "If", "In",
+         "Al", "At", "An", "Pl", "Pe", "ıt", "İn", "\u212a", "ſ", "“", "1", "(", " | ", "?", ".",
+         ")", " ", "\n", "é", "٣", "ﬁ", "x" * 12]
+    ),
+    min_size=0,
+    max_size=5,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(_LINE_PIECES)
+def test_prose_by_one_pattern_is_prose_by_the_starts(line: str) -> None:
+    assert answers._is_prose(line) == answers._is_prose_by_starts(line), line
+
+
+@settings(max_examples=3000, database=None, deadline=None)
+@given(_LINE_PIECES.filter(lambda line: len(line) >= 2))
+def test_a_key_start_is_the_start_of_the_key(line: str) -> None:
+    assert answers._key_start(line) == answers._key(line)[:2], line

@@ -461,7 +461,8 @@ class _Known:
 
     def words(self) -> tuple[int, frozenset[bytes], list[bytes]]:
         if self._words is None:
-            words = _words(" ".join(self.lines))
+            # Its count is only compared with 4 (`_overlap`): 41 words tell it.
+            words = _first_words(" ".join(self.lines), 41)
             self._words = (len(words), frozenset(words[:40]), words[:10])
         return self._words
 

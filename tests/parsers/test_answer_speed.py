@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import answer_ranges, answers
+from parsers import answer_ranges, answers, exchanges
 from parsers.numbering import read_label
 from tests.parsers.test_semantic_speed import _read_label_trying_every_pattern
 
@@ -25,8 +25,9 @@ GATED = [
     ("answers._ANSWER_LABEL", answers._ANSWER_LABEL, answers._ANSWER_LABEL_FIRSTS),
     ("answers._ANSWER_SENTENCE", answers._ANSWER_SENTENCE, answers._ANSWER_SENTENCE_FIRSTS),
     ("answers.RANGE_HEADING", answers.RANGE_HEADING, answers.RANGE_HEADING_FIRSTS),
+    ("exchanges._ASKED", exchanges._ASKED, exchanges._ASKED_FIRSTS),
 ]
-_ODD_LETTERS = "ıİſ\u212aIiSsKk"
+_ODD_LETTERS = "ıİſ\u212aIiSsKkÿŸ"
 
 
 @pytest.mark.parametrize("name,pattern,firsts", GATED, ids=[g[0] for g in GATED])

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import answer_ranges, answers, exchanges
+from parsers import answer_ranges, answers, body_dates, exchanges
 from parsers.numbering import read_label
 from tests.parsers.test_semantic_speed import _read_label_trying_every_pattern
 
@@ -26,6 +26,7 @@ GATED = [
     ("answers._ANSWER_SENTENCE", answers._ANSWER_SENTENCE, answers._ANSWER_SENTENCE_FIRSTS),
     ("answers.RANGE_HEADING", answers.RANGE_HEADING, answers.RANGE_HEADING_FIRSTS),
     ("exchanges._ASKED", exchanges._ASKED, exchanges._ASKED_FIRSTS),
+    ("body_dates._RESPONSE_DATE", body_dates._RESPONSE_DATE, body_dates.RESPONSE_DATE_FIRSTS),
 ]
 _ODD_LETTERS = "ıİſ\u212aIiSsKkÿŸ"
 
@@ -148,3 +149,9 @@ def test_prose_by_one_pattern_is_prose_by_the_starts(line: str) -> None:
 @given(_LINE_PIECES.filter(lambda line: len(line) >= 2))
 def test_a_key_start_is_the_start_of_the_key(line: str) -> None:
     assert answers._key_start(line) == answers._key(line)[:2], line
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.from_regex(body_dates._DATE_ONLY))
+def test_a_date_only_line_starts_with_a_decimal_digit(text: str) -> None:
+    assert text[:1].isdecimal(), text

@@ -23,6 +23,10 @@ _RANGE = re.compile(
     r"(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# The first characters a line `_RANGE` matches can start with ("Answers", "Responses",
+# "Reply", "In response to", "Questions", "Q"; İ and ı are letters re.IGNORECASE reads as
+# i): `read_range` turns the others away without trying the pattern (a test checks).
+RANGE_FIRSTS = frozenset("AIQRaiqrİı")
 # After the range: punctuation that separates the label from an answer in line.
 _SEPARATOR = re.compile(r"^\s?[:.)\-–—,]+\s*")
 
@@ -37,6 +41,8 @@ class Span:
 
 def read_range(line: str, order: list[str]) -> Span | None:
     """The run of questions `line` starts with, when both ends are questions in `order`."""
+    if line[:1] not in RANGE_FIRSTS:
+        return None
     m = _RANGE.match(line)
     if m is None:
         return None

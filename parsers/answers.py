@@ -18,7 +18,6 @@ gets that number, so an answer shared by several questions is kept once.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -52,6 +51,12 @@ _ANSWER_SENTENCE = re.compile(
 RANGE_HEADING = re.compile(
     r"^(?:Questions?|Q)\s?\d{1,2}\s?(?:-|–|—|to|and|&)\s?\d{1,2}\b", re.IGNORECASE
 )
+# The first characters of the lines each of these patterns can match (İ and ı are
+# letters re.IGNORECASE reads as i): the others are turned away without trying the
+# pattern, ~1/3 of a reply's lines that are not prose (a test checks the sets).
+_ANSWER_LABEL_FIRSTS = frozenset("ARar")
+_ANSWER_SENTENCE_FIRSTS = frozenset("AIRTWairtwİı")
+RANGE_HEADING_FIRSTS = frozenset("Qq")
 # The first two characters of prose that none of the readers of a reply line can take
 # for a label, a range or an answer marker (`read_label`, `read_range`, `_ANSWER_LABEL`,
 # `_ANSWER_SENTENCE`, `RANGE_HEADING`: a test checks): a first letter none of them starts
@@ -65,6 +70,16 @@ _PLAIN_STARTS = {
     **dict.fromkeys("Aa", "lLtT"),
     **dict.fromkeys("Pp", "lLeErR"),
 }
+# The same starts as one pattern: a line's first two characters checked in one call.
+_PLAIN_START = re.compile(
+    "|".join(
+        f"[{''.join(firsts)}]" + (f"[{seconds}]" if seconds else "[^.)]")
+        for seconds, firsts in {
+            seconds: [f for f, s in _PLAIN_STARTS.items() if s == seconds]
+            for seconds in _PLAIN_STARTS.values()
+        }.items()
+    )
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 # What `_key` drops: every ASCII character but a-z and 0-9 (non-ASCII goes in the encoding).
 _NOT_KEY_BYTES = bytes(c for c in range(128) if c not in b"abcdefghijklmnopqrstuvwxyz0123456789")
@@ -104,17 +119,17 @@ def read_answers(
     start, end = parts.answers_start, parts.answers_end
     if start < 0 or start >= end:
         return {}, [], {}
-    _asked_words.cache_clear()  # the cache serves one page's questions, not the next page's
     if single:
         from_reply, reply_ids = _questions_in_reply(lines, start, end)
         if len(from_reply) >= (2 if questions else 1):
             return {}, from_reply, reply_ids
-    by_number = {q.number: q for q in questions}
+    by_number = {q.number: _Known(q.lines) for q in questions}
     by_text = {}
     for q in questions:
         key = _key(" ".join(q.lines))
         if len(key) >= 12:
             by_text[key] = q.number
+    text_starts = {key[:2] for key in by_text}  # a line's key starts so to be in `by_text`
     answers: dict[str, str | None] = {}
     ids: AnswerIds = {}
     group: _Group | None = None
@@ -126,12 +141,17 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
-        if _is_prose(line):
-            # No label, range or answer marker: only its words can restate a question;
-            # else it carries the answer on (what the readers below would conclude).
-            key = _key(line)
-            if not (by_text and len(line) >= 12 and key in by_text):
-                if group is not None and (group.answer or key not in group.skip):
+        if _PLAIN_START.match(line) and TABLE_SPLIT not in line and not line.endswith("?"):
+            # Prose (`_is_prose`): no label, range or answer marker. Only its words can
+            # restate a question; else it carries the answer on (what the readers below
+            # would conclude). Its key is taken only when its start may begin a question's.
+            key = (
+                _key(line)
+                if by_text and len(line) >= 12 and _key_start(line) in text_starts
+                else None
+            )
+            if key is None or key not in by_text:
+                if group is not None and (group.answer or (key or _key(line)) not in group.skip):
                     group.answer.append(line)
                 continue
         span = None if TABLE_SPLIT in line else read_range(line, order)
@@ -142,7 +162,7 @@ def read_answers(
             group = group or _Group()
             group.covers = list(span.numbers)
             for number in span.numbers:
-                group.skip.update(_key(text) for text in by_number[number].lines)
+                group.skip.update(by_number[number].keys())
             if span.answer is not None:
                 group.answer.append(span.answer)
                 group.heading = span.answer
@@ -162,7 +182,7 @@ def read_answers(
             if group is not None and not (
                 not group.answer and _repeats_question(line, group, by_number)
             ):
-                if not RANGE_HEADING.match(line):
+                if line[:1] not in RANGE_HEADING_FIRSTS or not RANGE_HEADING.match(line):
                     group.answer.append(line)
             continue
         numbers, inline, label = found
@@ -179,7 +199,7 @@ def read_answers(
             group = _Group()
         for number in numbers:
             group.numbers.append(number)
-            group.skip.update(_key(text) for text in by_number[number].lines)
+            group.skip.update(by_number[number].keys())
         if inline is not None:
             group.answer.append(inline)
     if group is not None:
@@ -195,6 +215,13 @@ def read_answers(
 def _is_prose(line: str) -> bool:
     """A line no reader of reply lines takes for a marker: a start in `_PLAIN_STARTS`,
     no table cells, not a question."""
+    return (
+        _PLAIN_START.match(line) is not None and TABLE_SPLIT not in line and not line.endswith("?")
+    )
+
+
+def _is_prose_by_starts(line: str) -> bool:
+    """`_is_prose` read from `_PLAIN_STARTS` itself (the reference a test compares with)."""
     seconds = _PLAIN_STARTS.get(line[:1])
     return (
         seconds is not None
@@ -231,10 +258,10 @@ def _answer_marker(
     number = _resolve(label, context) if label is not None else None
     if number is not None and number in by_number:
         text = " | ".join(c.strip() for c in cells[1:]) if cells else label.text
-        restated = _restates(text, by_number[number].lines)
+        restated = _restates(text, by_number[number])
         sequential = order.index(number) == last_index + 1
         if label.kind in ("prefixed",) or restated or sequential:
-            if cells and len(cells) >= 3 and _restates(cells[1], by_number[number].lines):
+            if cells and len(cells) >= 3 and _restates(cells[1], by_number[number]):
                 return [number], " | ".join(c.strip() for c in cells[2:]) or None, label
             return [number], None if (restated or not text) else text, label
         return None
@@ -253,6 +280,8 @@ def _answer_marker(
 
 def _answer_label(line: str, order: list[str]) -> tuple[list[str], str | None, Label] | None:
     """ "Answer 1: 45", "Response to question 2 -", "Response 1 – 7:" (one answer for 1 to 7)."""
+    if line[:1] not in _ANSWER_LABEL_FIRSTS:
+        return None
     m = _ANSWER_LABEL.match(line)
     if m is None or m.group(1) not in order:
         return None
@@ -267,6 +296,8 @@ def _answer_label(line: str, order: list[str]) -> tuple[list[str], str | None, L
 
 def _answer_in_sentence(line: str, order: list[str]) -> tuple[list[str], str, None] | None:
     """ "In response to question 2, the MPS holds ..." in the disclosure: the line answers Q2."""
+    if line[:1] not in _ANSWER_SENTENCE_FIRSTS:
+        return None
     m = _ANSWER_SENTENCE.match(line)
     if m is None:
         return None
@@ -279,18 +310,17 @@ def _next_if_restated(text: str, by_number: dict, order: list[str], last_index: 
     if not 0 <= last_index + 1 < len(order):
         return None
     following = order[last_index + 1]
-    asked = by_number[following].lines
-    return following if _restates(text, asked) and _restates(" ".join(asked), [text]) else None
+    return following if _restated_both_ways(text, by_number[following]) else None
 
 
 def _repeats_question(line: str, group: _Group, by_number: dict) -> bool:
     """A line of the restated question under its label ("Question 1" then the text)."""
     if _key(line) in group.skip:
         return True
-    asked = by_number[(group.numbers or group.covers)[-1]].lines
+    asked = by_number[(group.numbers or group.covers)[-1]]
     if not line.endswith("?") or len(line) <= 20:
         return False  # an answer may echo the question's words; a restated question asks
-    return _restates(line, asked) and _restates(" ".join(asked), [line])
+    return _restated_both_ways(line, asked)
 
 
 def _context(label: Label | None, previous: tuple[str, str]) -> tuple[str, str]:
@@ -412,25 +442,63 @@ def _flush(group: _Group, answers: dict[str, str | None], ids: AnswerIds) -> Non
         ids[number] = answer_id
 
 
-def _restates(text: str, question_lines: list[str]) -> bool:
-    said = _words(text)[:10]
-    asked_count, asked_set = _asked_words(" ".join(question_lines))
-    if not said or not asked_count:
+class _Known:
+    """A question as reply lines are compared with it: the keys of its lines, and the
+    words of its text (how many, the first 40 as a set, the first 10), each worked out
+    once a page at its first use rather than at every comparison."""
+
+    __slots__ = ("lines", "_keys", "_words")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._keys: list[str] | None = None
+        self._words: tuple[int, frozenset[bytes], list[bytes]] | None = None
+
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [_key(text) for text in self.lines]
+        return self._keys
+
+    def words(self) -> tuple[int, frozenset[bytes], list[bytes]]:
+        if self._words is None:
+            # Its count is only compared with 4 (`_overlap`): 41 words tell it.
+            words = _first_words(" ".join(self.lines), 41)
+            self._words = (len(words), frozenset(words[:40]), words[:10])
+        return self._words
+
+
+def _restates(text: str, question: _Known) -> bool:
+    """`text` says the question's words: most of its first 10 words are among the
+    question's first 40."""
+    count, asked, _ = question.words()
+    return _overlap(_first_words(text, 10), count, asked)
+
+
+def _restated_both_ways(text: str, question: _Known) -> bool:
+    """`_restates` and its converse: the question's first 10 words are mostly among the
+    first 40 of `text` (a line no longer or shorter than the question, a little reworded)."""
+    words = _first_words(text, 41)  # its count is only compared with 4, its set holds 40
+    count, asked, said = question.words()
+    return _overlap(words[:10], count, asked) and _overlap(said, len(words), frozenset(words[:40]))
+
+
+def _overlap(said: list[bytes], count: int, asked: frozenset[bytes]) -> bool:
+    """Most of the words `said` are `asked` (of `count` words), and enough are said."""
+    if not said or not count:
         return False
-    if len(said) < min(4, asked_count):
+    if len(said) < min(4, count):
         return False
-    return sum(1 for w in said if w in asked_set) >= 0.7 * len(said)
+    return sum(map(asked.__contains__, said)) >= 0.7 * len(said)
 
 
-@functools.lru_cache(maxsize=256)
-def _asked_words(asked: str) -> tuple[int, frozenset[bytes]]:
-    """How many words a question has, and its first 40 as a set.
-
-    Cached for one page (`read_answers` clears it): a question is compared with several
-    reply lines (its restatement, lines ending "?").
-    """
-    words = _words(asked)
-    return len(words), frozenset(words[:40])
+def _first_words(text: str, n: int) -> list[bytes]:
+    """`_words(text)[:n]` (a test checks): of a long text's start when it holds more than
+    `n` words (the nth is then whole), as `_key` does."""
+    if len(text) > 12 * n:
+        words = _words(text[: 12 * n])
+        if len(words) > n:
+            return words[:n]
+    return _words(text)[:n]
 
 
 def _words(text: str) -> list[bytes]:
@@ -443,6 +511,15 @@ def _words(text: str) -> list[bytes]:
     return text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()
 
 
+def _key_start(line: str) -> str:
+    """The first two characters of `_key(line)`, of a line of at least two (a test checks):
+    its first two when they are ASCII letters or digits."""
+    start = line[:2]
+    if start.isascii() and start.isalnum():
+        return start.lower()
+    return _key(line)[:2]
+
+
 def _key(text: str) -> str:
     """The first 60 letters and digits of `text`, lowercased and run together.
 
@@ -451,6 +528,16 @@ def _key(text: str) -> str:
     it is worth ~2.5% of the whole parse. The ASCII encoding drops what lowercasing left
     non-ASCII, `translate` drops ASCII punctuation and spaces.
     """
+    if len(text) > _KEY_CUT:
+        # A line's first 80 characters mostly hold its 60 letters and digits (98% of the
+        # bench's lines): then the rest of a long line need not be lowered nor encoded.
+        # Lowercasing and the encoding go a character at a time, so a cut changes no key.
+        key = text[:_KEY_CUT].lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)
+        if len(key) >= 60:
+            return key[:60].decode("ascii")
     return (
         text.lower().encode("ascii", "ignore").translate(None, _NOT_KEY_BYTES)[:60].decode("ascii")
     )
+
+
+_KEY_CUT = 80

@@ -24,6 +24,9 @@ _RECEIVED = re.compile(
     r"(?:\breceived on|^Date (?:request )?received\s*[:\-\u2013]?)\s*(?P<date>.{6,40})",
     re.IGNORECASE,
 )
+# The first letters `_RESPONSE_DATE` lines start with (Version, Response, Reply, Date; no
+# other letter folds to them): the others are not tried (a test checks).
+RESPONSE_DATE_FIRSTS = frozenset("DRVdrv")
 _SHORT_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2})$")
 _DATE_ONLY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}$|^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -38,7 +41,7 @@ def printed_dates(lines: list[str]) -> PrintedDates:
     response = received = None
     top = lines[:TOP_LINES]
     for i, line in enumerate(top):
-        match = _RESPONSE_DATE.match(line)
+        match = _RESPONSE_DATE.match(line) if line[:1] in RESPONSE_DATE_FIRSTS else None
         if match and response is None:
             response = _date(match.group("date"))
         match = _RECEIVED.search(line) if received is None and "eceived" in line else None
@@ -48,6 +51,7 @@ def printed_dates(lines: list[str]) -> PrintedDates:
             response is None
             and received is None
             and i + 1 < len(top)
+            and line[:1].isdecimal()  # `_DATE_ONLY` starts with \d, a decimal digit
             and _DATE_ONLY.match(line)
             and _DATE_ONLY.match(top[i + 1])
         ):

@@ -18,12 +18,16 @@ _ASKED = re.compile(
 _ANSWERED = re.compile(
     r"^(?:Our (?:response|reply|answer)|Response|Answer)\s*[:\-\u2013]\s*(?P<rest>.*)$", re.I
 )
+_ASKED_FIRSTS = frozenset("Yy")
 _MIN_PAIRS = 2
 
 
 def read_exchanges(lines: list[str], end: int) -> tuple[Question, ...]:
     """Questions with their answers from "You wrote:" / "Our response:" pairs before `end`."""
-    if sum(1 for line in lines[:end] if _ASKED.match(line)) < _MIN_PAIRS:
+    # `_ASKED` lines start with Y or y (no other letter folds to them, a test checks): the
+    # pattern is tried on those alone.
+    starting = [line for line in lines[:end] if line[:1] in _ASKED_FIRSTS]
+    if len(starting) < _MIN_PAIRS or sum(1 for line in starting if _ASKED.match(line)) < _MIN_PAIRS:
         return ()
     pairs: list[tuple[list[str], list[str]]] = []
     current: list[str] | None = None

@@ -90,10 +90,14 @@ def read_label(line: str) -> Label | None:
     second = line[1:2] if first == "(" else first
     if first.isalpha():
         m = _PREFIXED.match(line)
-        if m and not (first in "Qq" and _YEAR_AFTER_Q.match(m.group(6))):
-            sub = int(m.group(2)) if m.group(2) else None
-            letter = (m.group(3) or m.group(4) or "").lower() or None
-            return Label("prefixed", int(m.group(1)), sub, letter, m.group(5), m.group(6).strip())
+        if m:
+            top, sub, letter, bracketed, roman, rest = m.groups()
+            # `_YEAR_AFTER_Q` starts with 1, 2 or "/": "Q1 - Do you" is no year.
+            if not (first in "Qq" and rest[:1] in "12/" and _YEAR_AFTER_Q.match(rest)):
+                letter = (letter or bracketed or "").lower() or None
+                return Label(
+                    "prefixed", int(top), int(sub) if sub else None, letter, roman, rest.strip()
+                )
         m = _WORD_NUMBER.match(line)
         if m:
             return Label("prefixed", _WORD_VALUES[m.group(1).lower()], text=m.group(2).strip())
@@ -112,17 +116,26 @@ def read_label(line: str) -> Label | None:
 
 
 def _numbered(line: str) -> Label | None:
-    """The label of a line that starts with a digit (or "(" and a digit)."""
-    m = _NUMBER_LETTER.match(line)
-    if m:
-        return Label("numbered", int(m.group(1)), letter=m.group(2), text=m.group(3).strip())
-    m = _DOTTED.match(line)
-    if m:
-        return Label("dotted", int(m.group(1)), int(m.group(2)), text=m.group(3).strip())
+    """The label of a line that starts with a digit (or "(" and a digit).
+
+    `_NUMBER_LETTER` needs a "." or ")" in characters 3-6 ("1a)", "(12.a)"), `_DOTTED` a
+    "." in characters 2-4 ("1.2", "(12.3"): lines without them ("1. Do you", "12 - ")
+    are not tried (a test compares with every pattern).
+    """
+    head = line[1:6]
+    if "." in head or ")" in head:
+        m = _NUMBER_LETTER.match(line)
+        if m:
+            top, letter, text = m.groups()
+            return Label("numbered", int(top), letter=letter, text=text.strip())
+        m = _DOTTED.match(line) if "." in head[:3] else None
+        if m:
+            top, sub, text = m.groups()
+            return Label("dotted", int(top), int(sub), text=text.strip())
     m = _NUMBERED.match(line)
     if m:
-        letter = m.group(2) or m.group(3)
-        return Label("numbered", int(m.group(1)), letter=letter, text=m.group(4).strip())
+        top, letter, bracketed, text = m.groups()
+        return Label("numbered", int(top), letter=letter or bracketed, text=text.strip())
     return None
 
 

@@ -8,13 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.citations import (
-    _ACT_NAMED,
-    _KEYWORD,
-    _POWER_BEFORE,
-    _POWER_BEFORE_REVERSED,
-    keyword_at,
-)
+from parsers.citations import _ACT_NAMED, _KEYWORD, keyword_at
 
 # Texts dense in what the keyword reads: its letters, digits, stops, spaces and the
 # characters its look-arounds test, so keywords overlap and abut each other.
@@ -67,38 +61,3 @@ def test_act_named_can_tell_them_apart() -> None:
     assert _ACT_NAMED.search("the 18 act") is not None
     assert _ACT_NAMED.search("the act") is None
     assert _ACT_NAMED.search("protection acts 200") is not None  # as the plain one
-
-
-_POWER_WORDS = ["search", "searches", "stopped", "stops", "arrest", "detained", "seized"]
-_POWER_WORDS += ["seizures", "power", "Powers", "authorised", "authorize", "order", "ORDERS"]
-_POWER_WORDS += ["offence", "charged", "convicted", "sectioned", "notice", "warrants"]
-_SPACE = st.sampled_from([" ", "  ", "\n", "\u00a0", ""])
-_WORD = st.sampled_from(["x", "dispersal", "re", "stop-and", "the", "a", "ſ", "İ"])
-# Built the way the pattern reads (a power, up to three words, a preposition, "the" or
-# "a", an end), each part sometimes spoiled, so matches and near misses both come often.
-_POWER_TEXTS = st.tuples(
-    st.lists(_WORD, max_size=2).map(" ".join),
-    st.sampled_from(_POWER_WORDS + ["", "serch"]),
-    _SPACE,
-    st.lists(st.tuples(_WORD, _SPACE).map("".join), max_size=3).map("".join),
-    st.sampled_from(["under", "Using", "of", "per", "via", "", "by"]),
-    _SPACE,
-    st.sampled_from(["the ", "a ", "THE\n", "an ", ""]),
-    st.sampled_from(["", "\n", " ", "x", "\n\n"]),
-).map("".join)
-
-
-@_SETTINGS
-@given(_POWER_TEXTS)
-def test_power_before_read_backwards_is_the_forward_search(window: str) -> None:
-    forward = _POWER_BEFORE.search(window) is not None
-    assert (_POWER_BEFORE_REVERSED.match(window[::-1]) is not None) == forward
-
-
-def test_power_before_read_backwards_can_tell_them_apart() -> None:
-    for window in ("searched under ", "a dispersal order under the ", "stopped by officers of a "):
-        assert _POWER_BEFORE_REVERSED.match(window[::-1]) is not None
-    for window in ("searched under the Act ", "in order to apply the ", "research under"):
-        assert (_POWER_BEFORE_REVERSED.match(window[::-1]) is None) == (
-            _POWER_BEFORE.search(window) is None
-        )

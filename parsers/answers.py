@@ -141,8 +141,8 @@ def read_answers(
     context = ("", "")  # (top, top + letter) of the last restated question: "a." under "Q3"
     for i in range(start + 1 if parts.disclosure >= 0 else start, end):
         line = lines[i]
-        if _PLAIN_START.match(line) and TABLE_SPLIT not in line and not line.endswith("?"):
-            # Prose (`_is_prose`): no label, range or answer marker. Only its words can
+        if _is_prose(line):
+            # Prose: no label, range or answer marker. Only its words can
             # restate a question; else it carries the answer on (what the readers below
             # would conclude). Its key is taken only when its start may begin a question's.
             key = (

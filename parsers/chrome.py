@@ -375,6 +375,12 @@ def _strip_held_chrome(line: str) -> str:
     # sentence keeps everything (one C scan, not a search of the line per sentence).
     if not norm.startswith(_SENTENCES) and not norm.endswith(_SENTENCES):
         return line
+    return cut_sentences(line, norm)
+
+
+def cut_sentences(line: str, norm: str) -> str:
+    """The line with the chrome sentences its normal form `norm` starts or ends with cut
+    off ("" if nothing else is left)."""
     # Only sentences the line holds can be cut from it (most lines hold none).
     held = [sentence for sentence in _SENTENCES if sentence in norm]
     if not held:

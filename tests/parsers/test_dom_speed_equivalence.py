@@ -307,27 +307,7 @@ def _plain_strip_chrome_text(line: str) -> str:
         return ""
     if len(norm) <= chrome._CHROME_PATTERN_MAX_LEN and chrome._CHROME_PATTERNS.match(norm):
         return ""
-    held = [sentence for sentence in chrome._SENTENCES if sentence in norm]
-    start, end = 0, len(norm)
-    changed = True
-    while changed and start < end:
-        changed = False
-        for sentence in held:
-            if norm.startswith(sentence, start) and chrome._boundary(norm, start + len(sentence)):
-                start = chrome._skip_space(norm, start + len(sentence))
-                changed = True
-            if norm.endswith(sentence, start, end) and chrome._boundary_before(
-                norm, end - len(sentence)
-            ):
-                end = end - len(sentence)
-                while end > start and norm[end - 1] == " ":
-                    end -= 1
-                changed = True
-    if start == 0 and end == len(norm):
-        return line
-    if start >= end or norm[start:end] in chrome._WHOLE_LINES:
-        return ""
-    return chrome._slice_words(line, norm, start, end)
+    return chrome.cut_sentences(line, norm)
 
 
 _CHROME_PIECES = st.sampled_from(

@@ -182,14 +182,14 @@ def _read_content(
     warnings: list[str],
     head_title: str | None,
     site_name: str | None,
-    page: PageNodes | None = None,
+    page: PageNodes,
 ) -> _Content:
     """The content root and its clean text lines (falling back to the body).
 
     `page`: `query_page(tree)`, taken while the tree was as now.
     """
-    content.remove_junk(tree, page.junk if page is not None else None)
-    root, fallback = content.choose_root(tree, page.roots if page is not None else None)
+    content.remove_junk(tree, page.junk)
+    root, fallback = content.choose_root(tree, page.roots)
     if fallback:
         warnings.append("no content root found; used body")
     time_published = _time_published(root)
@@ -221,7 +221,7 @@ def _read_content(
     return _Content(root=root, lines=lines, h1=h1, time_published=time_published, rows=rows)
 
 
-def _links(tree, root, base: str, foi_media=None) -> tuple[tuple, tuple]:
+def _links(tree, root, base: str, foi_media) -> tuple[tuple, tuple]:
     links, attachments = collect_links(root, base)
     more_links, more_attachments = outside_attachments(tree.body, root, base, links, foi_media)
     links, attachments = links + more_links, attachments + more_attachments

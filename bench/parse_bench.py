@@ -74,9 +74,7 @@ def full_length(sources: list[SourcePage], n: int, repeats: int, seed: int = DEF
     (`parse_full_length_pages_per_s`, `parse_ratio_vs_lexbor_floor`) are on the two
     together: pages over CPU seconds of both.
     """
-    real = real_full_length(sources)
-    synthetic = list(iter_full_length(sources, n, seed))
-    repeats_real = max(1, round(n * REAL_SHARE / (1 - REAL_SHARE) / max(len(real), 1)))
+    real, synthetic, repeats_real = _full_length_pages(sources, n, seed)
     sets = {
         "real": [(p.html, p.url) for p in real] * repeats_real,
         "synthetic": [(p.html, p.url) for p in synthetic],
@@ -126,6 +124,22 @@ def full_length(sources: list[SourcePage], n: int, repeats: int, seed: int = DEF
     if failures:
         out["parse_full_length_failure_examples"] = failures[:5]
     return out
+
+
+def full_length_set(
+    sources: list[SourcePage], n: int, seed: int = DEFAULT_SEED
+) -> list[tuple[str, str]]:
+    """The (html, url) pages `full_length` times, both sets together, in its order."""
+    real, synthetic, repeats_real = _full_length_pages(sources, n, seed)
+    return [(p.html, p.url) for p in real] * repeats_real + [(p.html, p.url) for p in synthetic]
+
+
+def _full_length_pages(sources: list[SourcePage], n: int, seed: int):
+    """(the real whole pages, n synthetic ones, how often each real page is repeated)."""
+    real = real_full_length(sources)
+    synthetic = list(iter_full_length(sources, n, seed))
+    repeats_real = max(1, round(n * REAL_SHARE / (1 - REAL_SHARE) / max(len(real), 1)))
+    return real, synthetic, repeats_real
 
 
 def _time_foilog(pages: list[tuple[str, str]], repeats: int) -> tuple[float, list[str]]:

@@ -61,3 +61,20 @@ def test_the_real_whole_pages_are_kept(sources):
     real = real_full_length(sources)
     assert len(real) >= 4
     assert all(p.text_chars >= 8_000 for p in real)
+
+
+def test_the_stage_diagnostic_times_live_stages_on_the_bench_set(sources):
+    """`bench.parse_stages --full-length` is how the parser's misses are explained: every
+    stage it names must exist (a renamed one would drop out of the table unnoticed), it
+    must parse the set the bench times, and it must put the parser back as it was."""
+    from bench import parse_stages
+    from bench.parse_bench import full_length_set
+    from parsers import response
+
+    before = response.text_lines
+    total, spent, missing, parsed = parse_stages.measure(10, full_length=True)
+    assert missing == []
+    assert parsed == len(full_length_set(sources, 10))
+    assert {"exemptions", "lexbor parse (C)", "DOM -> text lines (Python walk)"} <= set(spent)
+    assert 0 < sum(spent.values()) <= total
+    assert response.text_lines is before

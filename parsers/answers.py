@@ -220,18 +220,6 @@ def _is_prose(line: str) -> bool:
     )
 
 
-def _is_prose_by_starts(line: str) -> bool:
-    """`_is_prose` read from `_PLAIN_STARTS` itself (the reference a test compares with)."""
-    seconds = _PLAIN_STARTS.get(line[:1])
-    return (
-        seconds is not None
-        and line[1:2] not in ".)"  # also an empty one: a line of one character
-        and (not seconds or line[1] in seconds)
-        and TABLE_SPLIT not in line
-        and not line.endswith("?")
-    )
-
-
 def _was_heading(group: _Group, numbers: list[str]) -> bool:
     """A range line whose words are all the group holds, followed by its own questions."""
     return (

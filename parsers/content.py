@@ -281,11 +281,7 @@ def text_length(node) -> int:
 def is_under(node, ancestor_id: int | None) -> bool:
     """Whether the element with `mem_id` `ancestor_id` is `node` or holds it, in the
     tree as it is now (a removal unlinks the subtree from its parent)."""
-    while node is not None:
-        if node.mem_id == ancestor_id:
-            return True
-        node = node.parent
-    return False
+    return node.mem_id == ancestor_id or _has_ancestor_in(node, {ancestor_id})
 
 
 def _ancestor_ids(node) -> set[int]:
